@@ -1,0 +1,49 @@
+# 井冈传人. `make site` and `make test` work on a fresh Debian machine: they install what
+# is missing (virtual environment, Python packages, Chromium, CJK fonts) first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup python-deps system-deps site test check lint serve clean lock
+
+setup: python-deps system-deps
+
+python-deps: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+system-deps: $(STAMP)
+	@PLAYWRIGHT=$(BIN)/playwright bash scripts/install-system-deps.sh
+
+check: python-deps
+	$(BIN)/jinggang check
+
+site: setup
+	$(BIN)/jinggang check
+	$(BIN)/jinggang build
+
+lint: python-deps
+	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
+
+test: setup
+	$(BIN)/jinggang check
+	$(BIN)/ruff check scripts tests
+	$(BIN)/pytest
+
+serve: setup
+	$(BIN)/mkdocs serve
+
+# Refresh the pinned versions after changing dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/jinggang-lock && $(PYTHON) -m venv /tmp/jinggang-lock
+	/tmp/jinggang-lock/bin/pip install --quiet ".[test]"
+	/tmp/jinggang-lock/bin/pip freeze --exclude jinggang > requirements.lock
+
+clean:
+	rm -rf site site.new-* site.old .cache

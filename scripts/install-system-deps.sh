@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Chromium (for Playwright: PDFs and browser tests), CJK fonts and PDF tools, where missing.
+# Order: Debian packages when root with apt-get; else Playwright's own Chromium download
+# (machines with internet); else say what to install.
+set -euo pipefail
+
+have_fonts() { fc-list :lang=zh 2>/dev/null | grep -qi "noto"; }
+have_chromium() { [[ -n "${JINGGANG_CHROMIUM:-}" && -x "${JINGGANG_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }
+have_pdftools() { command -v pdftotext >/dev/null 2>&1; }
+
+if have_chromium && have_fonts && have_pdftools; then
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing chromium, fonts-noto-cjk and poppler-utils with apt-get ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils >/dev/null
+  exit 0
+fi
+
+if ! have_chromium && [[ -x "${PLAYWRIGHT:-}" ]]; then
+  echo "No Debian chromium and not root: trying 'playwright install chromium' ..."
+  if "${PLAYWRIGHT}" install chromium; then
+    have_fonts || echo "warning: no CJK font found; install fonts-noto-cjk (or any Noto Sans CJK) for Chinese PDFs." >&2
+    exit 0
+  fi
+fi
+
+cat >&2 <<'MSG'
+Missing system packages. Install them as root, then run make again:
+    apt-get install -y chromium fonts-noto-cjk poppler-utils
+or, on a machine with internet access:
+    .venv/bin/playwright install --with-deps chromium
+A Chromium elsewhere can be named with JINGGANG_CHROMIUM=/path/to/chromium.
+MSG
+exit 1

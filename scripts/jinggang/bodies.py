@@ -1,0 +1,175 @@
+"""Body conventions: the sections of lessons and guides, and the slides of lecturer materials.
+
+Slide convention (documented for editors in docs/editors/):
+
+    ## 幻灯片标题
+    - what the audience sees
+
+    讲稿（3 分钟）：
+    What the lecturer says.
+
+Each `## ` heading starts a slide; a line `讲稿：` (timing mark optional) separates the
+visible content from the speaker notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .problems import Problem, Severity
+from .source import SourceFile
+
+LESSON_SECTIONS = ("导入", "讲述", "互动", "小结")
+GUIDE_SECTIONS = ("历史背景", "参观要点")
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
+_NOTES_MARK = re.compile(r"^\s*讲稿\s*(?:[（(]\s*(?:约\s*)?(\d+)\s*分钟\s*[)）])?\s*[：:]\s*$")
+_NOTES_LIKE = re.compile(r"^\s*\**讲稿")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    index: int  # index into the body's lines
+
+
+@dataclass(frozen=True)
+class Slide:
+    number: int
+    title: str
+    content: str
+    notes: str
+    minutes: int | None
+    line: int  # file line of the slide heading
+
+    @property
+    def images(self) -> list[tuple[str, str]]:
+        """(alt text, target) of each image on the slide."""
+        return _IMAGE.findall(self.content)
+
+
+def body_lines(body: str) -> list[str]:
+    return body.split("\n")
+
+
+def headings(body: str) -> list[Heading]:
+    """ATX headings outside fenced code blocks."""
+    found: list[Heading] = []
+    fence: str | None = None
+    for index, line in enumerate(body_lines(body)):
+        opening = _FENCE_OPEN.match(line)
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = _HEADING.match(line)
+        if match:
+            found.append(Heading(len(match.group(1)), match.group(2), index))
+    return found
+
+
+def _section_text(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start + 1:end]).strip()
+
+
+def _no_title_heading(source: SourceFile, found: list[Heading]) -> list[Problem]:
+    return [Problem(source.path, source.body_line + heading.index,
+                    f"正文不要写一级标题“{heading.text}”",
+                    "页面标题来自前置元数据；正文从二级标题（## ）开始。")
+            for heading in found if heading.level == 1]
+
+
+def check_sections(source: SourceFile, required: tuple[str, ...], *, exact: bool) -> list[Problem]:
+    """Required level-2 sections, in order and not empty; exact forbids other sections."""
+    lines = body_lines(source.body)
+    found = headings(source.body)
+    problems = _no_title_heading(source, found)
+    level_two = [heading for heading in found if heading.level == 2]
+    names = [heading.text for heading in level_two]
+    expected = " → ".join(f"## {name}" for name in required)
+    for name in required:
+        if name not in names:
+            problems.append(Problem(source.path, source.body_line, f"正文缺少“## {name}”一节",
+                                    f"正文依次包含：{expected}。"))
+    firsts = [heading for position, heading in enumerate(level_two)
+              if heading.text in required and names.index(heading.text) == position]
+    in_order = sorted(firsts, key=lambda heading: required.index(heading.text))
+    misplaced = next((got for got, want in zip(firsts, in_order, strict=True) if got != want), None)
+    if misplaced:
+        problems.append(Problem(source.path, source.body_line + misplaced.index,
+                                f"“## {misplaced.text}”的位置不对", f"各节的顺序是：{expected}。"))
+    for position, heading in enumerate(level_two):
+        end = level_two[position + 1].index if position + 1 < len(level_two) else len(lines)
+        line = source.body_line + heading.index
+        if heading.text in required and names.count(heading.text) > 1 and names.index(heading.text) != position:
+            problems.append(Problem(source.path, line, f"“## {heading.text}”出现了不止一次", "把两节合并成一节。"))
+        elif heading.text not in required and exact:
+            problems.append(Problem(source.path, line, f"多余的一节“## {heading.text}”",
+                                    f"微团课正文只有四节：{expected}；小标题请用 ###。"))
+        elif heading.text in required and not _section_text(lines, heading.index, end):
+            problems.append(Problem(source.path, line, f"“## {heading.text}”一节是空的", "为这一节写上内容。"))
+    return problems
+
+
+def parse_slides(source: SourceFile) -> tuple[list[Slide], list[Problem]]:
+    """Split a lecturer material into slides, reporting each malformed slide by its line."""
+    lines = body_lines(source.body)
+    found = headings(source.body)
+    problems = _no_title_heading(source, found)
+    level_two = [heading for heading in found if heading.level == 2]
+    if not level_two:
+        problems.append(Problem(source.path, source.body_line, "讲师资料里没有幻灯片",
+                                "每张幻灯片以“## 标题”开头，其后写投影内容，再写一行“讲稿：”和讲稿。"))
+    slides: list[Slide] = []
+    for number, heading in enumerate(level_two, start=1):
+        end = level_two[number].index if number < len(level_two) else len(lines)
+        line = source.body_line + heading.index
+        label = f"第 {number} 张幻灯片“{heading.text}”"
+        for inner in found:
+            if heading.index < inner.index < end and inner.level > 2:
+                problems.append(Problem(source.path, source.body_line + inner.index,
+                                        f"{label}里不要用 {'#' * inner.level} 小标题",
+                                        "幻灯片里用列表和加粗；每个“## ”开始一张新幻灯片。"))
+        marks = [index for index in range(heading.index + 1, end) if _NOTES_MARK.match(lines[index])]
+        if not marks:
+            near = next((index for index in range(heading.index + 1, end) if _NOTES_LIKE.match(lines[index])), None)
+            where = source.body_line + near if near is not None else line
+            hint = ("“讲稿”单独成行，以全角冒号结尾，例如“讲稿：”或“讲稿（3 分钟）：”。" if near is not None
+                    else "在投影内容之后加一行“讲稿：”，再写讲稿。")
+            problems.append(Problem(source.path, where, f"{label}没有讲稿", hint))
+            continue
+        if len(marks) > 1:
+            problems.append(Problem(source.path, source.body_line + marks[1],
+                                    f"{label}有不止一行“讲稿：”", "每张幻灯片只写一次“讲稿：”。"))
+        mark = marks[0]
+        content = "\n".join(lines[heading.index + 1:mark]).strip()
+        notes = "\n".join(lines[mark + 1:end]).strip()
+        minutes_text = _NOTES_MARK.match(lines[mark]).group(1)  # type: ignore[union-attr]
+        if not content:
+            problems.append(Problem(source.path, line, f"{label}没有投影内容",
+                                    "在标题和“讲稿：”之间写上观众看到的要点。"))
+        if not notes:
+            problems.append(Problem(source.path, source.body_line + mark, f"{label}的讲稿是空的",
+                                    "在“讲稿：”下面写上讲师要说的话。"))
+        slides.append(Slide(number, heading.text, content, notes,
+                            int(minutes_text) if minutes_text else None, line))
+    return slides, problems
+
+
+def check_slide_timing(source: SourceFile, slides: list[Slide], duration: object) -> list[Problem]:
+    """Timing marks, where given on every slide, should add up to the stated duration."""
+    if not slides or not isinstance(duration, int) or any(slide.minutes is None for slide in slides):
+        return []
+    total = sum(slide.minutes or 0 for slide in slides)
+    if total == duration:
+        return []
+    return [Problem(source.path, source.line_of(("duration",)),
+                    f"幻灯片的用时合计 {total} 分钟，与 duration: {duration} 不一致",
+                    "调整各张幻灯片“讲稿（N 分钟）：”中的分钟数或 duration。", Severity.WARNING)]

@@ -1,0 +1,205 @@
+"""load -> validate -> link: the one place where content files become the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .bodies import GUIDE_SECTIONS, LESSON_SECTIONS, check_sections, check_slide_timing, parse_slides
+from .model import (
+    ContentModel,
+    Event,
+    LecturerMaterial,
+    Lesson,
+    Person,
+    Site,
+    SiteGuide,
+    Source,
+    Term,
+)
+from .problems import Problem, Severity, errors
+from .schemas import SchemaSet, Vocabularies, schema_problems
+from .source import ReadError, SourceFile, read_page, read_registry
+
+REGISTRIES = {"sites": "site", "events": "event", "people": "person", "glossary": "term"}
+PAGE_KINDS = {"lessons": ("lesson", "lesson"), "sites": ("site-guide", "site-guide"),
+              "lecturers": ("lecturer", "lecturer")}  # folder -> (schema, ref kind)
+
+
+@dataclass
+class Settings:
+    root: Path
+    docs_dir: Path
+    curriculum_dir: Path
+    verified_max_age_days: int = 365
+    today: date = field(default_factory=date.today)
+
+    @classmethod
+    def for_project(cls, root: Path, **overrides: Any) -> Settings:
+        return cls(root=root, docs_dir=root / "docs", curriculum_dir=root / "curriculum", **overrides)
+
+    def relative(self, file: Path) -> str:
+        try:
+            return file.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+
+@dataclass
+class LoadResult:
+    model: ContentModel | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not errors(self.problems)
+
+
+def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file: Path,
+          settings: Settings, problems: list[Problem]) -> SourceFile | None:
+    try:
+        source, found = reader(file, settings.relative(file))
+    except ReadError as error:
+        problems.append(error.problem)
+        return None
+    problems.extend(found)
+    return source
+
+
+def _collect_ids(sources: dict[str, Any], pages: dict[str, list[SourceFile]],
+                 problems: list[Problem]) -> dict[str, dict[str, SourceFile]]:
+    ids: dict[str, dict[str, SourceFile]] = {}
+    for name, kind in REGISTRIES.items():
+        table = ids.setdefault(kind, {})
+        source = sources.get(name)
+        if source is None or not isinstance(source.data, list):
+            continue
+        for index, entry in enumerate(source.data):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                if entry["id"] in table:
+                    problems.append(Problem(source.path, source.line_of((index, "id")),
+                                            f"标识 {entry['id']} 重复登记", "每个标识只能登记一次。"))
+                table[entry["id"]] = source
+    for folder, (_schema, kind) in PAGE_KINDS.items():
+        table = ids.setdefault(kind, {})
+        for source in pages[folder]:
+            stem = Path(source.path).stem
+            page_id = source.data.get("id")
+            if isinstance(page_id, str) and page_id != stem:
+                problems.append(Problem(source.path, source.line_of(("id",)),
+                                        f"id {page_id!r} 与文件名 {stem}.md 不一致",
+                                        f"把 id 改成 {stem}，或把文件改名为 {page_id}.md。"))
+            if stem in table:
+                problems.append(Problem(source.path, source.line_of(("id",)), f"标识 {stem} 重复",
+                                        f"{table[stem].path} 已经用了它。"))
+            table[stem] = source
+    return ids
+
+
+def _registry_entries(source: SourceFile | None) -> list[dict[str, Any]]:
+    if source is None or not isinstance(source.data, list):
+        return []
+    return [entry for entry in source.data if isinstance(entry, dict)]
+
+
+def _verified_problems(guide: SiteGuide, settings: Settings) -> list[Problem]:
+    line = guide.source.line_of(("visitor", "verified"))
+    verified = guide.verified
+    if verified is None:
+        return [Problem(guide.source.path, line, "参观信息未核实（verified: null）",
+                        "向景点核实开放时间和门票后，把 verified 改为核实日期；在此之前页面会标注“未核实”。",
+                        Severity.WARNING)]
+    age = (settings.today - date.fromisoformat(verified)).days
+    if age > settings.verified_max_age_days:
+        return [Problem(guide.source.path, line,
+                        f"参观信息已 {age} 天未核实（上限 {settings.verified_max_age_days} 天）",
+                        "重新向景点核实参观信息并更新 verified 日期。", Severity.WARNING)]
+    return []
+
+
+def load_content(settings: Settings) -> LoadResult:
+    """Read every content file, validate it, and link the model; collect every problem."""
+    problems: list[Problem] = []
+    curriculum = settings.curriculum_dir
+    schema_set = SchemaSet(curriculum / "schema")
+
+    vocab_source = _read(read_registry, curriculum / "vocabularies.yml", settings, problems)
+    vocabularies = Vocabularies({})
+    if vocab_source is not None:
+        vocab_problems = schema_problems("vocabularies", vocab_source, vocab_source.data, schema_set,
+                                         vocabularies, {})
+        problems += vocab_problems
+        if not vocab_problems:
+            vocabularies = Vocabularies(vocab_source.data)
+
+    registry_sources: dict[str, Any] = {}
+    for name in REGISTRIES:
+        file = curriculum / f"{name}.yml"
+        if not file.exists():
+            problems.append(Problem(settings.relative(file), 1, f"缺少登记表 {name}.yml",
+                                    "新建这个文件，内容可以是空列表 []。"))
+            continue
+        registry_sources[name] = _read(read_registry, file, settings, problems)
+
+    pages: dict[str, list[SourceFile]] = {}
+    for folder in PAGE_KINDS:
+        pages[folder] = []
+        for file in sorted((settings.docs_dir / folder).glob("*.md")):
+            if file.name == "index.md":
+                continue
+            source = _read(read_page, file, settings, problems)
+            if source is not None:
+                pages[folder].append(source)
+
+    ids = _collect_ids(registry_sources, pages, problems)
+
+    for name, source in registry_sources.items():
+        if source is not None:
+            problems += schema_problems(name, source, source.data, schema_set, vocabularies, ids)
+    valid_pages: dict[str, list[SourceFile]] = {}
+    for folder, (schema, _kind) in PAGE_KINDS.items():
+        valid_pages[folder] = []
+        for source in pages[folder]:
+            found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
+            problems += found
+            if not errors(found):
+                valid_pages[folder].append(source)
+
+    lessons = {}
+    for source in valid_pages["lessons"]:
+        problems += check_sections(source, LESSON_SECTIONS, exact=True)
+        lessons[source.data["id"]] = Lesson.from_source(source)
+    guides = {}
+    for source in valid_pages["sites"]:
+        problems += check_sections(source, GUIDE_SECTIONS, exact=False)
+        guide = SiteGuide.from_source(source)
+        problems += _verified_problems(guide, settings)
+        guides[guide.id] = guide
+    lecturers = {}
+    for source in valid_pages["lecturers"]:
+        slides, slide_problems = parse_slides(source)
+        problems += slide_problems + check_slide_timing(source, slides, source.data.get("duration"))
+        lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
+
+    if errors(problems):
+        return LoadResult(None, problems)
+    model = ContentModel(
+        vocabularies=vocabularies,
+        sites={entry["id"]: Site(entry["id"], entry["name"], tuple(entry.get("aliases", ())))
+               for entry in _registry_entries(registry_sources.get("sites"))},
+        events={entry["id"]: Event(entry["id"], entry["name"], entry["date"], entry["place"],
+                                   entry["summary"], tuple(Source.from_dict(s) for s in entry["sources"]),
+                                   entry.get("site"), tuple(entry.get("people", ())))
+                for entry in _registry_entries(registry_sources.get("events"))},
+        people={entry["id"]: Person(entry["id"], entry["name"], entry["summary"], entry.get("born"),
+                                    entry.get("died"))
+                for entry in _registry_entries(registry_sources.get("people"))},
+        terms={entry["id"]: Term(entry["id"], entry["term"], entry["definition"],
+                                 tuple(Source.from_dict(s) for s in entry.get("sources", ())))
+               for entry in _registry_entries(registry_sources.get("glossary"))},
+        lessons=lessons, site_guides=guides, lecturers=lecturers,
+    )
+    return LoadResult(model, problems)

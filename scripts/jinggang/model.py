@@ -1,0 +1,244 @@
+"""The content model: every output (site, PDF packets, slides, offline kits) reads this.
+
+Items are built only from validated front matter, so the types below can be trusted.
+Links between items are ids; the reverse links (a guide's lessons, a lesson's lecturer
+materials) are computed here, never written twice by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .bodies import Slide
+from .schemas import Vocabularies
+from .source import SourceFile
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    year: int
+    author: str | None = None
+    pages: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_dict(cls, entry: dict[str, Any]) -> Source:
+        return cls(**entry)
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    summary: str
+    born: int | None = None
+    died: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    date: str
+    place: str
+    summary: str
+    sources: tuple[Source, ...]
+    site: str | None = None
+    people: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+    @property
+    def date_label(self) -> str:
+        parts = self.date.split("-")
+        label = f"{parts[0]}年"
+        if len(parts) > 1:
+            label += f"{int(parts[1])}月"
+        if len(parts) > 2:
+            label += f"{int(parts[2])}日"
+        return label
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    definition: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass
+class ContentItem:
+    """Fields shared by every kind of page: lessons, site guides, lecturer materials."""
+
+    KIND = "item"
+    FOLDER = ""
+
+    id: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    themes: tuple[str, ...]
+    sources: tuple[Source, ...]
+    status: str
+    authors: tuple[str, ...]
+    updated: str
+    reviewers: tuple[str, ...]
+    reviewed: str | None
+    source: SourceFile = field(repr=False, compare=False)
+
+    @property
+    def src_uri(self) -> str:
+        """Path relative to docs/, as MkDocs names the page."""
+        return f"{self.FOLDER}/{self.id}.md"
+
+    @property
+    def url(self) -> str:
+        return f"{self.FOLDER}/{self.id}/"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @staticmethod
+    def common_fields(front: dict[str, Any], source: SourceFile, title_key: str = "title") -> dict[str, Any]:
+        return {
+            "id": front["id"],
+            "title": front[title_key],
+            "summary": front["summary"],
+            "audience": tuple(front.get("audience", ())),
+            "themes": tuple(front.get("themes", ())),
+            "sources": tuple(Source.from_dict(entry) for entry in front["sources"]),
+            "status": front["status"],
+            "authors": tuple(front["authors"]),
+            "updated": front["updated"],
+            "reviewers": tuple(front.get("reviewers", ())),
+            "reviewed": front.get("reviewed"),
+            "source": source,
+        }
+
+
+@dataclass
+class Lesson(ContentItem):
+    KIND = "lesson"
+    FOLDER = "lessons"
+
+    duration: int = 0
+    sites: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    discussion: tuple[str, ...] = ()
+
+    @classmethod
+    def from_source(cls, source: SourceFile) -> Lesson:
+        front = source.data
+        return cls(**cls.common_fields(front, source), duration=front["duration"],
+                   sites=tuple(front.get("sites", ())), events=tuple(front.get("events", ())),
+                   objectives=tuple(front["objectives"]), discussion=tuple(front["discussion"]))
+
+
+@dataclass
+class SiteGuide(ContentItem):
+    KIND = "site-guide"
+    FOLDER = "sites"
+
+    region: dict[str, str] = field(default_factory=dict)
+    address: str = ""
+    latitude: float = 0.0
+    longitude: float = 0.0
+    visitor: dict[str, Any] = field(default_factory=dict)
+    events: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def verified(self) -> str | None:
+        return self.visitor.get("verified")
+
+    @classmethod
+    def from_source(cls, source: SourceFile) -> SiteGuide:
+        front = source.data
+        return cls(**cls.common_fields(front, source, title_key="name"), region=dict(front["region"]),
+                   address=front["address"], latitude=front["coordinates"]["lat"],
+                   longitude=front["coordinates"]["lon"], visitor=dict(front["visitor"]),
+                   events=tuple(front.get("events", ())), tasks=tuple(front["tasks"]),
+                   safety=tuple(front["safety"]))
+
+
+@dataclass
+class LecturerMaterial(ContentItem):
+    KIND = "lecturer"
+    FOLDER = "lecturers"
+
+    group: str = ""
+    duration: int = 0
+    lessons: tuple[str, ...] = ()
+    slides: tuple[Slide, ...] = ()
+
+    @classmethod
+    def from_source(cls, source: SourceFile, slides: Iterable[Slide]) -> LecturerMaterial:
+        front = source.data
+        return cls(**cls.common_fields(front, source), group=front["group"], duration=front["duration"],
+                   lessons=tuple(front["lessons"]), slides=tuple(slides))
+
+
+@dataclass
+class ContentModel:
+    vocabularies: Vocabularies
+    sites: dict[str, Site]
+    events: dict[str, Event]
+    people: dict[str, Person]
+    terms: dict[str, Term]
+    lessons: dict[str, Lesson]
+    site_guides: dict[str, SiteGuide]
+    lecturers: dict[str, LecturerMaterial]
+
+    def items(self) -> list[ContentItem]:
+        return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]
+
+    def item_by_src_uri(self, src_uri: str) -> ContentItem | None:
+        folder, _, name = src_uri.partition("/")
+        table: dict[str, Any] = {"lessons": self.lessons, "sites": self.site_guides,
+                                 "lecturers": self.lecturers}.get(folder, {})
+        return table.get(name.removesuffix(".md")) if name.count("/") == 0 else None
+
+    # Reverse links, computed from the forward ids.
+    def lessons_for_site(self, site_id: str) -> list[Lesson]:
+        return [lesson for lesson in self.lessons.values() if site_id in lesson.sites]
+
+    def lessons_for_event(self, event_id: str) -> list[Lesson]:
+        return [lesson for lesson in self.lessons.values() if event_id in lesson.events]
+
+    def lecturers_for_lesson(self, lesson_id: str) -> list[LecturerMaterial]:
+        return [material for material in self.lecturers.values() if lesson_id in material.lessons]
+
+    def events_sorted(self) -> list[Event]:
+        return sorted(self.events.values(), key=lambda event: (event.date, event.id))
+
+    def label(self, vocabulary: str, slug: str) -> str:
+        return self.vocabularies.label(vocabulary, slug)
+
+    def published_view(self) -> ContentModel:
+        """The model without drafts: what the published site and packets show."""
+        def keep(table: dict[str, Any]) -> dict[str, Any]:
+            return {key: item for key, item in table.items() if not item.is_draft}
+
+        return replace(self, lessons=keep(self.lessons), site_guides=keep(self.site_guides),
+                       lecturers=keep(self.lecturers))

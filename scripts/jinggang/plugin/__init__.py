@@ -1,0 +1,136 @@
+"""The `jinggang` MkDocs plugin: thin hooks over the content model and its renderers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..glossary import GlossaryExtension
+from ..loader import Settings, load_content
+from ..model import ContentModel, LecturerMaterial
+from ..problems import errors, format_report, warnings
+from ..render import Renderer, url_for
+from ..schemas import SchemaSet
+from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
+from .config import JinggangConfig
+
+log = logging.getLogger("mkdocs.plugins.jinggang")
+
+
+def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
+    root = Path(config.config_file_path).parent
+    return Settings(root=root, docs_dir=Path(config.docs_dir),
+                    curriculum_dir=root / plugin_config.curriculum_dir,
+                    verified_max_age_days=plugin_config.verified_max_age_days)
+
+
+def load_jieba_words(words: list[str]) -> None:
+    """Teach jieba the registry names before Material's search segments the pages."""
+    try:
+        import jieba
+    except ImportError as error:
+        # Material skips segmentation silently without jieba, and Chinese search then
+        # finds almost nothing: fail the build instead.
+        raise PluginError("jieba 未安装，中文搜索无法分词：请运行 make site 安装依赖。") from error
+    for word in words:
+        jieba.add_word(word)
+
+
+class JinggangPlugin(BasePlugin[JinggangConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.model: ContentModel | None = None
+        self.renderer: Renderer | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    @property
+    def show_drafts(self) -> bool:
+        return self.is_serve and self.config.drafts_on_serve
+
+    # Before Material's search plugin (priority 0), which loads jieba dictionaries in its
+    # own on_config: our words must be in jieba before any page is segmented.
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        settings = settings_from(config, self.config)
+        result = load_content(settings)
+        if result.model is None or errors(result.problems):
+            raise PluginError("内容检查未通过，站点没有生成：\n"
+                              + format_report(errors(result.problems), annotations=False)
+                              + "\n运行 `jinggang check` 查看全部问题和警告。")
+        for problem in warnings(result.problems):
+            # Info, not warning: `mkdocs build --strict` must fail on errors only;
+            # editors see warnings through `jinggang check`.
+            log.info(problem.format().replace("\n", " "))
+        full = result.model
+        self.model = full if self.show_drafts else full.published_view()
+        self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
+        self.renderer = Renderer(config.theme.dirs, self.model)
+        if self.config.glossary_hovers:
+            config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
+        # Material registers its search plugin as "material/search".
+        if any(name.rpartition("/")[2] == "search" for name in config.plugins):
+            load_jieba_words(search_words(self.model, self.config.search_word_max_length))
+        return config
+
+    # Early, so that other plugins (search, offline) see the generated pages.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.model is None or self.renderer is None:
+            return files
+        for file in list(files):
+            item = self.model.item_by_src_uri(file.src_uri) if file.is_documentation_page() else None
+            if file.is_documentation_page() and item is None and _is_item_uri(file.src_uri):
+                # A draft, left out of the published build.
+                files.remove(file)
+        pages = generated_pages(self.model, self.schema_set)
+        for page in pages:
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(f"docs/{page.src_uri}: 这个页面由插件生成，请删除同名文件。")
+        urls = {file.src_uri: file.url for file in files if file.is_documentation_page()}
+        urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
+        self.renderer.urls = urls
+        for page in pages:
+            content = self.renderer.generated_markdown(page, urls[page.src_uri])
+            files.append(File.generated(config, page.src_uri, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
+        if item is None:
+            return markdown
+        body = lecturer_markdown(item) if isinstance(item, LecturerMaterial) else markdown
+        return f"# {item.title}\n\n{body}"
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
+        if item is None or self.renderer is None:
+            return html
+        context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft}
+        card = self.renderer.render("jinggang/card.html", page.url, **context)
+        footer = self.renderer.render("jinggang/footer.html", page.url, **context)
+        head, separator, rest = html.partition("</h1>")
+        if not separator:
+            return card + html + footer
+        return head + separator + card + rest + footer
+
+
+def _is_item_uri(src_uri: str) -> bool:
+    folder, _, name = src_uri.partition("/")
+    return folder in ("lessons", "sites", "lecturers") and "/" not in name and name != "index.md" \
+        and os.path.splitext(name)[1] == ".md"

@@ -1,0 +1,28 @@
+"""Typed configuration of the `jinggang` MkDocs plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class JinggangConfig(Config):
+    enabled = opt.Type(bool, default=True)
+
+    # Where the data that is not a page lives (vocabularies, registries, schemas),
+    # relative to mkdocs.yml.
+    curriculum_dir = opt.Type(str, default="curriculum")
+
+    # Drafts (status: draft) are left out of the published build; `mkdocs serve`
+    # shows them, marked, so editors can preview their work.
+    drafts_on_serve = opt.Type(bool, default=True)
+
+    # Visitor information verified longer ago than this (or never) gives a warning.
+    verified_max_age_days = opt.Type(int, default=365)
+
+    # Search dictionary: registry names longer than this are left out, because Material's
+    # search matches word starts only and a long entry hides the words inside it.
+    search_word_max_length = opt.Type(int, default=6)
+
+    # Glossary terms get a hover definition on their first use in every page.
+    glossary_hovers = opt.Type(bool, default=True)

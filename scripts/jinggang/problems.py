@@ -1,0 +1,67 @@
+"""Problems found in content, and how they are reported to editors.
+
+Every check collects problems instead of stopping at the first one, so an editor sees
+all that is wrong with a change in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    hint: str = field(default="", compare=False)
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def format(self) -> str:
+        label = "错误" if self.severity is Severity.ERROR else "警告"
+        text = f"{self.location()}: {label}: {self.message}"
+        if self.hint:
+            text += f"\n    提示：{self.hint}"
+        return text
+
+    def github_annotation(self) -> str:
+        # Workflow commands need %, CR and LF escaped, or the message is cut.
+        def escape(value: str) -> str:
+            return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        body = self.message + (f"（{self.hint}）" if self.hint else "")
+        return f"::{self.severity.value} file={self.path},line={self.line}::{escape(body)}"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity is Severity.ERROR]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity is Severity.WARNING]
+
+
+def format_report(problems: Iterable[Problem], *, annotations: bool | None = None) -> str:
+    """Render problems sorted by file and line, with a closing count."""
+    ordered = sorted(set(problems))
+    if annotations is None:
+        annotations = bool(os.environ.get("GITHUB_ACTIONS"))
+    lines = [problem.format() for problem in ordered]
+    if annotations:
+        lines += [problem.github_annotation() for problem in ordered]
+    error_count = len(errors(ordered))
+    warning_count = len(warnings(ordered))
+    if ordered:
+        lines.append(f"共 {error_count} 个错误，{warning_count} 个警告。")
+    return "\n".join(lines)

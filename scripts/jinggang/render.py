@@ -1,0 +1,80 @@
+"""HTML fragments of the site, rendered from Jinja templates in site_overrides/jinggang/.
+
+The templates are looked up through the theme's directories, so `site_overrides/` (the
+Material `custom_dir`) is where they live and where a reader would change them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from mkdocs.utils import get_relative_url
+
+from .model import ContentItem, ContentModel
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    hide: tuple[str, ...] = ()
+
+
+class Renderer:
+    def __init__(self, template_dirs: Iterable[str], model: ContentModel,
+                 urls: Mapping[str, str] | None = None) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(list(template_dirs)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.model = model
+        self.urls: dict[str, str] = dict(urls or {})
+
+    def url_of(self, src_uri: str) -> str | None:
+        return self.urls.get(src_uri)
+
+    def render(self, template: str, page_url: str, **context: Any) -> str:
+        def link(src_uri: str, anchor: str = "") -> str | None:
+            target = self.urls.get(src_uri)
+            if target is None:
+                return None
+            relative = get_relative_url(target, page_url) if target else "."
+            return relative + (f"#{anchor}" if anchor else "")
+
+        def item_link(item: ContentItem) -> str | None:
+            return link(item.src_uri)
+
+        def label(vocabulary: str, slug: str) -> str:
+            return self.model.label(vocabulary, slug)
+
+        return self.env.get_template(template).render(
+            model=self.model, link=link, item_link=item_link, label=label, **context)
+
+    def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
+        """A generated page: a title and one raw HTML block from its template."""
+        html = self.render(page.template, page_url, **page.context).strip()
+        hide = "".join(f"  - {name}\n" for name in page.hide)
+        front = f"---\nhide:\n{hide}---\n\n" if hide else ""
+        # Blank lines inside the block would end Python-Markdown's raw HTML block.
+        compact = "\n".join(line for line in html.splitlines() if line.strip())
+        return f"{front}# {page.title}\n\n{compact}\n"
+
+
+def url_for(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a page at src_uri (used where no File object exists yet)."""
+    stem, _ = posixpath.splitext(src_uri)
+    if not use_directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) == "index":
+        directory = posixpath.dirname(stem)
+        return directory + "/" if directory else ""
+    return stem + "/"

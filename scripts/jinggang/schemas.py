@@ -1,0 +1,194 @@
+"""JSON Schemas of the content kinds, and their errors told in Chinese with a hint.
+
+The schemas under curriculum/schema/ are the one source of truth for fields. Two keywords
+of our own extend draft 2020-12: `x-vocabulary` (the value is a slug of a vocabulary) and
+`x-ref` (the value is the id of another item), so vocabulary and reference checks report
+through the same path-to-line machinery as every other field error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
+
+from .problems import Problem
+from .source import SourceFile
+
+REF_KINDS = {
+    "lesson": ("微团课", "docs/lessons/"),
+    "site-guide": ("研学指南", "docs/sites/"),
+    "lecturer": ("讲师资料", "docs/lecturers/"),
+    "site": ("景点", "curriculum/sites.yml"),
+    "event": ("事件", "curriculum/events.yml"),
+    "person": ("人物", "curriculum/people.yml"),
+    "term": ("术语", "curriculum/glossary.yml"),
+}
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+format_checker = FormatChecker()
+
+
+@format_checker.checks("partial-date", raises=ValueError)
+def _is_partial_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    date(year, month, day)
+    return True
+
+
+@dataclass
+class Vocabularies:
+    """Slug to Chinese label, per vocabulary name."""
+
+    terms: dict[str, dict[str, str]]
+
+    def label(self, vocabulary: str, slug: str) -> str:
+        return self.terms.get(vocabulary, {}).get(slug, slug)
+
+    def suggest(self, vocabulary: str, value: str) -> str | None:
+        """The slug an editor most likely meant, matching slugs and Chinese labels."""
+        entries = self.terms.get(vocabulary, {})
+        for slug, label in entries.items():
+            if value == label:
+                return slug
+        by_label = difflib.get_close_matches(value, list(entries.values()), n=1, cutoff=0.5)
+        if by_label:
+            return next(slug for slug, label in entries.items() if label == by_label[0])
+        by_slug = difflib.get_close_matches(value, list(entries), n=1, cutoff=0.6)
+        return by_slug[0] if by_slug else None
+
+
+def suggest_id(value: str, known: Mapping[str, object] | set[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class SchemaSet:
+    """All schemas of a content tree, with a validator bound to its vocabularies and ids."""
+
+    def __init__(self, schema_dir: Path) -> None:
+        self.schemas: dict[str, dict[str, Any]] = {}
+        for file in sorted(schema_dir.glob("*.schema.json")):
+            self.schemas[file.name.removesuffix(".schema.json")] = json.loads(
+                file.read_text(encoding="utf-8"))
+        self.registry: Registry = Registry().with_resources(
+            (schema["$id"], Resource.from_contents(schema)) for schema in self.schemas.values()
+        )
+
+    def validator(self, kind: str, vocabularies: Vocabularies,
+                  ids: Mapping[str, Mapping[str, object]]) -> Draft202012Validator:
+        def vocabulary_keyword(_validator: Any, name: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+            if isinstance(instance, str) and instance not in vocabularies.terms.get(name, {}):
+                yield ValidationError(f"'{instance}' is not in vocabulary {name}", validator="x-vocabulary",
+                                      validator_value=name, instance=instance)
+
+        def ref_keyword(_validator: Any, ref_kind: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+            if isinstance(instance, str) and instance not in ids.get(ref_kind, {}):
+                yield ValidationError(f"'{instance}' is not a known {ref_kind}", validator="x-ref",
+                                      validator_value=ref_kind, instance=instance)
+
+        validator_class = validators.extend(
+            Draft202012Validator,
+            {"x-vocabulary": vocabulary_keyword, "x-ref": ref_keyword},
+        )
+        return validator_class(self.schemas[kind], registry=self.registry,
+                               format_checker=format_checker)
+
+
+def _field_name(error: ValidationError) -> str:
+    keys = [str(part) for part in error.absolute_path if not isinstance(part, int)]
+    return keys[-1] if keys else "前置元数据"
+
+
+def _describe(error: ValidationError, vocabularies: Vocabularies,
+              ids: Mapping[str, Mapping[str, object]]) -> tuple[str, str, tuple[str | int, ...]]:
+    """Message, hint and the key path whose line the message should name."""
+    path = tuple(error.absolute_path)
+    name = _field_name(error)
+    value = error.instance
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        field = missing[0] if missing else "?"
+        if "then" in error.schema_path:
+            return (f"已发布（status: published）的条目缺少字段 {field}",
+                    "发布前写明审核人 reviewers 和审核日期 reviewed；还没审核就把 status 改为 review。",
+                    (*path, "status"))
+        return (f"缺少必填字段 {field}", f"加上 {field}: …，字段说明见编者指南的“字段参考”。", path)
+    if kind == "additionalProperties":
+        allowed = set(schema.get("properties", {}))
+        extras = sorted(set(value) - allowed) if isinstance(value, dict) else []
+        extra = extras[0] if extras else "?"
+        close = difflib.get_close_matches(extra, sorted(allowed), n=1)
+        hint = f"你是不是想写 {close[0]}？" if close else "删除这个字段，或查看“字段参考”里允许的字段。"
+        return f"未知字段 {extra}", hint, (*path, extra)
+    if kind == "type":
+        expected = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
+                    "object": "“字段: 值”的映射", "null": "null", "boolean": "true 或 false"}
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = "或".join(expected.get(str(item), str(item)) for item in wanted)
+        hint = "列表的每一项单独一行，以“- ”开头。" if "array" in wanted else f"把 {name} 的值改成{words}。"
+        return f"字段 {name} 应为{words}，现在是 {value!r}", hint, path
+    if kind == "x-vocabulary":
+        vocabulary = str(error.validator_value)
+        allowed_slugs = "、".join(f"{slug}（{label}）" for slug, label in vocabularies.terms.get(vocabulary, {}).items())
+        guess = vocabularies.suggest(vocabulary, str(value))
+        hint = f"你是不是想写 {guess}？" if guess else f"可用的值：{allowed_slugs}。"
+        return f"{name} 的值 {value!r} 不在词表 {vocabulary} 中", hint, path
+    if kind == "x-ref":
+        ref_kind = str(error.validator_value)
+        label, where = REF_KINDS.get(ref_kind, (ref_kind, ""))
+        guess = suggest_id(str(value), ids.get(ref_kind, {}))
+        hint = f"你是不是想写 {guess}？" if guess else f"先在 {where} 中添加它，或改正拼写。"
+        return f"找不到{label} {value!r}（{name} 引用了它）", hint, path
+    if kind in ("minItems", "minLength") and (value == [] or value == "" or value is None):
+        return f"字段 {name} 不能为空", f"为 {name} 至少写一项内容。", path
+    if kind == "minItems":
+        return f"字段 {name} 至少要有 {error.validator_value} 项", f"为 {name} 补充内容。", path
+    if kind == "maxLength":
+        return (f"字段 {name} 太长（{len(value)} 字，上限 {error.validator_value} 字）",
+                "写得简短些；搜索词典只收短词。", path)
+    if kind in ("minimum", "maximum"):
+        bound = "下限" if kind == "minimum" else "上限"
+        return (f"字段 {name} 的值 {value} 超出范围（{bound} {error.validator_value}）",
+                schema.get("description", "改成允许范围内的值。"), path)
+    if kind == "uniqueItems":
+        return f"字段 {name} 中有重复的项", "删除重复的那一项。", path
+    if (kind == "pattern" and name in ("id",)) or (kind == "pattern" and "标识" in str(schema.get("title", ""))):
+        return (f"标识 {value!r} 格式不对",
+                "只用小写英文字母、数字和连字符，例如 sanwan-reorganization。", path)
+    if kind == "pattern":
+        return f"字段 {name} 的值 {value!r} 格式不对", schema.get("description", "") or "检查格式。", path
+    if kind == "format" or (kind == "oneOf" and name in ("verified",)):
+        return (f"字段 {name} 的值 {value!r} 不是有效的日期" if error.validator_value != "uri"
+                else f"字段 {name} 的值 {value!r} 不是有效的网址",
+                "日期写作 YYYY-MM-DD（例如 2024-05-01），而且必须是真实存在的日期。"
+                if error.validator_value != "uri" else "网址以 http:// 或 https:// 开头。", path)
+    return f"字段 {name}：{error.message}", "对照“字段参考”修改。", path
+
+
+def schema_problems(kind: str, source: SourceFile, instance: Any, schema_set: SchemaSet,
+                    vocabularies: Vocabularies, ids: Mapping[str, Mapping[str, object]],
+                    base_path: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Validate one instance; base_path locates it inside source (a registry entry)."""
+    validator = schema_set.validator(kind, vocabularies, ids)
+    problems = []
+    for error in validator.iter_errors(instance):
+        message, hint, key_path = _describe(error, vocabularies, ids)
+        problems.append(Problem(source.path, source.line_of((*base_path, *key_path)), message, hint))
+    return problems

@@ -1,0 +1,162 @@
+"""What the site adds to the authored pages, computed from the model as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import ContentModel, LecturerMaterial, Lesson
+from .render import GeneratedPage
+from .schemas import SchemaSet
+
+DURATION_BANDS = (("1-10", "10 分钟以内", 1, 10), ("11-20", "11–20 分钟", 11, 20),
+                  ("21-90", "20 分钟以上", 21, 90))
+
+
+@dataclass(frozen=True)
+class LessonGroup:
+    key: str
+    label: str
+    lessons: tuple[Lesson, ...]
+    src_uri: str | None = None  # the page of the group itself (a site guide)
+
+
+def _by_title(lessons: Iterable[Lesson]) -> tuple[Lesson, ...]:
+    return tuple(sorted(lessons, key=lambda lesson: (lesson.title, lesson.id)))
+
+
+def lesson_groups(model: ContentModel, by: str) -> list[LessonGroup]:
+    """Lessons grouped by audience, theme or site, in vocabulary or registry order."""
+    lessons = model.lessons.values()
+    if by == "sites":
+        return [LessonGroup(guide.id, guide.name, _by_title(model.lessons_for_site(guide.id)), guide.src_uri)
+                for guide in sorted(model.site_guides.values(), key=lambda guide: guide.id)]
+    vocabulary = {"audience": "audience", "themes": "themes"}[by]
+    return [LessonGroup(slug, label, _by_title(lesson for lesson in lessons if slug in getattr(lesson, by)))
+            for slug, label in model.vocabularies.terms[vocabulary].items()]
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    title: str
+    kind: str
+    required: bool
+    description: str
+    values: str
+
+
+def _type_of(schema: dict[str, Any], schema_set: SchemaSet, base: str) -> dict[str, Any]:
+    """The schema with its $ref followed; base names the schema file refs are relative to."""
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    file, _, pointer = ref.partition("#")
+    base = file.removesuffix(".schema.json") or base
+    target: Any = schema_set.schemas[base]
+    for part in pointer.strip("/").split("/"):
+        if part:
+            target = target[part]
+    return {**_type_of(target, schema_set, base), **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+_TYPE_LABELS = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
+                "object": "映射", "boolean": "是/否"}
+
+
+def field_docs(kind: str, schema_set: SchemaSet, model: ContentModel) -> list[FieldDoc]:
+    """One row per field of a kind, read from its JSON Schema."""
+    schema = schema_set.schemas[kind]
+    if schema.get("type") == "array":
+        schema = schema["items"]
+    required = set(schema.get("required", []))
+    conditional = set(schema.get("then", {}).get("required", []))
+    docs = []
+    for name, raw in schema.get("properties", {}).items():
+        field_schema = _type_of(raw, schema_set, kind)
+        items = _type_of(field_schema.get("items", {}), schema_set, "common")
+        type_name = field_schema.get("type") or ("日期或 null" if "oneOf" in field_schema else "")
+        label = _TYPE_LABELS.get(str(type_name), str(type_name))
+        if type_name == "array" and items.get("type"):
+            label = f"{_TYPE_LABELS.get(items['type'], items['type'])}列表"
+        values = ""
+        vocabulary = field_schema.get("x-vocabulary") or items.get("x-vocabulary")
+        if vocabulary:
+            values = "、".join(f"{slug}（{text}）" for slug, text in model.vocabularies.terms[vocabulary].items())
+        reference = field_schema.get("x-ref") or items.get("x-ref")
+        if reference:
+            values = f"{reference} 的标识"
+        if field_schema.get("format") == "date":
+            label = "日期 YYYY-MM-DD"
+        bounds = [f"{word} {field_schema[key]}" for key, word in (("minimum", "最小"), ("maximum", "最大"))
+                  if key in field_schema]
+        if bounds:
+            values = "，".join(bounds)
+        docs.append(FieldDoc(name, str(field_schema.get("title", "")), label,
+                             name in required, str(field_schema.get("description", "")),
+                             values + ("（发布时必填）" if name in conditional else "")))
+    return docs
+
+
+FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "sites", "events", "people", "glossary",
+                         "vocabularies")
+
+
+def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[GeneratedPage]:
+    lessons = _by_title(model.lessons.values())
+    vocab = model.vocabularies.terms
+    return [
+        GeneratedPage("lessons/index.md", "微团课目录", "jinggang/catalog.html",
+                      {"lessons": lessons, "bands": DURATION_BANDS,
+                       "audiences": vocab["audience"], "themes": vocab["themes"]}),
+        GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
+                      {"guides": sorted(model.site_guides.values(), key=lambda guide: guide.id)}),
+        GeneratedPage("lecturers/index.md", "讲师资料", "jinggang/lecturer-list.html",
+                      {"materials": sorted(model.lecturers.values(), key=lambda material: material.id)}),
+        GeneratedPage("browse/audience.md", "按适用对象浏览", "jinggang/grouped.html",
+                      {"groups": lesson_groups(model, "audience")}),
+        GeneratedPage("browse/themes.md", "按主题浏览", "jinggang/grouped.html",
+                      {"groups": lesson_groups(model, "themes")}),
+        GeneratedPage("browse/sites.md", "按景点浏览", "jinggang/grouped.html",
+                      {"groups": lesson_groups(model, "sites")}),
+        GeneratedPage("timeline.md", "党史时间线", "jinggang/timeline.html",
+                      {"events": model.events_sorted()}),
+        GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
+                      {"terms": sorted(model.terms.values(), key=lambda term: term.id)}),
+        GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",
+                      {"kinds": [(schema_set.schemas[kind].get("title", kind),
+                                  schema_set.schemas[kind].get("description", ""),
+                                  field_docs(kind, schema_set, model)) for kind in FIELD_REFERENCE_KINDS]}),
+    ]
+
+
+def lecturer_markdown(material: LecturerMaterial) -> str:
+    """The body of a lecturer page: each slide boxed, its notes in a block readers can hide."""
+    body_lines = material.source.body.split("\n")
+    first_slide = material.slides[0].line - material.source.body_line if material.slides else len(body_lines)
+    parts = ["\n".join(body_lines[:first_slide]).strip()]
+    for slide in material.slides:
+        timing = f"（{slide.minutes} 分钟）" if slide.minutes else ""
+        parts.append(
+            f'<section class="jg-slide" id="slide-{slide.number}" markdown>\n\n'
+            f"## {slide.title}\n\n"
+            f'<div class="jg-slide__content" markdown>\n\n{slide.content}\n\n</div>\n\n'
+            f'<div class="jg-notes" markdown>\n\n'
+            f'<p class="jg-notes__label">讲稿{timing}</p>\n\n{slide.notes}\n\n</div>\n\n</section>')
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def search_words(model: ContentModel, max_length: int) -> list[str]:
+    """Names from the registries for jieba's user dictionary, short entries only."""
+    words: set[str] = set()
+    for site in model.sites.values():
+        words.update([site.name, *site.aliases])
+    words.update(event.name for event in model.events.values())
+    words.update(person.name for person in model.people.values())
+    words.update(term.term for term in model.terms.values())
+    return sorted(word for word in words if 2 <= len(word) <= max_length)
+
+
+def glossary_definitions(model: ContentModel) -> dict[str, str]:
+    return {term.term: term.definition for term in model.terms.values()}

@@ -1,0 +1,140 @@
+"""Reading content files: encoding, front matter and YAML, with line numbers kept.
+
+python-frontmatter and yaml.safe_load drop the position of each key, and every message to
+an editor names a line, so YAML is composed into nodes first and the line of every key
+and list item is recorded before the values are built.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+KeyPath = tuple[str | int, ...]
+
+_FENCE = re.compile(r"^-{3}\s*$")
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so the schema checks them (YYYY-MM-DD)."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class SourceFile:
+    """One file of content as read from disk, relative to the project root."""
+
+    path: str
+    data: Any = None
+    body: str = ""
+    body_line: int = 1
+    key_lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, key_path: KeyPath) -> int:
+        """The line of the deepest key on key_path that exists, else the first line."""
+        for end in range(len(key_path), 0, -1):
+            line = self.key_lines.get(tuple(key_path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+class ReadError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _record_lines(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, int],
+                  problems: list[Problem], path: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                problems.append(Problem(path, line, f"键 {key} 重复出现",
+                                        "同一层级的键只能写一次，删除或合并重复的那一个。"))
+            seen.add(key)
+            lines[(*prefix, key)] = line
+            _record_lines(value_node, (*prefix, key), offset, lines, problems, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item_node in enumerate(node.value):
+            lines[(*prefix, index)] = item_node.start_mark.line + 1 + offset
+            _record_lines(item_node, (*prefix, index), offset, lines, problems, path)
+
+
+def _yaml_problem(error: yaml.YAMLError, path: str, offset: int) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = (mark.line + 1 + offset) if mark is not None else 1 + offset
+    detail = getattr(error, "problem", None) or str(error)
+    if "\t" in detail or "tab" in detail.lower():
+        return Problem(path, line, "YAML 中出现了 Tab 字符", "YAML 只能用空格缩进，把 Tab 换成两个空格。")
+    return Problem(path, line, f"YAML 语法错误：{detail}",
+                   "检查这一行及上一行的缩进、冒号后的空格和引号是否成对；含冒号的文字请加引号。")
+
+
+def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[Any, dict[KeyPath, int], list[Problem]]:
+    """Parse YAML text; offset is the number of file lines before the text starts."""
+    problems: list[Problem] = []
+    lines: dict[KeyPath, int] = {}
+    loader = _ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines, problems
+        _record_lines(node, (), offset, lines, problems, path)
+        return loader.construct_document(node), lines, problems
+    except yaml.YAMLError as error:
+        raise ReadError(_yaml_problem(error, path, offset)) from error
+    finally:
+        loader.dispose()
+
+
+def read_text(file: Path, path: str) -> str:
+    raw = file.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ReadError(Problem(path, 1, "文件以字节顺序标记（BOM）开头",
+                                "用编辑器另存为“UTF-8（无 BOM）”。"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ReadError(Problem(path, line, "文件不是 UTF-8 编码",
+                                "用编辑器把文件另存为 UTF-8 编码（不要用 GBK/GB2312）。")) from error
+
+
+def read_page(file: Path, path: str) -> tuple[SourceFile, list[Problem]]:
+    """Read a Markdown page whose front matter sits between two '---' lines."""
+    text = read_text(file, path)
+    lines = text.splitlines()
+    if not lines or not _FENCE.match(lines[0]):
+        raise ReadError(Problem(path, 1, "缺少前置元数据（front matter）",
+                                "文件第一行必须是 ---，接着写 YAML 字段，再用一行 --- 结束。"))
+    closing = next((index for index in range(1, len(lines)) if _FENCE.match(lines[index])), None)
+    if closing is None:
+        raise ReadError(Problem(path, 1, "前置元数据没有结束行 ---",
+                                "在 YAML 字段之后加一行 ---，再写正文。"))
+    data, key_lines, problems = parse_yaml("\n".join(lines[1:closing]), path, offset=1)
+    if not isinstance(data, dict):
+        raise ReadError(Problem(path, 2, "前置元数据必须是“字段: 值”的列表",
+                                "每行写一个字段，例如 title: 三湾改编。"))
+    body = "\n".join(lines[closing + 1:])
+    return SourceFile(path, data, body, closing + 2, key_lines), problems
+
+
+def read_registry(file: Path, path: str) -> tuple[SourceFile, list[Problem]]:
+    """Read a YAML data file (registry, vocabulary, packet, route)."""
+    data, key_lines, problems = parse_yaml(read_text(file, path), path)
+    return SourceFile(path, data, key_lines=key_lines), problems
