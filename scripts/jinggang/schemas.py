@@ -33,6 +33,7 @@ REF_KINDS = {
     "term": ("术语", "curriculum/glossary.yml"),
 }
 
+_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 format_checker = FormatChecker()
@@ -146,7 +147,8 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         return f"字段 {name} 应为{words}，现在是 {value!r}", hint, path
     if kind == "x-vocabulary":
         vocabulary = str(error.validator_value)
-        allowed_slugs = "、".join(f"{slug}（{label}）" for slug, label in vocabularies.terms.get(vocabulary, {}).items())
+        entries = vocabularies.terms.get(vocabulary, {})
+        allowed_slugs = "、".join(f"{slug}（{label}）" for slug, label in entries.items())
         guess = vocabularies.suggest(vocabulary, str(value))
         hint = f"你是不是想写 {guess}？" if guess else f"可用的值：{allowed_slugs}。"
         return f"{name} 的值 {value!r} 不在词表 {vocabulary} 中", hint, path
@@ -169,16 +171,16 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
                 schema.get("description", "改成允许范围内的值。"), path)
     if kind == "uniqueItems":
         return f"字段 {name} 中有重复的项", "删除重复的那一项。", path
-    if (kind == "pattern" and name in ("id",)) or (kind == "pattern" and "标识" in str(schema.get("title", ""))):
+    if kind == "pattern" and error.validator_value == _ID_PATTERN:
         return (f"标识 {value!r} 格式不对",
                 "只用小写英文字母、数字和连字符，例如 sanwan-reorganization。", path)
     if kind == "pattern":
         return f"字段 {name} 的值 {value!r} 格式不对", schema.get("description", "") or "检查格式。", path
-    if kind == "format" or (kind == "oneOf" and name in ("verified",)):
-        return (f"字段 {name} 的值 {value!r} 不是有效的日期" if error.validator_value != "uri"
-                else f"字段 {name} 的值 {value!r} 不是有效的网址",
-                "日期写作 YYYY-MM-DD（例如 2024-05-01），而且必须是真实存在的日期。"
-                if error.validator_value != "uri" else "网址以 http:// 或 https:// 开头。", path)
+    if kind == "format" and error.validator_value == "uri":
+        return f"字段 {name} 的值 {value!r} 不是有效的网址", "网址以 http:// 或 https:// 开头。", path
+    if kind == "format" or (kind == "oneOf" and name == "verified"):
+        return (f"字段 {name} 的值 {value!r} 不是有效的日期",
+                "日期写作 YYYY-MM-DD（例如 2024-05-01），而且必须是真实存在的日期。", path)
     return f"字段 {name}：{error.message}", "对照“字段参考”修改。", path
 
 
