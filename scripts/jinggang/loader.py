@@ -151,8 +151,9 @@ def load_content(settings: Settings) -> LoadResult:
             if file.name == "index.md":
                 continue
             source = _read(read_page, file, settings, problems)
-            if source is not None:
-                pages[folder].append(source)
+            # An unreadable page keeps its id (the file name), so references to it do not
+            # add a second, misleading error.
+            pages[folder].append(source or SourceFile(settings.relative(file), data={}))
 
     ids = _collect_ids(registry_sources, pages, problems)
 
@@ -163,6 +164,8 @@ def load_content(settings: Settings) -> LoadResult:
     for folder, (schema, _kind) in PAGE_KINDS.items():
         valid_pages[folder] = []
         for source in pages[folder]:
+            if not source.data:
+                continue
             found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
             problems += found
             if not errors(found):
@@ -181,7 +184,9 @@ def load_content(settings: Settings) -> LoadResult:
     lecturers = {}
     for source in valid_pages["lecturers"]:
         slides, slide_problems = parse_slides(source)
-        problems += slide_problems + check_slide_timing(source, slides, source.data.get("duration"))
+        problems += slide_problems
+        if not errors(slide_problems):
+            problems += check_slide_timing(source, slides, source.data.get("duration"))
         lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
 
     if errors(problems):

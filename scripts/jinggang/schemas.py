@@ -155,6 +155,8 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
     if kind == "x-ref":
         ref_kind = str(error.validator_value)
         label, where = REF_KINDS.get(ref_kind, (ref_kind, ""))
+        if name == "id":
+            return f"{label}标识 {value!r} 没有登记", f"在 {where} 中登记它，或改正拼写。", path
         guess = suggest_id(str(value), ids.get(ref_kind, {}))
         hint = f"你是不是想写 {guess}？" if guess else f"先在 {where} 中添加它，或改正拼写。"
         return f"找不到{label} {value!r}（{name} 引用了它）", hint, path

@@ -79,7 +79,7 @@ def _yaml_problem(error: yaml.YAMLError, path: str, offset: int) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = (mark.line + 1 + offset) if mark is not None else 1 + offset
     detail = getattr(error, "problem", None) or str(error)
-    if "\t" in detail or "tab" in detail.lower():
+    if "\t" in detail or "'\\t'" in detail:
         return Problem(path, line, "YAML 中出现了 Tab 字符", "YAML 只能用空格缩进，把 Tab 换成两个空格。")
     return Problem(path, line, f"YAML 语法错误：{detail}",
                    "检查这一行及上一行的缩进、冒号后的空格和引号是否成对；含冒号的文字请加引号。")

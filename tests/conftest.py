@@ -1,0 +1,84 @@
+"""Shared fixtures: small content trees built in tmp_path on top of the real scaffolding."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from jinggang.browser import launch_options
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# What every content tree shares with the real project: configuration, templates,
+# schemas, vocabularies and the hand-written pages the nav names.
+SCAFFOLDING = ("mkdocs.yml", "site_overrides", "curriculum/schema", "curriculum/vocabularies.yml",
+               "docs/index.md", "docs/editors/index.md")
+
+
+def make_project(destination: Path, fixture: str | None = "minimal") -> Path:
+    """A project tree: the real scaffolding plus a fixture's content (None: the real content)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    if fixture is None:
+        for name in ("mkdocs.yml", "site_overrides", "curriculum", "docs"):
+            _copy(REPO / name, destination / name)
+        return destination
+    for name in SCAFFOLDING:
+        _copy(REPO / name, destination / name)
+    shutil.copytree(FIXTURES / fixture, destination, dirs_exist_ok=True)
+    return destination
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    else:
+        shutil.copy2(source, target)
+
+
+def build_site(project: Path, site_dir: Path | None = None, **overrides: object) -> Path:
+    site = site_dir or project / "site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), **overrides)
+    build(config)
+    return site
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def project_factory(tmp_path: Path) -> Callable[..., Path]:
+    def factory(name: str = "project", fixture: str | None = "minimal") -> Path:
+        return make_project(tmp_path / name, fixture)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real starter content, built once per test session."""
+    project = make_project(tmp_path_factory.mktemp("starter") / "project", fixture=None)
+    return build_site(project)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(**launch_options())
+        yield launched
+        launched.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the expected reports of tests/check_cases/ from the current output")

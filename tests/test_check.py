@@ -1,0 +1,105 @@
+"""Golden tests of the editors' check: one YAML case per kind of problem.
+
+Each case in tests/check_cases/ changes the minimal fixture (files written, deleted or
+edited by text replacement) and gives the exact report and exit code expected.
+Run `pytest tests/test_check.py --update-golden` to rewrite the expected reports after a
+deliberate change of wording, then read the diff.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from jinggang.loader import Settings, load_content
+from jinggang.problems import errors, format_report
+
+from .conftest import make_project
+
+CASES = sorted((Path(__file__).parent / "check_cases").glob("*.yml"))
+TODAY = date(2026, 11, 26)
+
+
+def apply_case(project: Path, case: dict[str, Any]) -> None:
+    encodings = case.get("encoding", {})
+    for relative, content in case.get("files", {}).items():
+        target = project / relative
+        if content is None:
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode(encodings.get(relative, "utf-8")))
+    for relative, replacements in case.get("replace", {}).items():
+        target = project / relative
+        text = target.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, f"{relative}: {old!r} not found; the case no longer fits the fixture"
+            text = text.replace(old, new, 1)
+        target.write_bytes(text.encode(encodings.get(relative, "utf-8")))
+    for relative in case.get("prepend_bom", []):
+        target = project / relative
+        target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
+
+
+def report_for(project: Path) -> tuple[str, int]:
+    result = load_content(Settings.for_project(project, today=TODAY))
+    return format_report(result.problems, annotations=False), 1 if errors(result.problems) else 0
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[case.stem for case in CASES])
+def test_check_case(case_file: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    project = make_project(tmp_path / "project")
+    apply_case(project, case)
+    report, exit_code = report_for(project)
+    if request.config.getoption("--update-golden"):
+        case_text = case_file.read_text(encoding="utf-8")
+        head = case_text[: case_text.index("\nexpected:")] if "\nexpected:" in case_text else case_text.rstrip()
+        block = "".join(f"  {line}\n" for line in report.splitlines())
+        case_file.write_text(f"{head}\nexpected: |\n{block}exit: {exit_code}\n", encoding="utf-8")
+        pytest.skip("golden file rewritten")
+    assert report == case["expected"].rstrip("\n")
+    assert exit_code == case["exit"]
+
+
+def test_minimal_fixture_is_clean(project: Path) -> None:
+    report, exit_code = report_for(project)
+    assert (report, exit_code) == ("", 0)
+
+
+def test_cli_reports_and_exits_non_zero(project: Path) -> None:
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: 15", "duration: 50"), encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "jinggang", "--root", str(project), "check"],
+                               capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=False)
+    assert completed.returncode == 1
+    assert "docs/lessons/sanwan-branch.md:6: 错误: 字段 duration 的值 50 超出范围（上限 45）" in completed.stdout
+    assert "::error" not in completed.stdout
+
+
+def test_cli_prints_github_annotations(project: Path) -> None:
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("sites: [sanwan]", "sites: [sanwann]"),
+                      encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "jinggang", "--root", str(project), "check"],
+                               capture_output=True, text=True, check=False,
+                               env={"PATH": "/usr/bin:/bin", "GITHUB_ACTIONS": "true"})
+    assert completed.returncode == 1
+    assert ("::error file=docs/lessons/sanwan-branch.md,line=8::找不到研学指南 'sanwann'（sites 引用了它）"
+            "（你是不是想写 sanwan？）") in completed.stdout
+
+
+def test_cli_passes_with_warnings_only(project: Path) -> None:
+    guide = project / "docs/sites/sanwan.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace('verified: "2026-06-01"', "verified: null"),
+                     encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "jinggang", "--root", str(project), "check"],
+                               capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=False)
+    assert completed.returncode == 0
+    assert "docs/sites/sanwan.md:13: 警告: 参观信息未核实（verified: null）" in completed.stdout
