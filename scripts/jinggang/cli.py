@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
 import tempfile
@@ -80,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(root, config_file)
     if args.command == "build":
+        # The MkDocs API logs through "mkdocs" without a handler; show it as `mkdocs build` does.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(handler)
+        mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
     return 2
 

@@ -66,15 +66,20 @@ _TYPE_LABELS = {"string": "文字", "integer": "整数", "number": "数字", "ar
 
 
 def field_docs(kind: str, schema_set: SchemaSet, model: ContentModel) -> list[FieldDoc]:
-    """One row per field of a kind, read from its JSON Schema."""
+    """One row per field of a kind, nested fields included, read from its JSON Schema."""
     schema = schema_set.schemas[kind]
     if schema.get("type") == "array":
         schema = schema["items"]
+    return _object_docs(schema, kind, "", schema_set, model)
+
+
+def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: SchemaSet,
+                 model: ContentModel) -> list[FieldDoc]:
     required = set(schema.get("required", []))
     conditional = set(schema.get("then", {}).get("required", []))
     docs = []
     for name, raw in schema.get("properties", {}).items():
-        field_schema = _type_of(raw, schema_set, kind)
+        field_schema = _type_of(raw, schema_set, base)
         items = _type_of(field_schema.get("items", {}), schema_set, "common")
         type_name = field_schema.get("type") or ("日期或 null" if "oneOf" in field_schema else "")
         label = _TYPE_LABELS.get(str(type_name), str(type_name))
@@ -93,9 +98,13 @@ def field_docs(kind: str, schema_set: SchemaSet, model: ContentModel) -> list[Fi
                   if key in field_schema]
         if bounds:
             values = "，".join(bounds)
-        docs.append(FieldDoc(name, str(field_schema.get("title", "")), label,
+        docs.append(FieldDoc(prefix + name, str(field_schema.get("title", "")), label,
                              name in required, str(field_schema.get("description", "")),
                              values + ("（发布时必填）" if name in conditional else "")))
+        if type_name == "object":
+            docs += _object_docs(field_schema, base, f"{prefix}{name}.", schema_set, model)
+        elif type_name == "array" and items.get("type") == "object":
+            docs += _object_docs(items, "common", f"{prefix}{name}[].", schema_set, model)
     return docs
 
 

@@ -1,0 +1,212 @@
+"""Full builds in tmp_path: the minimal fixture, drafts, failures, and the starter content."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from mkdocs.exceptions import MkDocsException
+
+from jinggang.cli import run_build
+
+from .conftest import build_site
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    """The page's own content, without the theme's header, nav and footer."""
+    return html[html.index('<article class="md-content__inner'):html.index("</article>")]
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag in ("script", "img", "iframe") and values.get("src"):
+            self.resources.append(values["src"] or "")
+        if tag == "link" and values.get("href") and values.get("rel") != "canonical":
+            self.resources.append(values["href"] or "")
+
+
+def test_lesson_page_has_card_links_and_glossary(project: Path) -> None:
+    site = build_site(project)
+    lesson = article(read(site, "lessons/sanwan-branch"))
+    assert "<h1" in lesson and "支部建在连上" in lesson
+    assert '<a href="../../sites/sanwan/">三湾改编旧址</a>' in lesson
+    assert '<a href="../../timeline/#event-sanwan-reorganization">三湾改编</a>（1927年9月29日）' in lesson
+    assert '<a href="../../lecturers/sanwan-talk/">三湾：党指挥枪的起点</a>' in lesson
+    assert "<dt>适用对象</dt><dd><span class=\"jg-tag jg-tag--audience\">团员青年</span></dd>" in lesson
+    assert "为什么说支部建在连上是建军史上的重要一步？" in lesson
+    assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011 年。" in lesson
+    # The first use in the body gets the hover; the card and footer are left alone.
+    abbrs = re.findall(r'<abbr title="([^"]+)">([^<]+)</abbr>', lesson)
+    assert abbrs == [("三湾改编确立的制度：在连队建立党的支部，保证党对军队的领导。", "支部建在连上")]
+
+
+def test_guide_lists_its_lessons_and_marks_visitor_information(project: Path) -> None:
+    site = build_site(project)
+    guide = article(read(site, "sites/sanwan"))
+    assert '<a href="../../lessons/sanwan-branch/">支部建在连上</a>' in guide
+    assert "参观信息（2026-06-01 核实）" in guide
+    assert "找到“支部建在连上”的展陈" in guide
+    assert "跟随带队老师集体行动。" in guide
+
+    unverified = project / "docs/sites/sanwan.md"
+    unverified.write_text(unverified.read_text(encoding="utf-8").replace('verified: "2026-06-01"', "verified: null"),
+                          encoding="utf-8")
+    site = build_site(project)
+    assert "参观信息（未核实，出行前请向景点确认）" in read(site, "sites/sanwan")
+
+
+def test_lecturer_page_boxes_slides_with_notes(project: Path) -> None:
+    site = build_site(project)
+    page = article(read(site, "lecturers/sanwan-talk"))
+    assert page.count('class="jg-slide"') == 2
+    assert page.count('class="jg-notes"') == 2
+    assert '<p class="jg-notes__label">讲稿（4 分钟）</p>' in page
+    assert "同学们，今天我们走进三湾。" in page
+    assert "本讲稿供青年讲师团使用。" in page
+    assert 'data-jg-view="learner"' in page
+    assert '<a href="../../lessons/sanwan-branch/">支部建在连上</a>' in page
+
+
+def test_generated_pages(project: Path) -> None:
+    site = build_site(project)
+    catalog = article(read(site, "lessons"))
+    assert ('data-audience="league-members" data-themes="jinggangshan-spirit party-history" '
+            'data-duration="15"') in catalog
+    assert '<input type="checkbox" name="audience" value="pioneers"> 少先队员' in catalog
+    by_audience = article(read(site, "browse/audience"))
+    assert '<h2 id="league-members">团员青年</h2>' in by_audience
+    by_site = article(read(site, "browse/sites"))
+    assert '<a href="../../sites/sanwan/">三湾改编旧址</a>' in by_site
+    timeline = article(read(site, "timeline"))
+    assert 'id="event-sanwan-reorganization"' in timeline and "人物：毛泽东" in timeline
+    glossary = article(read(site, "glossary"))
+    assert "<dt id=\"term-party-branch-in-company\">支部建在连上</dt>" in glossary
+    fields = article(read(site, "editors/fields"))
+    for field in ("audience", "duration", "objectives", "reviewers", "coordinates.lat", "visitor.verified",
+                  "sources[].publisher"):
+        assert f"<code>{field}</code>" in fields
+    assert "pioneers（少先队员）" in fields
+
+
+def test_search_index_is_segmented_with_registry_words(project: Path) -> None:
+    site = build_site(project)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "\\u200b" in index["config"]["separator"]  # the regex escape, as Material writes it
+    # Segmented by jieba, and the glossary term (a registry word) kept whole.
+    assert "\u200b支部建在连上\u200b" in text
+    assert "\u200b三湾\u200b" in text
+    # The metadata card is left out of the index (data-search-exclude).
+    lesson_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("lessons/sanwan-branch/"))
+    assert "秋收起义" in lesson_text and "适用\u200b对象" not in lesson_text
+
+
+def test_drafts_are_left_out_of_the_published_build_and_shown_on_serve(project: Path) -> None:
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("status: review", "status: draft"), encoding="utf-8")
+    site = build_site(project)
+    assert not (site / "lessons/sanwan-branch").exists()
+    assert "sanwan-branch" not in read(site, "lessons")
+    assert "还没有微团课讲到这里。" in read(site, "sites/sanwan")
+    assert "支部建在连上" in read(site, "lecturers/sanwan-talk")  # the id stays as text
+    assert "lessons/sanwan-branch" not in read(site, "lecturers/sanwan-talk")
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    preview = project / "preview"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(preview))
+    config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` does
+    build(config, serve_url="http://127.0.0.1:8000/")
+    assert "草稿预览：此页不会出现在正式站点中。" in read(preview, "lessons/sanwan-branch")
+
+
+def test_strict_build_fails_with_the_file_named(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("sites: [sanwan]", "sites: [sanwann]"),
+                      encoding="utf-8")
+    with pytest.raises(MkDocsException) as failure:
+        build_site(project, strict=True)
+    assert "BuildError" in str(failure.value)
+    assert "docs/lessons/sanwan-branch.md:8: 错误: 找不到研学指南 'sanwann'" in caplog.text
+
+
+def test_failed_build_leaves_previous_site(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = project / "site"
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
+    before = {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: 15", "duration: 99"), encoding="utf-8")
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 1
+    after = {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    assert after == before
+    assert "构建失败，site/ 保持原样" in capsys.readouterr().err
+    assert sorted(path.name for path in project.iterdir() if path.name.startswith("site.")) == []
+
+
+def test_generated_page_may_not_be_overwritten(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (project / "docs/timeline.md").write_text("# 时间线\n", encoding="utf-8")
+    with pytest.raises(MkDocsException):
+        build_site(project)
+    assert "docs/timeline.md: 这个页面由插件生成，请删除同名文件。" in caplog.text
+
+
+# The starter content: real pages a new user sees.
+
+def test_starter_content_counts(starter_site: Path) -> None:
+    catalog = read(starter_site, "lessons")
+    items = re.findall(r'data-audience="([^"]+)" data-themes="([^"]+)"', catalog)
+    assert len(items) >= 12
+    audiences = {slug for audience, _ in items for slug in audience.split()}
+    assert len(audiences) >= 4
+    guides = [path for path in (starter_site / "sites").iterdir() if path.is_dir()]
+    assert len(guides) >= 6
+    lecturers = [path for path in (starter_site / "lecturers").iterdir() if path.is_dir()]
+    assert len(lecturers) >= 3
+    for lecturer in lecturers:
+        html = (lecturer / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="jg-slide"') == html.count('class="jg-notes"') >= 3
+
+
+def test_starter_site_links_resolve_and_load_nothing_external(starter_site: Path) -> None:
+    broken: list[str] = []
+    external: list[str] = []
+    for page in starter_site.rglob("*.html"):
+        collector = LinkCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        base = "file://" + page.as_posix()
+        for resource in collector.resources:
+            if urlparse(resource).scheme in ("http", "https") or resource.startswith("//"):
+                external.append(f"{page}: {resource}")
+        for href in collector.links:
+            target = urlparse(urljoin(base, href))
+            if target.scheme != "file":
+                continue
+            path = Path(unquote(target.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(starter_site)} -> {href}")
+                continue
+            if target.fragment and path.suffix == ".html":
+                html = path.read_text(encoding="utf-8")
+                if f'id="{unquote(target.fragment)}"' not in html:
+                    broken.append(f"{page.relative_to(starter_site)} -> {href} (anchor)")
+    assert broken == []
+    assert external == []
