@@ -40,6 +40,7 @@ def load_jieba_words(words: list[str]) -> None:
         # Material skips segmentation silently without jieba, and Chinese search then
         # finds almost nothing: fail the build instead.
         raise PluginError("jieba 未安装，中文搜索无法分词：请运行 make site 安装依赖。") from error
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news to editors
     for word in words:
         jieba.add_word(word)
 
@@ -71,10 +72,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError("内容检查未通过，站点没有生成：\n"
                               + format_report(errors(result.problems), annotations=False)
                               + "\n运行 `jinggang check` 查看全部问题和警告。")
-        for problem in warnings(result.problems):
-            # Info, not warning: `mkdocs build --strict` must fail on errors only;
-            # editors see warnings through `jinggang check`.
-            log.info(problem.format().replace("\n", " "))
+        if warnings(result.problems):
+            # Info, not warning: `mkdocs build --strict` must fail on errors only.
+            log.info(f"内容检查有 {len(warnings(result.problems))} 个警告，运行 `jinggang check` 查看。")
         full = result.model
         self.model = full if self.show_drafts else full.published_view()
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
