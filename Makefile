@@ -34,6 +34,7 @@ lint: python-deps
 test: setup
 	$(BIN)/jinggang check
 	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 serve: setup

@@ -215,8 +215,9 @@ class ContentModel:
 
     def item_by_src_uri(self, src_uri: str) -> ContentItem | None:
         folder, _, name = src_uri.partition("/")
-        table: dict[str, Any] = {"lessons": self.lessons, "sites": self.site_guides,
-                                 "lecturers": self.lecturers}.get(folder, {})
+        tables: dict[str, dict[str, Any]] = {"lessons": self.lessons, "sites": self.site_guides,
+                                             "lecturers": self.lecturers}
+        table = tables.get(folder, {})
         return table.get(name.removesuffix(".md")) if name.count("/") == 0 else None
 
     # Reverse links, computed from the forward ids.

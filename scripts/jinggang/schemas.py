@@ -120,7 +120,7 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
     """Message, hint and the key path whose line the message should name."""
     path = tuple(error.absolute_path)
     name = _field_name(error)
-    value = error.instance
+    value: Any = error.instance
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "required":
