@@ -9,24 +9,29 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .loader import Settings, load_content
+from .pdf.packets import copy_downloads
 from .problems import errors, format_report
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
-def _settings(root: Path, config_file: Path) -> Settings:
-    """Settings from the plugin's entry in mkdocs.yml, so check and build agree."""
+
+def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
+    """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees."""
     from mkdocs.config import load_config
 
     from .plugin import settings_from
 
     config = load_config(str(config_file))
     plugin = config.plugins["jinggang"]
-    return settings_from(config, plugin.config)  # type: ignore[attr-defined]
+    return config, settings_from(config, plugin.config)  # type: ignore[attr-defined]
 
 
 def run_check(root: Path, config_file: Path) -> int:
-    result = load_content(_settings(root, config_file))
+    result = load_content(_config(config_file)[1])
     report = format_report(result.problems)
     if report:
         print(report)
@@ -55,6 +60,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    copy_downloads(site_dir, staging)
     previous = site_dir.with_name(f"{site_dir.name}.old")
     shutil.rmtree(previous, ignore_errors=True)
     if site_dir.exists():
@@ -63,6 +69,40 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     shutil.rmtree(previous, ignore_errors=True)
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")
     return 0
+
+
+def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str]) -> int:
+    from rich.console import Console
+
+    from .pdf.document import MarkdownRenderer
+    from .pdf.packets import PacketContext, PacketStore, render_packets, summary_table
+    from .render import Renderer
+
+    started = time.perf_counter()
+    config, settings = _config(config_file)
+    result = load_content(settings)
+    if result.model is None or errors(result.problems):
+        print(format_report(errors(result.problems)))
+        print("内容检查未通过，没有生成讲义包。")
+        return 1
+    model = result.model.published_view()
+    unknown = sorted(set(only) - set(model.packets))
+    if unknown:
+        print(f"没有这些讲义包：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(model.packets))}")
+        return 2
+    context = PacketContext(model, Renderer(config.theme.dirs, model),
+                            MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
+                            config.site_url or "")
+    store = PacketStore(site_dir, root / ".cache" / "jinggang" / "packets")
+    packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
+    console = Console(stderr=True)
+    outcome = render_packets(context, store, packets, parallel=jobs, prune=not only, console=console)
+    console.print(summary_table(outcome))
+    failed = [job for job in outcome if job.status == "failed"]
+    for job in failed:
+        console.print(f"讲义包 {job.packet.id}（{job.packet.source.path}）生成失败：{job.error}；保留原有 PDF。")
+    console.print(f"共 {len(outcome)} 个讲义包，{time.perf_counter() - started:.2f} 秒。")
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build", help="检查并构建站点（失败时保留原有站点）")
     build_parser.add_argument("--site-dir", type=Path, default=None, help="输出目录（默认 ROOT/site）")
     build_parser.add_argument("--no-strict", action="store_true", help="不把 MkDocs 警告当作错误")
+    packets_parser = commands.add_parser("packets", help="生成 PDF 讲义包到 SITE/downloads/packets/")
+    packets_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    packets_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    packets_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这个讲义包（可重复）")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -88,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.addHandler(handler)
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
+    if args.command == "packets":
+        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
     return 2
 
 

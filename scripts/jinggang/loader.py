@@ -14,6 +14,7 @@ from .model import (
     Event,
     LecturerMaterial,
     Lesson,
+    Packet,
     Person,
     Site,
     SiteGuide,
@@ -120,6 +121,17 @@ def _verified_problems(guide: SiteGuide, settings: Settings) -> list[Problem]:
     return []
 
 
+def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
+                   lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
+    """Packets go to print: every item in one must be past the draft stage."""
+    tables: dict[str, list[dict[str, Any]]] = {"lesson": [lessons], "lecturer": [lecturers], "site": [guides],
+                                               "handout": [lessons, guides]}
+    return [Problem(packet.source.path, entry.line, f"讲义包收录了草稿 {entry.id}",
+                    "等这一条目进入 review 或 published 后再收录，或先从 contents 中去掉。")
+            for entry in packet.entries for table in tables[entry.kind]
+            if entry.id in table and table[entry.id].is_draft]
+
+
 def load_content(settings: Settings) -> LoadResult:
     """Read every content file, validate it, and link the model; collect every problem."""
     problems: list[Problem] = []
@@ -155,7 +167,11 @@ def load_content(settings: Settings) -> LoadResult:
             # add a second, misleading error.
             pages[folder].append(source or SourceFile(settings.relative(file), data={}))
 
+    packet_sources = [source for file in sorted((curriculum / "packets").glob("*.yml"))
+                      if (source := _read(read_registry, file, settings, problems)) is not None]
+
     ids = _collect_ids(registry_sources, pages, problems)
+    ids["packet"] = {Path(source.path).stem: source for source in packet_sources}
 
     for name, source in registry_sources.items():
         if source is not None:
@@ -189,6 +205,20 @@ def load_content(settings: Settings) -> LoadResult:
             problems += check_slide_timing(source, slides, source.data.get("duration"))
         lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
 
+    packets = {}
+    for source in packet_sources:
+        found = schema_problems("packet", source, source.data, schema_set, vocabularies, ids)
+        stem = Path(source.path).stem
+        if isinstance(source.data, dict) and source.data.get("id") not in (None, stem):
+            found.append(Problem(source.path, source.line_of(("id",)),
+                                 f"id {source.data['id']!r} 与文件名 {stem}.yml 不一致",
+                                 f"把 id 改成 {stem}，或把文件改名为 {source.data['id']}.yml。"))
+        problems += found
+        if not errors(found):
+            packet = Packet.from_source(source)
+            problems += _draft_entries(packet, lessons, guides, lecturers)
+            packets[packet.id] = packet
+
     if errors(problems):
         return LoadResult(None, problems)
     model = ContentModel(
@@ -205,6 +235,6 @@ def load_content(settings: Settings) -> LoadResult:
         terms={entry["id"]: Term(entry["id"], entry["term"], entry["definition"],
                                  tuple(Source.from_dict(s) for s in entry.get("sources", ())))
                for entry in _registry_entries(registry_sources.get("glossary"))},
-        lessons=lessons, site_guides=guides, lecturers=lecturers,
+        lessons=lessons, site_guides=guides, lecturers=lecturers, packets=packets,
     )
     return LoadResult(model, problems)

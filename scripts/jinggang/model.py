@@ -199,6 +199,41 @@ class LecturerMaterial(ContentItem):
                    lessons=tuple(front["lessons"]), slides=tuple(slides))
 
 
+@dataclass(frozen=True)
+class PacketEntry:
+    """One item of a packet: kind is lesson, lecturer, site or handout."""
+
+    kind: str
+    id: str
+    line: int
+
+
+@dataclass
+class Packet:
+    id: str
+    title: str
+    audience: tuple[str, ...]
+    occasion: str
+    issuer: str
+    entries: tuple[PacketEntry, ...]
+    speaker_notes: bool
+    handouts: bool
+    source: SourceFile = field(repr=False, compare=False)
+
+    @property
+    def download_path(self) -> str:
+        """Path of the PDF inside the built site."""
+        return f"downloads/packets/{self.id}.pdf"
+
+    @classmethod
+    def from_source(cls, source: SourceFile) -> Packet:
+        front = source.data
+        entries = tuple(PacketEntry(kind, item_id, source.line_of(("contents", index)))
+                        for index, entry in enumerate(front["contents"]) for kind, item_id in entry.items())
+        return cls(front["id"], front["title"], tuple(front["audience"]), front["occasion"], front["issuer"],
+                   entries, front.get("speaker_notes", True), front.get("handouts", False), source)
+
+
 @dataclass
 class ContentModel:
     vocabularies: Vocabularies
@@ -209,6 +244,7 @@ class ContentModel:
     lessons: dict[str, Lesson]
     site_guides: dict[str, SiteGuide]
     lecturers: dict[str, LecturerMaterial]
+    packets: dict[str, Packet] = field(default_factory=dict)
 
     def items(self) -> list[ContentItem]:
         return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]
@@ -229,6 +265,13 @@ class ContentModel:
 
     def lecturers_for_lesson(self, lesson_id: str) -> list[LecturerMaterial]:
         return [material for material in self.lecturers.values() if lesson_id in material.lessons]
+
+    def packets_for_item(self, item: ContentItem) -> list[Packet]:
+        """Packets that print this item (as itself or as its handout)."""
+        kinds = {"lesson": ("lesson", "handout"), "lecturer": ("lecturer",), "site-guide": ("site", "handout")}
+        wanted = kinds.get(item.KIND, ())
+        return [packet for packet in self.packets.values()
+                if any(entry.kind in wanted and entry.id == item.id for entry in packet.entries)]
 
     def events_sorted(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda event: (event.date, event.id))

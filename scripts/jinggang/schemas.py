@@ -31,6 +31,7 @@ REF_KINDS = {
     "event": ("事件", "curriculum/events.yml"),
     "person": ("人物", "curriculum/people.yml"),
     "term": ("术语", "curriculum/glossary.yml"),
+    "packet": ("讲义包", "curriculum/packets/"),
 }
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -97,10 +98,12 @@ class SchemaSet:
                 yield ValidationError(f"'{instance}' is not in vocabulary {name}", validator="x-vocabulary",
                                       validator_value=name, instance=instance)
 
-        def ref_keyword(_validator: Any, ref_kind: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
-            if isinstance(instance, str) and instance not in ids.get(ref_kind, {}):
-                yield ValidationError(f"'{instance}' is not a known {ref_kind}", validator="x-ref",
-                                      validator_value=ref_kind, instance=instance)
+        def ref_keyword(_validator: Any, ref_kinds: str | list[str], instance: Any,
+                        _schema: Any) -> Iterator[ValidationError]:
+            kinds = [ref_kinds] if isinstance(ref_kinds, str) else ref_kinds
+            if isinstance(instance, str) and not any(instance in ids.get(kind, {}) for kind in kinds):
+                yield ValidationError(f"'{instance}' is not a known {' or '.join(kinds)}", validator="x-ref",
+                                      validator_value=ref_kinds, instance=instance)
 
         validator_class = validators.extend(
             Draft202012Validator,
@@ -153,11 +156,14 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         hint = f"你是不是想写 {guess}？" if guess else f"可用的值：{allowed_slugs}。"
         return f"{name} 的值 {value!r} 不在词表 {vocabulary} 中", hint, path
     if kind == "x-ref":
-        ref_kind = str(error.validator_value)
-        label, where = REF_KINDS.get(ref_kind, (ref_kind, ""))
+        declared: Any = error.validator_value
+        ref_kinds: list[str] = [declared] if isinstance(declared, str) else list(declared)
+        label = "或".join(REF_KINDS.get(ref_kind, (ref_kind, ""))[0] for ref_kind in ref_kinds)
+        where = "或".join(REF_KINDS.get(ref_kind, ("", ref_kind))[1] for ref_kind in ref_kinds)
         if name == "id":
             return f"{label}标识 {value!r} 没有登记", f"在 {where} 中登记它，或改正拼写。", path
-        guess = suggest_id(str(value), ids.get(ref_kind, {}))
+        known = {known_id for ref_kind in ref_kinds for known_id in ids.get(ref_kind, {})}
+        guess = suggest_id(str(value), known)
         hint = f"你是不是想写 {guess}？" if guess else f"先在 {where} 中添加它，或改正拼写。"
         return f"找不到{label} {value!r}（{name} 引用了它）", hint, path
     if kind in ("minItems", "minLength") and (value == [] or value == "" or value is None):
@@ -171,6 +177,8 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         bound = "下限" if kind == "minimum" else "上限"
         return (f"字段 {name} 的值 {value} 超出范围（{bound} {error.validator_value}）",
                 schema.get("description", "改成允许范围内的值。"), path)
+    if kind == "maxProperties" and error.validator_value == 1:
+        return "这一项写了不止一个键", "每一项只写一个键，例如“- lesson: sanwan-branch”；多个条目分行写。", path
     if kind == "uniqueItems":
         return f"字段 {name} 中有重复的项", "删除重复的那一项。", path
     if kind == "pattern" and error.validator_value == _ID_PATTERN:

@@ -1,0 +1,153 @@
+"""A packet as one printable HTML document, built from the content model.
+
+The HTML comes from Jinja templates in site_overrides/jinggang/packet/, so the print
+layout can be changed the same way as the site's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import markdown
+import segno
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from ..model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
+from ..render import Renderer
+
+KIND_LABELS = {"lesson": "微团课", "lecturer": "讲师资料", "site": "研学指南", "handout": "学生活页"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One item of the printed packet; each starts on a new page and has one bookmark."""
+
+    kind: str
+    item: ContentItem
+    anchor: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def heading(self) -> str:
+        return f"学生活页：{self.item.title}" if self.kind == "handout" else self.item.title
+
+
+@dataclass
+class PacketDocument:
+    packet: Packet
+    sections: list[Section]
+    edition: str
+    total_minutes: int
+    html_parts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def edition_label(self) -> str:
+        year, month, day = self.edition.split("-")
+        return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+class PacketItemError(Exception):
+    """Rendering failed inside one item of a packet; the message names the item's file."""
+
+
+class _AbsoluteImages(Treeprocessor):
+    """Image paths are relative to the page's file; the print document lives elsewhere."""
+
+    base_dir: Path | None = None
+
+    def run(self, root: etree.Element) -> None:
+        if self.base_dir is None:
+            return
+        for image in root.iter("img"):
+            source = image.get("src", "")
+            if source and not urlsplit(source).scheme and not source.startswith("/"):
+                path = (self.base_dir / source).resolve()
+                if not path.is_file():
+                    raise FileNotFoundError(f"图片 {source} 不存在")
+                image.set("src", path.as_uri())
+
+
+class MarkdownRenderer:
+    """Python-Markdown with the site's own extensions, so bodies print as they read online."""
+
+    def __init__(self, extensions: Iterable[Any], extension_configs: Mapping[str, Any], docs_dir: Path) -> None:
+        self.md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs))
+        self.images = _AbsoluteImages(self.md)
+        self.md.treeprocessors.register(self.images, "jinggang_absolute_images", 0)
+        self.docs_dir = docs_dir
+
+    def __call__(self, text: str, item: ContentItem | None = None) -> Markup:
+        self.md.reset()
+        self.images.base_dir = (self.docs_dir / item.src_uri).parent if item else None
+        try:
+            return Markup(self.md.convert(text))
+        except Exception as error:
+            where = item.source.path if item else "?"
+            raise PacketItemError(f"{where}：{error}") from error
+
+
+def _item(model: ContentModel, kind: str, item_id: str) -> ContentItem:
+    tables: dict[str, Mapping[str, ContentItem]] = {
+        "lesson": model.lessons, "lecturer": model.lecturers, "site": model.site_guides}
+    if kind == "handout":
+        return model.lessons.get(item_id) or model.site_guides[item_id]
+    return tables[kind][item_id]
+
+
+def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[Section]:
+    """The packet's items in order, with automatic handouts appended when asked for."""
+    entries = [(entry.kind, entry.id) for entry in packet.entries]
+    if packet.handouts:
+        listed = {item_id for kind, item_id in entries if kind == "handout"}
+        entries += [("handout", item_id) for kind, item_id in list(entries)
+                    if kind in ("lesson", "site") and item_id not in listed]
+    sections = []
+    for number, (kind, item_id) in enumerate(entries, start=1):
+        item = _item(model, kind, item_id)
+        sections.append(Section(kind, item, f"item-{number}", site_url.rstrip("/") + "/" + item.url))
+    return sections
+
+
+def qr_svg(url: str) -> Markup:
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=2, border=1, dark="#000", light="#fff",
+                                  title=url))
+
+
+def build_document(packet: Packet, model: ContentModel, site_url: str) -> PacketDocument:
+    sections = packet_sections(packet, model, site_url)
+    items = [section.item for section in sections]
+    edition = max(item.updated for item in items)
+    timed = {section.item.id: section.item for section in sections
+             if section.kind in ("lesson", "lecturer") and isinstance(section.item, Lesson | LecturerMaterial)}
+    total = sum(item.duration for item in timed.values())  # type: ignore[attr-defined]
+    return PacketDocument(packet, sections, edition, total)
+
+
+def render_html(document: PacketDocument, renderer: Renderer, render_markdown: MarkdownRenderer,
+                pages: Mapping[str, int] | None = None) -> str:
+    """The packet's HTML; pages maps section anchors to page numbers (None: not known yet)."""
+    model = renderer.model
+    counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in KIND_LABELS}
+    return renderer.env.get_template("jinggang/packet/packet.html").render(
+        document=document, packet=document.packet, sections=document.sections, pages=pages or {},
+        counts=counts, markdown=render_markdown, qr=qr_svg, model=model,
+        label=model.label, LecturerMaterial=LecturerMaterial, Lesson=Lesson, SiteGuide=SiteGuide)
+
+
+def content_hash(html: str, *extra: str) -> str:
+    digest = hashlib.sha256(html.encode("utf-8"))
+    for part in extra:
+        digest.update(b"\0" + part.encode("utf-8"))
+    return digest.hexdigest()

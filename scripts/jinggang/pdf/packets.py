@@ -1,0 +1,185 @@
+"""`jinggang packets`: every packet to site/downloads/packets/<id>.pdf, cached by content hash."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..browser import chromium_executable
+from ..model import ContentModel, Packet
+from ..render import Renderer
+from .document import (
+    MarkdownRenderer,
+    PacketDocument,
+    PacketItemError,
+    build_document,
+    content_hash,
+    render_html,
+)
+from .printer import PDF_OPTIONS, Metadata, Printer, page_count, write_atomically
+
+# Bump when the PDF post-processing changes, so cached files are rendered again.
+FORMAT_VERSION = "packets-1"
+
+
+@dataclass
+class PacketJob:
+    packet: Packet
+    document: PacketDocument | None = None
+    probe_html: str = ""
+    digest: str = ""
+    status: str = "pending"  # cached, rendered, failed
+    pages: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class PacketContext:
+    model: ContentModel
+    renderer: Renderer
+    render_markdown: MarkdownRenderer
+    site_url: str
+
+    def metadata(self, document: PacketDocument) -> Metadata:
+        packet = document.packet
+        audiences = [self.model.label("audience", slug) for slug in packet.audience]
+        themes = sorted({self.model.label("themes", slug) for section in document.sections
+                         for slug in section.item.themes})
+        return Metadata(title=packet.title, author=packet.issuer, subject=packet.occasion,
+                        keywords="，".join([*audiences, *themes]), date=document.edition)
+
+    def html(self, document: PacketDocument, pages: Mapping[str, int] | None) -> str:
+        return render_html(document, self.renderer, self.render_markdown, pages)
+
+
+def prepare(job: PacketJob, context: PacketContext) -> None:
+    """Build the document and its hash; any failure is recorded against the packet."""
+    try:
+        job.document = build_document(job.packet, context.model, context.site_url)
+        job.probe_html = context.html(job.document, None)
+        job.digest = content_hash(job.probe_html, FORMAT_VERSION, repr(sorted(PDF_OPTIONS.items())),
+                                  chromium_executable() or "playwright-chromium")
+    except PacketItemError as error:
+        job.status, job.error = "failed", str(error)
+    except Exception as error:
+        job.status, job.error = "failed", f"{type(error).__name__}: {error}"
+
+
+class PacketStore:
+    """Rendered PDFs in the site, and a cache beside the project that survives site rebuilds."""
+
+    def __init__(self, site_dir: Path, cache_dir: Path) -> None:
+        self.output_dir = site_dir / "downloads" / "packets"
+        self.cache_dir = cache_dir
+
+    def output(self, packet_id: str) -> Path:
+        return self.output_dir / f"{packet_id}.pdf"
+
+    def _cached(self, packet_id: str) -> tuple[Path, Path]:
+        return self.cache_dir / f"{packet_id}.pdf", self.cache_dir / f"{packet_id}.json"
+
+    def restore(self, job: PacketJob) -> bool:
+        """Put a cached PDF with the same inputs in place; False when there is none."""
+        pdf, record = self._cached(job.packet.id)
+        if not (pdf.exists() and record.exists()):
+            return False
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        if saved.get("hash") != job.digest:
+            return False
+        target = self.output(job.packet.id)
+        if not target.exists() or target.stat().st_size != pdf.stat().st_size or \
+                target.read_bytes() != pdf.read_bytes():
+            write_atomically(target, pdf.read_bytes())
+        job.status, job.pages = "cached", int(saved.get("pages", 0))
+        return True
+
+    def save(self, job: PacketJob, pdf: bytes) -> None:
+        write_atomically(self.output(job.packet.id), pdf)
+        cached_pdf, record = self._cached(job.packet.id)
+        write_atomically(cached_pdf, pdf)
+        write_atomically(record, json.dumps({"hash": job.digest, "pages": job.pages,
+                                             "seconds": round(job.seconds, 3)}).encode("utf-8"))
+
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove PDFs of packets that no longer exist."""
+        removed = []
+        for pdf in sorted(self.output_dir.glob("*.pdf")):
+            if pdf.stem not in keep:
+                pdf.unlink()
+                removed.append(pdf.stem)
+        return removed
+
+
+async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketStore, parallel: int,
+                  progress: Progress) -> None:
+    printer = Printer(parallel)
+    overall = progress.add_task("讲义包", total=len(jobs))
+
+    async def render_one(job: PacketJob) -> None:
+        started = time.perf_counter()
+        document = job.document
+        assert document is not None
+        try:
+            pdf = await printer.print_with_page_numbers(
+                lambda pages: job.probe_html if pages is None else context.html(document, pages),
+                context.metadata(document))
+            job.pages = page_count(pdf)
+            job.seconds = time.perf_counter() - started
+            store.save(job, pdf)
+            job.status = "rendered"
+            progress.console.print(f"  生成 {job.packet.id}.pdf：{job.pages} 页，{job.seconds:.2f} 秒")
+        except PacketItemError as error:
+            job.status, job.error = "failed", str(error)
+        except Exception as error:
+            job.status, job.error = "failed", f"{type(error).__name__}: {error}"
+        finally:
+            progress.advance(overall)
+
+    try:
+        await asyncio.gather(*(render_one(job) for job in jobs))
+    finally:
+        await printer.close()
+
+
+def render_packets(context: PacketContext, store: PacketStore, packets: list[Packet], *, parallel: int,
+                   prune: bool, console: Console | None = None) -> list[PacketJob]:
+    console = console or Console(stderr=True)
+    jobs = [PacketJob(packet) for packet in packets]
+    for job in jobs:
+        prepare(job, context)
+    to_render = [job for job in jobs if job.status == "pending" and not store.restore(job)]
+    if to_render:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as progress:
+            asyncio.run(_render(to_render, context, store, parallel, progress))
+    if prune:
+        store.prune(set(context.model.packets))
+    return jobs
+
+
+def summary_table(jobs: list[PacketJob]) -> Table:
+    labels = {"cached": "未变化（缓存）", "rendered": "已生成", "failed": "失败"}
+    table = Table(title="讲义包")
+    for column in ("讲义包", "状态", "页数", "用时（秒）", "说明"):
+        table.add_column(column)
+    for job in jobs:
+        table.add_row(job.packet.id, labels.get(job.status, job.status), str(job.pages or ""),
+                      f"{job.seconds:.2f}" if job.status == "rendered" else "", job.error)
+    return table
+
+
+def copy_downloads(previous_site: Path, new_site: Path) -> None:
+    """Carry generated downloads (PDFs) into a freshly built site; `jinggang packets` updates them."""
+    downloads = previous_site / "downloads"
+    if downloads.is_dir() and not (new_site / "downloads").exists():
+        shutil.copytree(downloads, new_site / "downloads")
