@@ -26,6 +26,7 @@ check: python-deps
 site: setup
 	$(BIN)/jinggang check
 	$(BIN)/jinggang build
+	$(BIN)/jinggang packets
 
 lint: python-deps
 	$(BIN)/ruff check scripts tests

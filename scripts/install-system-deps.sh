@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Chromium (for Playwright: PDFs and browser tests), CJK fonts and PDF tools, where missing.
+# Chromium (for Playwright: PDFs and browser tests), CJK fonts, and the tools the tests read
+# PDFs back with (pdftotext, pdffonts; zbarimg for QR codes), where missing.
 # Order: Debian packages when root with apt-get; else Playwright's own Chromium download
 # (machines with internet); else say what to install.
 set -euo pipefail
 
 have_fonts() { fc-list :lang=zh 2>/dev/null | grep -qi "noto"; }
 have_chromium() { [[ -n "${JINGGANG_CHROMIUM:-}" && -x "${JINGGANG_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }
-have_pdftools() { command -v pdftotext >/dev/null 2>&1; }
+have_pdftools() { command -v pdftotext >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1; }
 
 if have_chromium && have_fonts && have_pdftools; then
   exit 0
 fi
 
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing chromium, fonts-noto-cjk and poppler-utils with apt-get ..."
+  echo "Installing chromium, fonts-noto-cjk, poppler-utils and zbar-tools with apt-get ..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils >/dev/null
+  apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null
   exit 0
 fi
 
@@ -30,7 +31,7 @@ fi
 
 cat >&2 <<'MSG'
 Missing system packages. Install them as root, then run make again:
-    apt-get install -y chromium fonts-noto-cjk poppler-utils
+    apt-get install -y chromium fonts-noto-cjk poppler-utils zbar-tools
 or, on a machine with internet access:
     .venv/bin/playwright install --with-deps chromium
 A Chromium elsewhere can be named with JINGGANG_CHROMIUM=/path/to/chromium.

@@ -11,6 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from jinggang.browser import launch_options
+from jinggang.cli import run_packets
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -63,10 +64,16 @@ def project_factory(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real starter content, built once per test session."""
-    project = make_project(tmp_path_factory.mktemp("starter") / "project", fixture=None)
-    return build_site(project)
+def starter_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_project(tmp_path_factory.mktemp("starter") / "project", fixture=None)
+
+
+@pytest.fixture(scope="session")
+def starter_site(starter_project: Path) -> Path:
+    """The real starter content as `make site` builds it (site, then packets), once per session."""
+    site = build_site(starter_project)
+    assert run_packets(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
+    return site
 
 
 @pytest.fixture(scope="session")

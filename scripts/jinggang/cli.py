@@ -95,7 +95,7 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
                             config.site_url or "")
     store = PacketStore(site_dir, root / ".cache" / "jinggang" / "packets")
     packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
     outcome = render_packets(context, store, packets, parallel=jobs, prune=not only, console=console)
     console.print(summary_table(outcome))
     failed = [job for job in outcome if job.status == "failed"]

@@ -53,11 +53,15 @@ class Renderer:
         def item_link(item: ContentItem) -> str | None:
             return link(item.src_uri)
 
+        def site_file(path: str) -> str:
+            """A file of the built site that is not a page (a download)."""
+            return get_relative_url(path, page_url)
+
         def label(vocabulary: str, slug: str) -> str:
             return self.model.label(vocabulary, slug)
 
         return self.env.get_template(template).render(
-            model=self.model, link=link, item_link=item_link, label=label, **context)
+            model=self.model, link=link, item_link=item_link, site_file=site_file, label=label, **context)
 
     def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
         """A generated page: a title and one raw HTML block from its template."""

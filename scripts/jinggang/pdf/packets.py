@@ -6,9 +6,11 @@ import asyncio
 import json
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -151,6 +153,17 @@ async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketSt
         await printer.close()
 
 
+def _run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
+
+
 def render_packets(context: PacketContext, store: PacketStore, packets: list[Packet], *, parallel: int,
                    prune: bool, console: Console | None = None) -> list[PacketJob]:
     console = console or Console(stderr=True)
@@ -161,7 +174,7 @@ def render_packets(context: PacketContext, store: PacketStore, packets: list[Pac
     if to_render:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=False) as progress:
-            asyncio.run(_render(to_render, context, store, parallel, progress))
+            _run_coroutine(_render(to_render, context, store, parallel, progress))
     if prune:
         store.prune(set(context.model.packets))
     return jobs

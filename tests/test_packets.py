@@ -1,0 +1,182 @@
+"""PDF packets rendered through Playwright and read back with pypdf, pdftotext, pdffonts, zbarimg."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from jinggang.cli import run_packets
+
+from .conftest import build_site
+
+pytestmark = pytest.mark.browser
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def top_level_outline(reader: PdfReader) -> list[tuple[str, int]]:
+    return [(entry.title, reader.get_destination_page_number(entry) + 1)
+            for entry in reader.outline if not isinstance(entry, list)]
+
+
+def toc_pages(pdf: Path) -> list[tuple[str, int]]:
+    """(heading, page number) as printed in the table of contents (page 2), in order."""
+    toc = pdftotext(pdf, 2)
+    return [(match.group(2).strip(), int(match.group(3)))
+            for match in re.finditer(r"^\s*(微团课|研学指南|讲师资料|学生活页)\s+(.+?)\s+(\d+)\s*$", toc, re.M)]
+
+
+def starter_packets(site: Path) -> list[Path]:
+    return sorted((site / "downloads/packets").glob("*.pdf"))
+
+
+def test_three_starter_packets_for_different_audiences(starter_site: Path) -> None:
+    packets = starter_packets(starter_site)
+    assert len(packets) >= 3
+    audiences = {PdfReader(pdf).metadata["/Keywords"].split("，")[0] for pdf in packets}
+    assert len(audiences) >= 3
+
+
+def test_toc_bookmarks_and_headings_agree(starter_site: Path) -> None:
+    for pdf in starter_packets(starter_site):
+        reader = PdfReader(pdf)
+        bookmarks = top_level_outline(reader)
+        toc = toc_pages(pdf)
+        assert len(toc) >= 3, pdf.name
+        assert bookmarks == toc, pdf.name
+        for title, page in bookmarks:
+            # The item's heading really stands on that page, and the page before is another item's.
+            assert title in pdftotext(pdf, page).replace(" ", ""), (pdf.name, title, page)
+        assert [page for _, page in bookmarks] == sorted(page for _, page in bookmarks)
+        assert bookmarks[0][1] == 3  # cover, table of contents, then the first item
+
+
+def test_cover_header_footer_and_page_count(starter_site: Path) -> None:
+    pdf = starter_site / "downloads/packets/league-sanwan-party-history.pdf"
+    reader = PdfReader(pdf)
+    total = len(reader.pages)
+    cover = pdftotext(pdf, 1)
+    for expected in ("从三湾到井冈：团员青年党史学习讲义包", "团员青年", "井冈传人编写组", "分钟", "2026年11月26日"):
+        assert expected in cover
+    assert "第 1 页" not in cover  # no running header or footer on the cover
+    last = pdftotext(pdf, total)
+    assert f"第 {total} 页 / 共 {total} 页" in last
+    assert "从三湾到井冈：团员青年党史学习讲义包" in last.splitlines()[0]
+
+
+def test_fonts_embedded_text_extracts_metadata_set(starter_site: Path) -> None:
+    for pdf in starter_packets(starter_site):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
+        reader = PdfReader(pdf)
+        metadata = reader.metadata
+        assert metadata is not None
+        for key in ("/Title", "/Author", "/Subject", "/Keywords"):
+            assert metadata[key], key
+        assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+        assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
+        text = pdftotext(pdf)
+        assert metadata["/Title"] in text
+        assert "\ufffd" not in text  # no missing glyphs
+
+
+def test_each_item_has_a_qr_code_to_its_page(starter_site: Path) -> None:
+    pdf = starter_site / "downloads/packets/league-sanwan-party-history.pdf"
+    image = starter_site.parent / "qr-page"
+    subprocess.run(["pdftoppm", "-r", "200", "-f", "3", "-l", "3", "-png", "-singlefile", str(pdf), str(image)],
+                   check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert decoded == ["https://jinggang-heirs.github.io/jinggang/lessons/sanwan-branch-in-company/"]
+
+
+def test_lecturer_slides_with_notes_and_handouts(starter_site: Path) -> None:
+    pdf = starter_site / "downloads/packets/pioneers-jinggangshan-trip.pdf"
+    text = pdftotext(pdf).replace(" ", "")
+    assert "讲稿（" in text
+    assert "学生活页：黄洋界哨口" in text and "研学任务单" in text
+    assert "姓名：" in text
+
+
+def test_packet_links_on_lesson_and_lecturer_pages(starter_site: Path) -> None:
+    lesson = (starter_site / "lessons/sanwan-branch-in-company/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../downloads/packets/league-sanwan-party-history.pdf" download>' in lesson
+    lecturer = (starter_site / "lecturers/zhu-de-pole-talk/index.html").read_text(encoding="utf-8")
+    assert "../../downloads/packets/pioneers-jinggangshan-trip.pdf" in lecturer
+    assert "下载讲义包" in lecturer
+
+
+@pytest.fixture
+def minimal_site(project: Path) -> Path:
+    return build_site(project)
+
+
+def test_cache_skips_unchanged_and_rerenders_changed(project: Path, minimal_site: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    config = project / "mkdocs.yml"
+    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
+    first = pdf.read_bytes()
+    capsys.readouterr()
+    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    assert "未变化（缓存）" in capsys.readouterr().err
+    assert pdf.read_bytes() == first
+
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("三湾改编是建设新型人民军队的重要开端。",
+                                                                 "三湾改编是建军史上的重要一步。"), encoding="utf-8")
+    assert run_packets(project, config, minimal_site, jobs=1, only=["sanwan-packet"]) == 0
+    assert "已生成" in capsys.readouterr().err
+    assert "三湾改编是建军史上的重要一步。" in pdftotext(pdf).replace(" ", "")
+
+
+def test_same_input_gives_the_same_bytes(project: Path, minimal_site: Path, tmp_path: Path) -> None:
+    config = project / "mkdocs.yml"
+    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    shutil.rmtree(project / ".cache")
+    other_site = tmp_path / "other-site"
+    assert run_packets(project, config, other_site, jobs=1, only=[]) == 0
+    assert (minimal_site / "downloads/packets/sanwan-packet.pdf").read_bytes() == \
+        (other_site / "downloads/packets/sanwan-packet.pdf").read_bytes()
+
+
+def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, minimal_site: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    config = project / "mkdocs.yml"
+    second = project / "curriculum/packets/second-packet.yml"
+    second.write_text((project / "curriculum/packets/sanwan-packet.yml").read_text(encoding="utf-8")
+                      .replace("id: sanwan-packet", "id: second-packet").replace("  - lesson: sanwan-branch\n", ""),
+                      encoding="utf-8")
+    assert run_packets(project, config, minimal_site, jobs=2, only=[]) == 0
+    pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
+    before = pdf.read_bytes()
+
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("## 讲述\n", "## 讲述\n\n![改编旧址](missing.jpg)\n"),
+                      encoding="utf-8")
+    guide = project / "docs/sites/sanwan.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("参观改编旧址和枫树坪。", "参观改编旧址。"),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert run_packets(project, config, minimal_site, jobs=2, only=[]) == 1
+    err = capsys.readouterr().err
+    assert "讲义包 sanwan-packet（curriculum/packets/sanwan-packet.yml）生成失败" in err
+    assert "docs/lessons/sanwan-branch.md" in err and "missing.jpg" in err
+    assert pdf.read_bytes() == before
+    # The other packet was still rendered with the change.
+    assert "参观改编旧址。" in pdftotext(minimal_site / "downloads/packets/second-packet.pdf").replace(" ", "")
+
+
+def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=["nope"]) == 2
+    assert "没有这些讲义包：nope" in capsys.readouterr().out
