@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup python-deps system-deps site test check lint serve clean lock
+.PHONY: setup python-deps system-deps site test check lint serve clean lock bench-packets
 
 setup: python-deps system-deps
 
@@ -49,3 +49,7 @@ lock:
 
 clean:
 	rm -rf site site.new-* site.old .cache
+
+# Benchmarks print figures; they are not tests.
+bench-packets: setup
+	$(BIN)/python -m jinggang.bench.packets

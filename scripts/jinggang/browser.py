@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 # Without these, Chromium keeps trying to reach Google's services, which a closed network
 # refuses many times a second; --no-sandbox because builds and CI run as root.
@@ -22,8 +23,8 @@ def chromium_executable() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch_options() -> dict[str, object]:
-    options: dict[str, object] = {"headless": True, "args": list(CHROMIUM_ARGS)}
+def launch_options() -> dict[str, Any]:
+    options: dict[str, Any] = {"headless": True, "args": list(CHROMIUM_ARGS)}
     executable = chromium_executable()
     if executable:
         options["executable_path"] = executable

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 from .loader import Settings, load_content
 from .pdf.packets import copy_downloads
-from .problems import errors, format_report
+from .problems import Problem, errors, format_report
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+    from .pdf.packets import PacketContext
 
 
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
@@ -71,29 +73,40 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     return 0
 
 
-def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str]) -> int:
-    from rich.console import Console
-
+def packet_context(config_file: Path) -> tuple[PacketContext | None, list[Problem]]:
+    """Everything packets are rendered from: the published model, templates and Markdown."""
     from .pdf.document import MarkdownRenderer
-    from .pdf.packets import PacketContext, PacketStore, render_packets, summary_table
+    from .pdf.packets import PacketContext
     from .render import Renderer
 
-    started = time.perf_counter()
     config, settings = _config(config_file)
     result = load_content(settings)
     if result.model is None or errors(result.problems):
-        print(format_report(errors(result.problems)))
+        return None, result.problems
+    model = result.model.published_view()
+    return PacketContext(model, Renderer(config.theme.dirs, model),
+                         MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
+                         config.site_url or ""), result.problems
+
+
+def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str],
+                cache_dir: Path | None = None) -> int:
+    from rich.console import Console
+
+    from .pdf.packets import PacketStore, render_packets, summary_table
+
+    started = time.perf_counter()
+    context, problems = packet_context(config_file)
+    if context is None:
+        print(format_report(errors(problems)))
         print("内容检查未通过，没有生成讲义包。")
         return 1
-    model = result.model.published_view()
+    model = context.model
     unknown = sorted(set(only) - set(model.packets))
     if unknown:
         print(f"没有这些讲义包：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(model.packets))}")
         return 2
-    context = PacketContext(model, Renderer(config.theme.dirs, model),
-                            MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
-                            config.site_url or "")
-    store = PacketStore(site_dir, root / ".cache" / "jinggang" / "packets")
+    store = PacketStore(site_dir, cache_dir or root / ".cache" / "jinggang" / "packets")
     packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
     console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
     outcome = render_packets(context, store, packets, parallel=jobs, prune=not only, console=console)
@@ -117,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     packets_parser = commands.add_parser("packets", help="生成 PDF 讲义包到 SITE/downloads/packets/")
     packets_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
     packets_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
-    packets_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这个讲义包（可重复）")
+    packets_parser.add_argument("--only", action="append", default=[], metavar="ID",
+                                help="只生成这个讲义包（可重复）")
+    packets_parser.add_argument("--cache-dir", type=Path, default=None,
+                                help="缓存目录（默认 ROOT/.cache/jinggang/packets）")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -133,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
     if args.command == "packets":
-        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
+        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only,
+                           cache_dir=args.cache_dir)
     return 2
 
 

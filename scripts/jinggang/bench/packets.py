@@ -1,0 +1,112 @@
+"""Benchmark (not a test): packet rendering against raw Chromium printing of the same HTML.
+
+    .venv/bin/python -m jinggang.bench.packets [--root .] [--jobs 2]
+
+Prints pages per second for all packets (a cold run of `jinggang packets`, browser launch
+included), the same final HTML printed raw on one warm page (`set_content` + `pdf`), their
+ratio, and the wall time of a no-change rerun of the command (cache hits, no browser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ..browser import launch_options
+from ..cli import packet_context
+from ..pdf.packets import PacketStore, render_packets
+from ..pdf.printer import PDF_OPTIONS, anchor_pages
+
+
+async def launch_time() -> float:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        started = time.perf_counter()
+        browser = await playwright.chromium.launch(**launch_options())
+        await browser.new_page()
+        elapsed = time.perf_counter() - started
+        await browser.close()
+        return elapsed
+
+
+async def raw_print(htmls: list[str], *, tagged: bool) -> float:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**launch_options())
+        page = await browser.new_page()
+        await page.set_content(htmls[0])
+        await page.pdf(**PDF_OPTIONS)  # warm up
+        started = time.perf_counter()
+        for html in htmls:
+            await page.set_content(html)
+            await page.pdf(tagged=tagged, outline=tagged, **PDF_OPTIONS)
+        elapsed = time.perf_counter() - started
+        await browser.close()
+        return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    console = Console(width=120)
+
+    context, _ = packet_context(root / "mkdocs.yml")
+    if context is None:
+        console.print("内容检查未通过：先运行 jinggang check。")
+        return 1
+    packets = [context.model.packets[packet_id] for packet_id in sorted(context.model.packets)]
+    with tempfile.TemporaryDirectory() as scratch:
+        site, cache = Path(scratch) / "site", Path(scratch) / "cache"
+        store = PacketStore(site, cache)
+        started = time.perf_counter()
+        jobs = render_packets(context, store, packets, parallel=args.jobs, prune=False,
+                              console=Console(quiet=True))
+        ours = time.perf_counter() - started
+        pages = sum(job.pages for job in jobs)
+        finals = []
+        for job in jobs:
+            assert job.document is not None
+            pdf = store.output(job.packet.id).read_bytes()
+            finals.append(context.html(job.document, anchor_pages(pdf)))
+        launch = asyncio.run(launch_time())
+        raw_tagged = asyncio.run(raw_print(finals, tagged=True))
+        raw_plain = asyncio.run(raw_print(finals, tagged=False))
+
+        command = [sys.executable, "-m", "jinggang", "--root", str(root), "packets", "--site-dir", str(site),
+                   "--cache-dir", str(cache)]
+        rerun_started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        rerun = time.perf_counter() - rerun_started
+
+    table = Table(title=f"讲义包渲染：{len(packets)} 个讲义包，共 {pages} 页，--jobs {args.jobs}")
+    for column in ("测量", "用时（秒）", "页/秒", "比值"):
+        table.add_column(column)
+    rate = pages / ours
+    table.add_row("jinggang packets（冷启动，含浏览器启动）", f"{ours:.2f}", f"{rate:.1f}", "")
+    warm = pages / (ours - launch)
+    table.add_row(f"同上，减去浏览器启动（{launch:.2f} 秒）", f"{ours - launch:.2f}", f"{warm:.1f}", "")
+    for label, seconds in (("原始 Chromium 打印（同样的 HTML，tagged + outline）", raw_tagged),
+                           ("原始 Chromium 打印（同样的 HTML，不带标签）", raw_plain)):
+        raw_rate = pages / seconds
+        ratio = f"{rate / raw_rate:.2f}（不含启动 {warm / raw_rate:.2f}）"
+        table.add_row(label, f"{seconds:.2f}", f"{raw_rate:.1f}", ratio)
+    table.add_row("无变化重跑（子进程，全部命中缓存）", f"{rerun:.2f}", "", "目标 < 1.5 秒")
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
