@@ -108,7 +108,7 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
     return docs
 
 
-FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "sites", "events", "people", "glossary",
+FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "sites", "events", "people", "glossary",
                          "vocabularies")
 
 
@@ -122,7 +122,8 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
         GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
                       {"guides": sorted(model.site_guides.values(), key=lambda guide: guide.id)}),
         GeneratedPage("lecturers/index.md", "讲师资料", "jinggang/lecturer-list.html",
-                      {"materials": sorted(model.lecturers.values(), key=lambda material: material.id)}),
+                      {"materials": sorted(model.lecturers.values(), key=lambda material: material.id),
+                       "packets": sorted(model.packets.values(), key=lambda packet: packet.id)}),
         GeneratedPage("browse/audience.md", "按适用对象浏览", "jinggang/grouped.html",
                       {"groups": lesson_groups(model, "audience")}),
         GeneratedPage("browse/themes.md", "按主题浏览", "jinggang/grouped.html",
