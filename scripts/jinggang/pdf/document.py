@@ -139,13 +139,12 @@ def build_document(packet: Packet, model: ContentModel, site_url: str) -> Packet
     return PacketDocument(packet, sections, edition, total)
 
 
-def render_html(document: PacketDocument, renderer: Renderer, render_markdown: MarkdownRenderer,
-                pages: Mapping[str, int] | None = None) -> str:
-    """The packet's HTML; pages maps section anchors to page numbers (None: not known yet)."""
+def render_html(document: PacketDocument, renderer: Renderer, render_markdown: MarkdownRenderer) -> str:
+    """The packet's HTML; the printer fills in the table of contents' page numbers."""
     model = renderer.model
     counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in KIND_LABELS}
     return renderer.env.get_template("jinggang/packet/packet.html").render(
-        document=document, packet=document.packet, sections=document.sections, pages=pages or {},
+        document=document, packet=document.packet, sections=document.sections,
         counts=counts, markdown=render_markdown, qr=qr_svg, model=model,
         label=model.label, LecturerMaterial=LecturerMaterial, Lesson=Lesson, SiteGuide=SiteGuide)
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import shutil
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +37,13 @@ FORMAT_VERSION = "packets-1"
 class PacketJob:
     packet: Packet
     document: PacketDocument | None = None
-    probe_html: str = ""
+    html: str = ""
     digest: str = ""
     status: str = "pending"  # cached, rendered, failed
     pages: int = 0
     seconds: float = 0.0
+    prints: int = 0
+    final_html: str = ""
     error: str = ""
 
 
@@ -60,16 +62,16 @@ class PacketContext:
         return Metadata(title=packet.title, author=packet.issuer, subject=packet.occasion,
                         keywords="，".join([*audiences, *themes]), date=document.edition)
 
-    def html(self, document: PacketDocument, pages: Mapping[str, int] | None) -> str:
-        return render_html(document, self.renderer, self.render_markdown, pages)
+    def html(self, document: PacketDocument) -> str:
+        return render_html(document, self.renderer, self.render_markdown)
 
 
 def prepare(job: PacketJob, context: PacketContext) -> None:
     """Build the document and its hash; any failure is recorded against the packet."""
     try:
         job.document = build_document(job.packet, context.model, context.site_url)
-        job.probe_html = context.html(job.document, None)
-        job.digest = content_hash(job.probe_html, FORMAT_VERSION, repr(sorted(PDF_OPTIONS.items())),
+        job.html = context.html(job.document)
+        job.digest = content_hash(job.html, FORMAT_VERSION, repr(sorted(PDF_OPTIONS.items())),
                                   chromium_executable() or "playwright-chromium")
     except PacketItemError as error:
         job.status, job.error = "failed", str(error)
@@ -122,9 +124,9 @@ class PacketStore:
         return removed
 
 
-async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketStore, parallel: int,
-                  progress: Progress) -> None:
-    printer = Printer(parallel)
+async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: PacketStore, printer: Printer,
+                      progress: Progress) -> None:
+    """Print prepared jobs on an open printer; each failure is recorded against its job."""
     overall = progress.add_task("讲义包", total=len(jobs))
 
     async def render_one(job: PacketJob) -> None:
@@ -132,14 +134,14 @@ async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketSt
         document = job.document
         assert document is not None
         try:
-            pdf = await printer.print_with_page_numbers(
-                lambda pages: job.probe_html if pages is None else context.html(document, pages),
-                context.metadata(document))
+            result = await printer.print_packet(job.html, context.metadata(document))
+            pdf, job.prints, job.final_html = result.pdf, result.prints, result.html
             job.pages = page_count(pdf)
             job.seconds = time.perf_counter() - started
             store.save(job, pdf)
             job.status = "rendered"
-            progress.console.print(f"  生成 {job.packet.id}.pdf：{job.pages} 页，{job.seconds:.2f} 秒")
+            progress.console.print(f"  生成 {job.packet.id}.pdf：{job.pages} 页，{job.seconds:.2f} 秒"
+                                   + ("（目录页码经第二次打印校正）" if job.prints > 1 else ""))
         except PacketItemError as error:
             job.status, job.error = "failed", str(error)
         except Exception as error:
@@ -147,8 +149,14 @@ async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketSt
         finally:
             progress.advance(overall)
 
+    await asyncio.gather(*(render_one(job) for job in jobs))
+
+
+async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketStore, parallel: int,
+                  progress: Progress) -> None:
+    printer = Printer(parallel)
     try:
-        await asyncio.gather(*(render_one(job) for job in jobs))
+        await render_jobs(jobs, context, store, printer, progress)
     finally:
         await printer.close()
 
