@@ -180,3 +180,19 @@ def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, mini
 def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=["nope"]) == 2
     assert "没有这些讲义包：nope" in capsys.readouterr().out
+
+
+def test_wrong_page_prediction_is_corrected_by_a_second_print(project: Path, minimal_site: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from jinggang.pdf import printer
+
+    # A layout guess that puts every item on page 1: the printed PDF must overrule it.
+    wrong = printer.MEASURE_PAGES.replace("Math.round((start.left - box.left) / box.width) + 1", "1")
+    assert wrong != printer.MEASURE_PAGES
+    monkeypatch.setattr(printer, "MEASURE_PAGES", wrong)
+    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=[]) == 0
+    assert "目录页码经第二次打印校正" in capsys.readouterr().err
+    pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
+    assert top_level_outline(PdfReader(pdf)) == toc_pages(pdf)
+    assert toc_pages(pdf)[0][1] == 3
