@@ -93,7 +93,8 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
                 cache_dir: Path | None = None) -> int:
     from rich.console import Console
 
-    from .pdf.packets import PacketStore, render_packets, summary_table
+    from .pdf.packets import render_packets, summary_table
+    from .pdf.store import RenderStore
 
     started = time.perf_counter()
     context, problems = packet_context(config_file)
@@ -106,7 +107,7 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
     if unknown:
         print(f"没有这些讲义包：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(model.packets))}")
         return 2
-    store = PacketStore(site_dir, cache_dir or root / ".cache" / "jinggang" / "packets")
+    store = RenderStore(site_dir / "downloads" / "packets", cache_dir or root / ".cache" / "jinggang" / "packets")
     packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
     console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
     outcome = render_packets(context, store, packets, parallel=jobs, prune=not only, console=console)

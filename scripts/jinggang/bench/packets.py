@@ -23,8 +23,9 @@ from rich.table import Table
 
 from ..browser import launch_options
 from ..cli import packet_context
-from ..pdf.packets import PacketContext, PacketJob, PacketStore, prepare, render_jobs, render_packets
+from ..pdf.packets import PacketContext, PacketJob, prepare, render_jobs, render_packets
 from ..pdf.printer import PDF_OPTIONS, Printer
+from ..pdf.store import RenderStore
 
 
 async def launch_time() -> float:
@@ -39,7 +40,7 @@ async def launch_time() -> float:
         return elapsed
 
 
-async def warm_render(jobs: list[PacketJob], context: PacketContext, store: PacketStore, parallel: int) -> float:
+async def warm_render(jobs: list[PacketJob], context: PacketContext, store: RenderStore, parallel: int) -> float:
     """The packets pipeline on a browser that has already printed once (fonts loaded)."""
     printer = Printer(parallel, keep_html=True)
     try:
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     packets = [context.model.packets[packet_id] for packet_id in sorted(context.model.packets)]
     with tempfile.TemporaryDirectory() as scratch:
         site, cache = Path(scratch) / "site", Path(scratch) / "cache"
-        store = PacketStore(site, cache)
+        store = RenderStore(site / "downloads/packets", cache)
         started = time.perf_counter()
         jobs = render_packets(context, store, packets, parallel=args.jobs, prune=False, console=Console(quiet=True))
         ours = time.perf_counter() - started
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         warm_jobs = [PacketJob(packet) for packet in packets]
         for job in warm_jobs:
             prepare(job, context)
-        warm_seconds = asyncio.run(warm_render(warm_jobs, context, PacketStore(Path(scratch) / "warm", cache),
+        warm_seconds = asyncio.run(warm_render(warm_jobs, context, RenderStore(Path(scratch) / "warm", cache),
                                                args.jobs))
         finals = [job.final_html for job in warm_jobs]
         second_prints = sum(1 for job in jobs if job.prints > 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 import time
 from collections.abc import Coroutine
@@ -27,7 +26,8 @@ from .document import (
     content_hash,
     render_html,
 )
-from .printer import PDF_OPTIONS, Metadata, Printer, page_count, write_atomically
+from .printer import PDF_OPTIONS, Metadata, Printer, page_count
+from .store import RenderStore
 
 # Bump when the PDF post-processing changes, so cached files are rendered again.
 FORMAT_VERSION = "packets-1"
@@ -45,6 +45,10 @@ class PacketJob:
     prints: int = 0
     final_html: str = ""
     error: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.packet.id}.pdf"
 
 
 @dataclass
@@ -79,52 +83,7 @@ def prepare(job: PacketJob, context: PacketContext) -> None:
         job.status, job.error = "failed", f"{type(error).__name__}: {error}"
 
 
-class PacketStore:
-    """Rendered PDFs in the site, and a cache beside the project that survives site rebuilds."""
-
-    def __init__(self, site_dir: Path, cache_dir: Path) -> None:
-        self.output_dir = site_dir / "downloads" / "packets"
-        self.cache_dir = cache_dir
-
-    def output(self, packet_id: str) -> Path:
-        return self.output_dir / f"{packet_id}.pdf"
-
-    def _cached(self, packet_id: str) -> tuple[Path, Path]:
-        return self.cache_dir / f"{packet_id}.pdf", self.cache_dir / f"{packet_id}.json"
-
-    def restore(self, job: PacketJob) -> bool:
-        """Put a cached PDF with the same inputs in place; False when there is none."""
-        pdf, record = self._cached(job.packet.id)
-        if not (pdf.exists() and record.exists()):
-            return False
-        saved = json.loads(record.read_text(encoding="utf-8"))
-        if saved.get("hash") != job.digest:
-            return False
-        target = self.output(job.packet.id)
-        if not target.exists() or target.stat().st_size != pdf.stat().st_size or \
-                target.read_bytes() != pdf.read_bytes():
-            write_atomically(target, pdf.read_bytes())
-        job.status, job.pages = "cached", int(saved.get("pages", 0))
-        return True
-
-    def save(self, job: PacketJob, pdf: bytes) -> None:
-        write_atomically(self.output(job.packet.id), pdf)
-        cached_pdf, record = self._cached(job.packet.id)
-        write_atomically(cached_pdf, pdf)
-        write_atomically(record, json.dumps({"hash": job.digest, "pages": job.pages,
-                                             "seconds": round(job.seconds, 3)}).encode("utf-8"))
-
-    def prune(self, keep: set[str]) -> list[str]:
-        """Remove PDFs of packets that no longer exist."""
-        removed = []
-        for pdf in sorted(self.output_dir.glob("*.pdf")):
-            if pdf.stem not in keep:
-                pdf.unlink()
-                removed.append(pdf.stem)
-        return removed
-
-
-async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: PacketStore, printer: Printer,
+async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: RenderStore, printer: Printer,
                       progress: Progress) -> None:
     """Print prepared jobs on an open printer; each failure is recorded against its job."""
     overall = progress.add_task("讲义包", total=len(jobs))
@@ -138,7 +97,7 @@ async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: Pack
             pdf, job.prints, job.final_html = result.pdf, result.prints, result.html
             job.pages = page_count(pdf)
             job.seconds = time.perf_counter() - started
-            store.save(job, pdf)
+            store.save(job.file_name, job.digest, pdf, pages=job.pages, seconds=round(job.seconds, 3))
             job.status = "rendered"
             progress.console.print(f"  生成 {job.packet.id}.pdf：{job.pages} 页，{job.seconds:.2f} 秒"
                                    + ("（目录页码经第二次打印校正）" if job.prints > 1 else ""))
@@ -152,7 +111,7 @@ async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: Pack
     await asyncio.gather(*(render_one(job) for job in jobs))
 
 
-async def _render(jobs: list[PacketJob], context: PacketContext, store: PacketStore, parallel: int,
+async def _render(jobs: list[PacketJob], context: PacketContext, store: RenderStore, parallel: int,
                   progress: Progress) -> None:
     printer = Printer(parallel)
     try:
@@ -172,19 +131,27 @@ def _run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
         thread.submit(asyncio.run, coroutine).result()
 
 
-def render_packets(context: PacketContext, store: PacketStore, packets: list[Packet], *, parallel: int,
+def render_packets(context: PacketContext, store: RenderStore, packets: list[Packet], *, parallel: int,
                    prune: bool, console: Console | None = None) -> list[PacketJob]:
     console = console or Console(stderr=True)
     jobs = [PacketJob(packet) for packet in packets]
     for job in jobs:
         prepare(job, context)
-    to_render = [job for job in jobs if job.status == "pending" and not store.restore(job)]
+    to_render = []
+    for job in jobs:
+        if job.status != "pending":
+            continue
+        saved = store.restore(job.file_name, job.digest)
+        if saved is None:
+            to_render.append(job)
+        else:
+            job.status, job.pages = "cached", int(saved.get("pages", 0))
     if to_render:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=False) as progress:
             _run_coroutine(_render(to_render, context, store, parallel, progress))
     if prune:
-        store.prune(set(context.model.packets))
+        store.prune({f"{packet_id}.pdf" for packet_id in context.model.packets}, "*.pdf")
     return jobs
 
 
