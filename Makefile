@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: setup python-deps system-deps site test check lint serve clean lock bench-packets
+.PHONY: setup python-deps system-deps node-deps site test check lint serve clean lock bench-packets
 
-setup: python-deps system-deps
+setup: python-deps system-deps node-deps
 
 python-deps: $(STAMP)
 
@@ -20,6 +21,13 @@ $(STAMP): pyproject.toml requirements.lock
 system-deps: $(STAMP)
 	@PLAYWRIGHT=$(BIN)/playwright bash scripts/install-system-deps.sh
 
+# Browser code copied into the site (reveal.js), pinned in package-lock.json.
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 check: python-deps
 	$(BIN)/jinggang check
 
@@ -27,6 +35,7 @@ site: setup
 	$(BIN)/jinggang check
 	$(BIN)/jinggang build
 	$(BIN)/jinggang packets
+	$(BIN)/jinggang slides
 
 lint: python-deps
 	$(BIN)/ruff check scripts tests
@@ -48,7 +57,7 @@ lock:
 	/tmp/jinggang-lock/bin/pip freeze --exclude jinggang > requirements.lock
 
 clean:
-	rm -rf site site.new-* site.old .cache
+	rm -rf site site.new-* site.old .cache node_modules
 
 # Benchmarks print figures; they are not tests.
 bench-packets: setup

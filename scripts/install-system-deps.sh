@@ -7,9 +7,10 @@ set -euo pipefail
 
 have_fonts() { fc-list :lang=zh 2>/dev/null | grep -qi "noto"; }
 have_chromium() { [[ -n "${JINGGANG_CHROMIUM:-}" && -x "${JINGGANG_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }
+have_node() { command -v npm >/dev/null 2>&1; }
 have_pdftools() { command -v pdftotext >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1; }
 
-if have_chromium && have_fonts && have_pdftools; then
+if have_chromium && have_fonts && have_pdftools && have_node; then
   exit 0
 fi
 
@@ -18,6 +19,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null
+  have_node || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   exit 0
 fi
 
@@ -31,7 +33,7 @@ fi
 
 cat >&2 <<'MSG'
 Missing system packages. Install them as root, then run make again:
-    apt-get install -y chromium fonts-noto-cjk poppler-utils zbar-tools
+    apt-get install -y chromium fonts-noto-cjk poppler-utils zbar-tools nodejs npm
 or, on a machine with internet access:
     .venv/bin/playwright install --with-deps chromium
 A Chromium elsewhere can be named with JINGGANG_CHROMIUM=/path/to/chromium.

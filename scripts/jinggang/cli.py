@@ -18,7 +18,7 @@ from .problems import Problem, errors, format_report
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-    from .pdf.packets import PacketContext
+    from .pdf.packets import RenderContext
 
 
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
@@ -73,10 +73,10 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     return 0
 
 
-def packet_context(config_file: Path) -> tuple[PacketContext | None, list[Problem]]:
+def render_context(config_file: Path) -> tuple[RenderContext | None, list[Problem]]:
     """Everything packets are rendered from: the published model, templates and Markdown."""
     from .pdf.document import MarkdownRenderer
-    from .pdf.packets import PacketContext
+    from .pdf.packets import RenderContext
     from .render import Renderer
 
     config, settings = _config(config_file)
@@ -84,7 +84,7 @@ def packet_context(config_file: Path) -> tuple[PacketContext | None, list[Proble
     if result.model is None or errors(result.problems):
         return None, result.problems
     model = result.model.published_view()
-    return PacketContext(model, Renderer(config.theme.dirs, model),
+    return RenderContext(model, Renderer(config.theme.dirs, model),
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
                          config.site_url or ""), result.problems
 
@@ -97,7 +97,7 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
     from .pdf.store import RenderStore
 
     started = time.perf_counter()
-    context, problems = packet_context(config_file)
+    context, problems = render_context(config_file)
     if context is None:
         print(format_report(errors(problems)))
         print("内容检查未通过，没有生成讲义包。")
@@ -119,6 +119,34 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
     return 1 if failed else 0
 
 
+def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str]) -> int:
+    from .pdf.store import RenderStore
+    from .slides.command import render_slides
+
+    started = time.perf_counter()
+    context, problems = render_context(config_file)
+    if context is None:
+        print(format_report(errors(problems)))
+        print("内容检查未通过，没有生成幻灯片下载。")
+        return 1
+    lecturers = context.model.lecturers
+    unknown = sorted(set(only) - set(lecturers))
+    if unknown:
+        print(f"没有这些讲师资料：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(lecturers))}")
+        return 2
+    store = RenderStore(site_dir / "downloads" / "slides", root / ".cache" / "jinggang" / "slides")
+    materials = [lecturers[material_id] for material_id in (only or sorted(lecturers))]
+    outcome = render_slides(context, store, _config(config_file)[1].docs_dir, materials, parallel=jobs,
+                            prune=not only)
+    labels = {"cached": "讲稿 PDF 未变化", "rendered": "已生成", "failed": "失败"}
+    for job in outcome:
+        detail = job.error or f"PowerPoint、讲稿 Markdown、讲稿 PDF {job.notes_pages} 页"
+        print(f"  {job.material.id}：{labels.get(job.status, job.status)}（{detail}）", file=sys.stderr)
+    failed = [job for job in outcome if job.status == "failed"]
+    print(f"共 {len(outcome)} 份讲师资料，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jinggang", description="井冈传人：内容检查与站点构建")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="项目根目录（默认当前目录）")
@@ -135,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
                                 help="只生成这个讲义包（可重复）")
     packets_parser.add_argument("--cache-dir", type=Path, default=None,
                                 help="缓存目录（默认 ROOT/.cache/jinggang/packets）")
+    slides_parser = commands.add_parser("slides", help="生成讲师资料的 PowerPoint、讲稿 PDF 和讲稿 Markdown")
+    slides_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    slides_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    slides_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这份讲师资料")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -149,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.addHandler(handler)
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
+    if args.command == "slides":
+        return run_slides(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
     if args.command == "packets":
         return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only,
                            cache_dir=args.cache_dir)

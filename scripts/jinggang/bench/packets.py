@@ -22,8 +22,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ..browser import launch_options
-from ..cli import packet_context
-from ..pdf.packets import PacketContext, PacketJob, prepare, render_jobs, render_packets
+from ..cli import render_context
+from ..pdf.packets import PacketJob, RenderContext, prepare, render_jobs, render_packets
 from ..pdf.printer import PDF_OPTIONS, Printer
 from ..pdf.store import RenderStore
 
@@ -40,7 +40,7 @@ async def launch_time() -> float:
         return elapsed
 
 
-async def warm_render(jobs: list[PacketJob], context: PacketContext, store: RenderStore, parallel: int) -> float:
+async def warm_render(jobs: list[PacketJob], context: RenderContext, store: RenderStore, parallel: int) -> float:
     """The packets pipeline on a browser that has already printed once (fonts loaded)."""
     printer = Printer(parallel, keep_html=True)
     try:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     console = Console(width=120)
 
-    context, _ = packet_context(root / "mkdocs.yml")
+    context, _ = render_context(root / "mkdocs.yml")
     if context is None:
         console.print("内容检查未通过：先运行 jinggang check。")
         return 1

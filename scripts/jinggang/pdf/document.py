@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,11 @@ class PacketItemError(Exception):
     """Rendering failed inside one item of a packet; the message names the item's file."""
 
 
-class _AbsoluteImages(Treeprocessor):
-    """Image paths are relative to the page's file; the print document lives elsewhere."""
+class _ImagePaths(Treeprocessor):
+    """Image paths are relative to the page's file; the rendered document lives elsewhere."""
 
     base_dir: Path | None = None
+    rewrite: Callable[[Path], str] = staticmethod(Path.as_uri)  # type: ignore[assignment]
 
     def run(self, root: etree.Element) -> None:
         if self.base_dir is None:
@@ -76,15 +77,19 @@ class _AbsoluteImages(Treeprocessor):
                 path = (self.base_dir / source).resolve()
                 if not path.is_file():
                     raise FileNotFoundError(f"图片 {source} 不存在")
-                image.set("src", path.as_uri())
+                image.set("src", self.rewrite(path))
 
 
 class MarkdownRenderer:
     """Python-Markdown with the site's own extensions, so bodies print as they read online."""
 
-    def __init__(self, extensions: Iterable[Any], extension_configs: Mapping[str, Any], docs_dir: Path) -> None:
+    def __init__(self, extensions: Iterable[Any], extension_configs: Mapping[str, Any], docs_dir: Path,
+                 image_url: Callable[[Path], str] | None = None) -> None:
+        """image_url turns an image file into the URL the output uses (default: a file:// URI)."""
         self.md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs))
-        self.images = _AbsoluteImages(self.md)
+        self.images = _ImagePaths(self.md)
+        if image_url is not None:
+            self.images.rewrite = image_url
         self.md.treeprocessors.register(self.images, "jinggang_absolute_images", 0)
         self.docs_dir = docs_dir
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,7 +23,7 @@ from .document import (
     content_hash,
     render_html,
 )
-from .printer import PDF_OPTIONS, Metadata, Printer, page_count
+from .printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
 from .store import RenderStore
 
 # Bump when the PDF post-processing changes, so cached files are rendered again.
@@ -52,7 +49,7 @@ class PacketJob:
 
 
 @dataclass
-class PacketContext:
+class RenderContext:
     model: ContentModel
     renderer: Renderer
     render_markdown: MarkdownRenderer
@@ -70,7 +67,7 @@ class PacketContext:
         return render_html(document, self.renderer, self.render_markdown)
 
 
-def prepare(job: PacketJob, context: PacketContext) -> None:
+def prepare(job: PacketJob, context: RenderContext) -> None:
     """Build the document and its hash; any failure is recorded against the packet."""
     try:
         job.document = build_document(job.packet, context.model, context.site_url)
@@ -83,7 +80,7 @@ def prepare(job: PacketJob, context: PacketContext) -> None:
         job.status, job.error = "failed", f"{type(error).__name__}: {error}"
 
 
-async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: RenderStore, printer: Printer,
+async def render_jobs(jobs: list[PacketJob], context: RenderContext, store: RenderStore, printer: Printer,
                       progress: Progress) -> None:
     """Print prepared jobs on an open printer; each failure is recorded against its job."""
     overall = progress.add_task("讲义包", total=len(jobs))
@@ -111,7 +108,7 @@ async def render_jobs(jobs: list[PacketJob], context: PacketContext, store: Rend
     await asyncio.gather(*(render_one(job) for job in jobs))
 
 
-async def _render(jobs: list[PacketJob], context: PacketContext, store: RenderStore, parallel: int,
+async def _render(jobs: list[PacketJob], context: RenderContext, store: RenderStore, parallel: int,
                   progress: Progress) -> None:
     printer = Printer(parallel)
     try:
@@ -120,18 +117,7 @@ async def _render(jobs: list[PacketJob], context: PacketContext, store: RenderSt
         await printer.close()
 
 
-def _run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
-    """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, coroutine).result()
-
-
-def render_packets(context: PacketContext, store: RenderStore, packets: list[Packet], *, parallel: int,
+def render_packets(context: RenderContext, store: RenderStore, packets: list[Packet], *, parallel: int,
                    prune: bool, console: Console | None = None) -> list[PacketJob]:
     console = console or Console(stderr=True)
     jobs = [PacketJob(packet) for packet in packets]
@@ -149,7 +135,7 @@ def render_packets(context: PacketContext, store: RenderStore, packets: list[Pac
     if to_render:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=False) as progress:
-            _run_coroutine(_render(to_render, context, store, parallel, progress))
+            run_coroutine(_render(to_render, context, store, parallel, progress))
     if prune:
         store.prune({f"{packet_id}.pdf" for packet_id in context.model.packets}, "*.pdf")
     return jobs

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import tempfile
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,14 +142,9 @@ class Printer:
                 await self._pages.put(await context.new_page())
         return await self._pages.get()
 
-    async def print_packet(self, html: str, metadata: Metadata) -> PrintResult:
-        """Print a document whose table of contents needs the page number of each anchor.
-
-        The numbers are predicted in the browser (MEASURE_PAGES) and filled in before the
-        one print; the printed PDF's own destinations check them, and only a wrong guess
-        costs a second print. The numbers sit in a fixed-width column, so filling them in
-        cannot move a page break.
-        """
+    @contextlib.asynccontextmanager
+    async def _loaded(self, html: str) -> AsyncIterator[Any]:
+        """A page of the pool with html loaded; back in the pool afterwards."""
         page = await self._page()
         try:
             # Loaded from a file (not set_content) so that file:// images may load.
@@ -155,22 +153,39 @@ class Printer:
                 document.write(html)
                 document.flush()
                 await page.goto(Path(document.name).as_uri(), wait_until="load")
-                predicted: dict[str, int] = await page.evaluate(MEASURE_PAGES)
-                pages, prints = predicted, 0
-                while True:
-                    await page.evaluate(FILL_PAGES, pages)
-                    pdf: bytes = await page.pdf(outline=True, tagged=True, **PDF_OPTIONS)
-                    prints += 1
-                    printed = await asyncio.to_thread(anchor_pages, pdf)
-                    actual = {anchor: printed.get(anchor, 0) for anchor in predicted}
-                    if actual == pages:
-                        break
-                    if prints == 2:
-                        raise RuntimeError(f"目录页码与打印结果不一致：{pages} ≠ {actual}")
-                    pages = actual
-                final_html = await page.content() if self.keep_html else ""
+                yield page
         finally:
             self._pages.put_nowait(page)
+
+    async def print_document(self, html: str, metadata: Metadata) -> bytes:
+        """One print: tagged, bookmarked, with metadata."""
+        async with self._loaded(html) as page:
+            pdf: bytes = await page.pdf(outline=True, tagged=True, **PDF_OPTIONS)
+        return await asyncio.to_thread(finish_pdf, pdf, metadata)
+
+    async def print_packet(self, html: str, metadata: Metadata) -> PrintResult:
+        """Print a document whose table of contents needs the page number of each anchor.
+
+        The numbers are predicted in the browser (MEASURE_PAGES) and filled in before the
+        one print; the printed PDF's own destinations check them, and only a wrong guess
+        costs a second print. The numbers sit in a fixed-width column, so filling them in
+        cannot move a page break.
+        """
+        async with self._loaded(html) as page:
+            predicted: dict[str, int] = await page.evaluate(MEASURE_PAGES)
+            pages, prints = predicted, 0
+            while True:
+                await page.evaluate(FILL_PAGES, pages)
+                pdf: bytes = await page.pdf(outline=True, tagged=True, **PDF_OPTIONS)
+                prints += 1
+                printed = await asyncio.to_thread(anchor_pages, pdf)
+                actual = {anchor: printed.get(anchor, 0) for anchor in predicted}
+                if actual == pages:
+                    break
+                if prints == 2:
+                    raise RuntimeError(f"目录页码与打印结果不一致：{pages} ≠ {actual}")
+                pages = actual
+            final_html = await page.content() if self.keep_html else ""
         finished = await asyncio.to_thread(finish_pdf, pdf, metadata)
         return PrintResult(finished, prints, final_html)
 
@@ -187,3 +202,14 @@ class Printer:
             await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, coroutine).result()

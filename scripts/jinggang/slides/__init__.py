@@ -1,0 +1,1 @@
+"""Lecturer materials in the forms lecturers use: PowerPoint, notes handout, notes text, presenter."""
