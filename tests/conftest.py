@@ -11,7 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from jinggang.browser import launch_options
-from jinggang.cli import run_packets
+from jinggang.cli import run_packets, run_slides
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +25,9 @@ SCAFFOLDING = ("mkdocs.yml", "site_overrides", "curriculum/schema", "curriculum/
 def make_project(destination: Path, fixture: str | None = "minimal") -> Path:
     """A project tree: the real scaffolding plus a fixture's content (None: the real content)."""
     destination.mkdir(parents=True, exist_ok=True)
+    # Installed browser code (reveal.js), as `make` installs it beside mkdocs.yml.
+    if (REPO / "node_modules").is_dir() and not (destination / "node_modules").exists():
+        (destination / "node_modules").symlink_to(REPO / "node_modules")
     if fixture is None:
         for name in ("mkdocs.yml", "site_overrides", "curriculum", "docs"):
             _copy(REPO / name, destination / name)
@@ -73,6 +76,7 @@ def starter_site(starter_project: Path) -> Path:
     """The real starter content as `make site` builds it (site, then packets), once per session."""
     site = build_site(starter_project)
     assert run_packets(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
+    assert run_slides(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
     return site
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .problems import Problem, Severity
 from .source import SourceFile
@@ -59,6 +60,16 @@ def body_lines(body: str) -> list[str]:
 def headings(body: str) -> list[Heading]:
     """ATX headings outside fenced code blocks."""
     found: list[Heading] = []
+    for index, line in _lines_outside_code(body):
+        match = _HEADING.match(line)
+        if match:
+            found.append(Heading(len(match.group(1)), match.group(2), index))
+    return found
+
+
+def _lines_outside_code(body: str) -> list[tuple[int, str]]:
+    """(index, line) of the body's lines that are not inside fenced code."""
+    found: list[tuple[int, str]] = []
     fence: str | None = None
     for index, line in enumerate(body_lines(body)):
         opening = _FENCE_OPEN.match(line)
@@ -69,10 +80,28 @@ def headings(body: str) -> list[Heading]:
         if opening:
             fence = opening.group(1)
             continue
-        match = _HEADING.match(line)
-        if match:
-            found.append(Heading(len(match.group(1)), match.group(2), index))
+        found.append((index, line))
     return found
+
+
+def check_images(source: SourceFile, root: Path) -> list[Problem]:
+    """Images must be files of the project, next to the page, each with alt text."""
+    problems = []
+    page_dir = (root / source.path).parent
+    for index, line in _lines_outside_code(source.body):
+        for alt, target in _IMAGE.findall(line):
+            line_number = source.body_line + index
+            if re.match(r"^(?:[a-z]+:)?//", target, re.I) or target.startswith("data:"):
+                problems.append(Problem(
+                    source.path, line_number, f"图片 {target} 来自外部网站",
+                    "离线使用时外部图片无法显示：把图片（有使用授权的）放进 docs/ 并用相对路径引用。"))
+            elif not (page_dir / target.split("#")[0]).is_file():
+                problems.append(Problem(source.path, line_number, f"图片 {target} 不存在",
+                                        "检查文件名和相对路径（相对于这个 Markdown 文件所在的目录）。"))
+            if not alt.strip():
+                problems.append(Problem(source.path, line_number, f"图片 {target} 缺少替代文字",
+                                        "在 ![ ] 的方括号里写一句话描述图片内容，供读屏软件和图片加载失败时使用。"))
+    return problems
 
 
 def _section_text(lines: list[str], start: int, end: int) -> str:

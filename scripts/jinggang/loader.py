@@ -8,7 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .bodies import GUIDE_SECTIONS, LESSON_SECTIONS, check_sections, check_slide_timing, parse_slides
+from .bodies import (
+    GUIDE_SECTIONS,
+    LESSON_SECTIONS,
+    check_images,
+    check_sections,
+    check_slide_timing,
+    parse_slides,
+)
 from .model import (
     ContentModel,
     Event,
@@ -183,7 +190,7 @@ def load_content(settings: Settings) -> LoadResult:
             if not source.data:
                 continue
             found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
-            problems += found
+            problems += found + check_images(source, settings.root)
             if not errors(found):
                 valid_pages[folder].append(source)
 

@@ -20,6 +20,7 @@ from ..problems import errors, format_report, warnings
 from ..render import Renderer, url_for
 from ..schemas import SchemaSet
 from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
+from ..slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
@@ -128,6 +129,19 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if not separator:
             return card + html + footer
         return head + separator + card + rest + footer
+
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.model is None or self.renderer is None:
+            return
+        site_dir = Path(config.site_dir)
+        reveal_dist = Path(config.config_file_path).parent / self.config.reveal_dist
+        try:
+            copy_reveal(reveal_dist, site_dir)
+        except RevealMissing as error:
+            raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
+        write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
+                         list(config.markdown_extensions), dict(config.mdx_configs))
 
 
 def _is_item_uri(src_uri: str) -> bool:

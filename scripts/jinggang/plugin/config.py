@@ -26,3 +26,7 @@ class JinggangConfig(Config):
 
     # Glossary terms get a hover definition on their first use in every page.
     glossary_hovers = opt.Type(bool, default=True)
+
+    # reveal.js for presenter mode, installed by `npm ci` (package-lock.json), relative to
+    # mkdocs.yml; its files are copied into the built site.
+    reveal_dist = opt.Type(str, default="node_modules/reveal.js/dist")
