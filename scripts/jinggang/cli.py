@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, run_command
+from .editing.placeholders import placeholder_problems
 from .loader import Settings, load_content
 from .pdf.packets import copy_downloads
 from .problems import Problem, errors, format_report
@@ -33,13 +35,14 @@ def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
 
 
 def run_check(root: Path, config_file: Path) -> int:
-    result = load_content(_config(config_file)[1])
-    report = format_report(result.problems)
+    settings = _config(config_file)[1]
+    problems = [*load_content(settings).problems, *placeholder_problems(settings)]
+    report = format_report(problems)
     if report:
         print(report)
     else:
         print("检查通过：没有发现问题。")
-    return 1 if errors(result.problems) else 0
+    return 1 if errors(problems) else 0
 
 
 def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) -> int:
@@ -86,7 +89,7 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     model = result.model.published_view()
     return RenderContext(model, Renderer(config.theme.dirs, model),
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
-                         config.site_url or ""), result.problems
+                         config.site_url or "", settings.verified_max_age_days), result.problems
 
 
 def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str],
@@ -163,10 +166,13 @@ def main(argv: list[str] | None = None) -> int:
                                 help="只生成这个讲义包（可重复）")
     packets_parser.add_argument("--cache-dir", type=Path, default=None,
                                 help="缓存目录（默认 ROOT/.cache/jinggang/packets）")
+    packets_parser.add_argument("--changed-since", default=None, metavar="REF",
+                                help="只生成自 REF 以来的改动影响到的讲义包（见 jinggang changes）")
     slides_parser = commands.add_parser("slides", help="生成讲师资料的 PowerPoint、讲稿 PDF 和讲稿 Markdown")
     slides_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
     slides_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     slides_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这份讲师资料")
+    add_commands(commands)
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -183,8 +189,19 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
     if args.command == "slides":
         return run_slides(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
+    if args.command in EDITING_COMMANDS:
+        return run_command(args, root, _config(config_file)[1])
     if args.command == "packets":
-        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only,
+        only = args.only
+        if args.changed_since:
+            affected = changed_packet_ids(root, _config(config_file)[1], args.changed_since)
+            if affected is None:
+                return 2
+            if not affected:
+                print(f"自 {args.changed_since} 以来的改动不影响任何讲义包，没有生成 PDF。")
+                return 0
+            only = sorted({*only, *affected})
+        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only,
                            cache_dir=args.cache_dir)
     return 2
 

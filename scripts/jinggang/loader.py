@@ -177,6 +177,9 @@ def load_content(settings: Settings) -> LoadResult:
     packet_sources = [source for file in sorted((curriculum / "packets").glob("*.yml"))
                       if (source := _read(read_registry, file, settings, problems)) is not None]
 
+    reading_file = curriculum / "reading.yml"
+    reading_source = _read(read_registry, reading_file, settings, problems) if reading_file.exists() else None
+
     ids = _collect_ids(registry_sources, pages, problems)
     ids["packet"] = {Path(source.path).stem: source for source in packet_sources}
 
@@ -226,6 +229,13 @@ def load_content(settings: Settings) -> LoadResult:
             problems += _draft_entries(packet, lessons, guides, lecturers)
             packets[packet.id] = packet
 
+    rotation: tuple[str, ...] = ()
+    if reading_source is not None:
+        found = schema_problems("reading", reading_source, reading_source.data, schema_set, vocabularies, ids)
+        problems += found
+        if not errors(found):
+            rotation = tuple(reading_source.data["rotation"])
+
     if errors(problems):
         return LoadResult(None, problems)
     model = ContentModel(
@@ -242,6 +252,6 @@ def load_content(settings: Settings) -> LoadResult:
         terms={entry["id"]: Term(entry["id"], entry["term"], entry["definition"],
                                  tuple(Source.from_dict(s) for s in entry.get("sources", ())))
                for entry in _registry_entries(registry_sources.get("glossary"))},
-        lessons=lessons, site_guides=guides, lecturers=lecturers, packets=packets,
+        lessons=lessons, site_guides=guides, lecturers=lecturers, packets=packets, reading_rotation=rotation,
     )
     return LoadResult(model, problems)

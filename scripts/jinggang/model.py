@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from .bodies import Slide
@@ -172,6 +173,12 @@ class SiteGuide(ContentItem):
     def verified(self) -> str | None:
         return self.visitor.get("verified")
 
+    def is_stale(self, on: str, max_age_days: int) -> bool:
+        """Visitor information verified more than max_age_days before `on` (YYYY-MM-DD)."""
+        if self.verified is None:
+            return False
+        return (date.fromisoformat(on) - date.fromisoformat(self.verified)).days > max_age_days
+
     @classmethod
     def from_source(cls, source: SourceFile) -> SiteGuide:
         front = source.data
@@ -245,6 +252,7 @@ class ContentModel:
     site_guides: dict[str, SiteGuide]
     lecturers: dict[str, LecturerMaterial]
     packets: dict[str, Packet] = field(default_factory=dict)
+    reading_rotation: tuple[str, ...] = ()
 
     def items(self) -> list[ContentItem]:
         return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import ContentModel, LecturerMaterial, Lesson
+from .reading import Reading, reading_calendar
 from .render import GeneratedPage
 from .schemas import SchemaSet
 
@@ -109,7 +110,14 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
 
 
 FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "sites", "events", "people", "glossary",
-                         "vocabularies")
+                         "reading", "vocabularies")
+
+
+def _readings_by_month(model: ContentModel) -> list[tuple[int, list[Reading]]]:
+    months: dict[int, list[Reading]] = {}
+    for reading in reading_calendar(model):
+        months.setdefault(reading.month, []).append(reading)
+    return sorted(months.items())
 
 
 def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[GeneratedPage]:
@@ -132,6 +140,8 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
                       {"groups": lesson_groups(model, "sites")}),
         GeneratedPage("timeline.md", "党史时间线", "jinggang/timeline.html",
                       {"events": model.events_sorted()}),
+        GeneratedPage("reading.md", "百年党史天天读", "jinggang/reading.html",
+                      {"months": _readings_by_month(model)}),
         GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
                       {"terms": sorted(model.terms.values(), key=lambda term: term.id)}),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",

@@ -54,6 +54,7 @@ class RenderContext:
     renderer: Renderer
     render_markdown: MarkdownRenderer
     site_url: str
+    verified_max_age_days: int = 365
 
     def metadata(self, document: PacketDocument) -> Metadata:
         packet = document.packet
@@ -64,7 +65,7 @@ class RenderContext:
                         keywords="，".join([*audiences, *themes]), date=document.edition)
 
     def html(self, document: PacketDocument) -> str:
-        return render_html(document, self.renderer, self.render_markdown)
+        return render_html(document, self.renderer, self.render_markdown, self.verified_max_age_days)
 
 
 def prepare(job: PacketJob, context: RenderContext) -> None:

@@ -17,6 +17,7 @@ from ..glossary import GlossaryExtension
 from ..loader import Settings, load_content
 from ..model import ContentModel, LecturerMaterial
 from ..problems import errors, format_report, warnings
+from ..reading import reading_calendar, readings_script
 from ..render import Renderer, url_for
 from ..schemas import SchemaSet
 from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
@@ -24,6 +25,9 @@ from ..slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
+
+# The year's daily readings, which the home page picks today's from (site_overrides JS).
+READINGS_SCRIPT = "assets/javascripts/readings.js"
 
 
 def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
@@ -107,6 +111,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         for page in pages:
             content = self.renderer.generated_markdown(page, urls[page.src_uri])
             files.append(File.generated(config, page.src_uri, content=content))
+        files.append(File.generated(config, READINGS_SCRIPT,
+                                    content=readings_script(reading_calendar(self.model), urls)))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -122,7 +128,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         if item is None or self.renderer is None:
             return html
-        context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft}
+        context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft,
+                                   "max_age": self.config.verified_max_age_days}
         card = self.renderer.render("jinggang/card.html", page.url, **context)
         footer = self.renderer.render("jinggang/footer.html", page.url, **context)
         head, separator, rest = html.partition("</h1>")

@@ -69,7 +69,42 @@
     show(saved === "learner" ? "learner" : "lecturer");
   }
 
+  // Whether a guide's visitor information is stale depends on the reader's day, not the
+  // build's: decided here, so a page built once stays right.
+  function markStale(box) {
+    var verified = new Date(box.dataset.jgVerified + "T00:00:00");
+    var maxAge = Number(box.dataset.jgMaxAge);
+    var ageDays = (Date.now() - verified.getTime()) / 86400000;
+    var notice = box.querySelector(".jg-stale");
+    if (notice) notice.hidden = !(ageDays > maxAge);
+    if (ageDays > maxAge) box.classList.add("jg-visitor--stale");
+  }
+
+  // Under file:// a folder URL opens a file listing, not its index.html.
+  function pageUrl(url) {
+    if (location.protocol !== "file:") return url;
+    return url.replace(/\/(#|$)/, "/index.html$1");
+  }
+
+  function showTodaysReading(box) {
+    var readings = window.JINGGANG_READINGS;
+    if (!readings) return;
+    var today = new Date();
+    var key = ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+    var reading = readings[key];
+    if (!reading) return;
+    box.querySelector("[data-jg-today-date]").textContent = reading.label + (reading.kind === "event"
+      ? "（" + reading.year + " 年的今天）" : "");
+    var link = box.querySelector("[data-jg-today-link]");
+    link.textContent = reading.title;
+    link.setAttribute("href", pageUrl(reading.url));
+    box.querySelector("[data-jg-today-summary]").textContent = reading.summary;
+    box.dataset.jgTodayKey = key;
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-jg-today]"), showTodaysReading);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-jg-verified]"), markStale);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-catalog]"), setupCatalog);
     var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-jg-view]"));
     if (buttons.length) setupViewSwitch(buttons);
