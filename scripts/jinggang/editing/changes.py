@@ -1,0 +1,407 @@
+"""`jinggang changes --base REF`: the files changed since REF, and what they affect.
+
+What a change affects is read from the content model's references, on both sides of the
+change: the model at REF (from `git archive`) and the model in the working tree. A lesson
+that stops naming a site still affects that site's guide page, and a deleted lesson still
+affects the indexes that listed it. Both sides are published views: a draft is not on the
+published site, so a change that only touches drafts affects no published page or packet.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..loader import PAGE_KINDS, REGISTRIES, Settings, load_content
+from ..model import ContentItem, ContentModel
+from ..render import url_for
+from ..schemas import SchemaSet
+from ..site_pages import generated_pages
+from ..source import ReadError, read_registry
+
+# Files outside docs/ and curriculum/ that change every page or every packet.
+SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",
+             "package.json", "package-lock.json")
+LESSON_INDEXES = ("lessons/index.md", "browse/audience.md", "browse/themes.md")
+KIND_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料", "packet": "讲义包",
+               "event": "事件", "person": "人物", "term": "术语", "site": "景点登记"}
+CHANGE_LABELS = {"added": "新增", "modified": "修改", "deleted": "删除"}
+STATUS_LABELS = {"draft": "草稿", "review": "审核中", "published": "已发布"}
+
+
+class GitError(Exception):
+    """git could not answer; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str  # relative to the project root
+    change: str  # added, modified or deleted
+    kind: str  # lesson, site-guide, lecturer, packet, registry, vocabularies, schema, data, page, asset,
+    # site-code or other
+
+
+@dataclass(frozen=True)
+class ChangedItem:
+    kind: str  # a key of KIND_LABELS
+    id: str
+    title: str
+    status: str  # draft, review, published; empty for registry entries and packets
+    change: str
+    path: str
+
+
+@dataclass(frozen=True)
+class PageRef:
+    src_uri: str  # relative to docs/, as MkDocs names pages
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PacketRef:
+    id: str
+    title: str
+    path: str  # the packet's file
+    download: str  # the PDF inside the built site
+
+
+@dataclass
+class Impact:
+    base: str
+    files: list[FileChange] = field(default_factory=list)
+    items: list[ChangedItem] = field(default_factory=list)
+    pages: list[PageRef] = field(default_factory=list)
+    removed_pages: list[PageRef] = field(default_factory=list)
+    indexes: list[PageRef] = field(default_factory=list)
+    packets: list[PacketRef] = field(default_factory=list)
+    removed_packets: list[str] = field(default_factory=list)
+    whole_site: list[str] = field(default_factory=list)  # why every page and packet is affected
+    notes: list[str] = field(default_factory=list)
+    base_loaded: bool = True  # whether the content at the base passed the check (else: one side only)
+
+    @property
+    def content_files(self) -> list[FileChange]:
+        return [change for change in self.files if change.kind != "other"]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["other_files"] = [change.path for change in self.files if change.kind == "other"]
+        return data
+
+
+def _git(root: Path, *args: str) -> bytes:
+    completed = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    if completed.returncode != 0:
+        detail = completed.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {' '.join(args)} 失败：{detail}")
+    return completed.stdout
+
+
+def changed_files(root: Path, base: str) -> list[tuple[str, str]]:
+    """(path, change) of the files that differ between base and the working tree, untracked ones too."""
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    except GitError as error:
+        raise GitError(f"找不到基准版本 {base}：确认这是一个 git 仓库，并且已经取得了这个提交"
+                       "（在 GitHub Actions 中 checkout 需要 fetch-depth: 0）。") from error
+    labels = {"A": "added", "M": "modified", "D": "deleted", "T": "modified"}
+    # -z: paths exactly as stored (no quoting of Chinese names); --no-renames: a move is
+    # a deletion and an addition, and both sides matter.
+    fields = _git(root, "diff", "--name-status", "--no-renames", "--relative", "-z", base).decode("utf-8").split("\0")
+    found = {fields[index + 1]: labels.get(fields[index][:1], "modified")
+             for index in range(0, len(fields) - 1, 2) if fields[index]}
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z").decode("utf-8").split("\0")
+    found.update({path: "added" for path in untracked if path})
+    return sorted(found.items())
+
+
+def _base_tree(root: Path, base: str, destination: Path, folders: Iterable[str]) -> None:
+    """The given folders as they were at base, written under destination."""
+    prefix = _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    tree = f"{base}:{prefix}" if prefix else base
+    for folder in folders:
+        try:
+            archive = _git(root, "archive", "--format=tar", tree, folder)
+        except GitError:
+            continue  # the folder did not exist at base
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(destination, filter="data")
+
+
+def classify(path: str, docs: str, curriculum: str) -> str:
+    parts = PurePosixPath(path).parts
+    name = PurePosixPath(path).name
+    if path.startswith(f"{docs}/"):
+        inside = PurePosixPath(path).relative_to(docs).parts
+        if len(inside) == 2 and inside[0] in PAGE_KINDS and name.endswith(".md") and name != "index.md":
+            return PAGE_KINDS[inside[0]][0]
+        return "page" if name.endswith(".md") else "asset"
+    if path.startswith(f"{curriculum}/"):
+        inside = PurePosixPath(path).relative_to(curriculum).parts
+        if len(inside) == 2 and inside[0] == "packets" and name.endswith(".yml"):
+            return "packet"
+        if len(inside) == 1 and name.removesuffix(".yml") in REGISTRIES:
+            return "registry"
+        if inside == ("vocabularies.yml",):
+            return "vocabularies"
+        if inside[0] == "schema":
+            return "schema"
+        return "data"  # content this module does not analyse yet (for example study routes)
+    if any(path == entry or (entry.endswith("/") and path.startswith(entry)) for entry in SITE_WIDE) and parts:
+        return "site-code"
+    return "other"
+
+
+def _registry_entries(file: Path) -> dict[str, dict[str, Any]]:
+    if not file.exists():
+        return {}
+    try:
+        source, _problems = read_registry(file, file.name)
+    except ReadError:
+        return {}
+    data = source.data if isinstance(source.data, list) else []
+    return {entry["id"]: entry for entry in data if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
+
+
+def _item_tables(model: ContentModel) -> dict[str, Mapping[str, ContentItem]]:
+    return {"lesson": model.lessons, "site-guide": model.site_guides, "lecturer": model.lecturers}
+
+
+class _Collector:
+    """Accumulates what a change affects, from either side's model."""
+
+    def __init__(self, sides: list[ContentModel]) -> None:
+        self.sides = sides
+        self.pages: set[str] = set()
+        self.indexes: set[str] = set()
+        self.packets: set[str] = set()
+
+    def item(self, kind: str, item_id: str) -> None:
+        for model in self.sides:
+            item = _item_tables(model)[kind].get(item_id)
+            if item is None:
+                continue
+            self.pages.add(item.src_uri)
+            self.packets.update(packet.id for packet in model.packets_for_item(item))
+            if kind == "lesson":
+                lesson = model.lessons[item_id]
+                self.indexes.update(LESSON_INDEXES)
+                self.pages.update(model.site_guides[site].src_uri for site in lesson.sites
+                                  if site in model.site_guides)
+                self.pages.update(material.src_uri for material in model.lecturers_for_lesson(item_id))
+                if lesson.sites:  # grouped by site, and counted on the guides' index
+                    self.indexes.update(("browse/sites.md", "sites/index.md"))
+                if lesson.events:  # the timeline lists each event's lessons
+                    self.indexes.add("timeline.md")
+            elif kind == "site-guide":
+                self.indexes.update(("sites/index.md", "browse/sites.md"))
+                self.pages.update(lesson.src_uri for lesson in model.lessons_for_site(item_id))
+                if any(event.site == item_id for event in model.events.values()):
+                    self.indexes.add("timeline.md")
+            else:
+                self.indexes.add("lecturers/index.md")
+                self.pages.update(model.lessons[lesson_id].src_uri for lesson_id in model.lecturers[item_id].lessons
+                                  if lesson_id in model.lessons)
+
+    def packet(self, packet_id: str) -> None:
+        for model in self.sides:
+            packet = model.packets.get(packet_id)
+            if packet is None:
+                continue
+            self.packets.add(packet_id)
+            self.indexes.add("lecturers/index.md")  # lists every packet
+            tables = _item_tables(model)
+            kinds = {"lesson": ["lesson"], "lecturer": ["lecturer"], "site": ["site-guide"],
+                     "handout": ["lesson", "site-guide"]}
+            for entry in packet.entries:  # each item's page links to the packets printing it
+                for kind in kinds[entry.kind]:
+                    if entry.id in tables[kind]:
+                        self.pages.add(tables[kind][entry.id].src_uri)
+
+    def event(self, event_id: str) -> None:
+        self.indexes.add("timeline.md")
+        for model in self.sides:
+            self.pages.update(lesson.src_uri for lesson in model.lessons_for_event(event_id))
+            self.pages.update(guide.src_uri for guide in model.site_guides.values() if event_id in guide.events)
+
+    def person(self, person_id: str) -> None:
+        if any(person_id in event.people for model in self.sides for event in model.events.values()):
+            self.indexes.add("timeline.md")
+
+
+def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
+    impact = Impact(base=base)
+    docs = settings.relative(settings.docs_dir)
+    curriculum = settings.relative(settings.curriculum_dir)
+    changes = [FileChange(path, change, classify(path, docs, curriculum)) for path, change in changed_files(root, base)]
+    impact.files = changes
+
+    current = load_content(settings).model
+    with tempfile.TemporaryDirectory(prefix="jinggang-base-") as scratch:
+        base_root = Path(scratch)
+        _base_tree(root, base, base_root, (docs, curriculum))
+        base_settings = Settings(root=base_root, docs_dir=base_root / docs, curriculum_dir=base_root / curriculum,
+                                 verified_max_age_days=settings.verified_max_age_days, today=settings.today)
+        previous = load_content(base_settings).model if (base_root / curriculum).is_dir() else None
+        old_registries = {name: _registry_entries(base_settings.curriculum_dir / f"{name}.yml")
+                          for name in REGISTRIES}
+    impact.base_loaded = previous is not None
+    if current is None:
+        impact.notes.append("当前内容没有通过检查：影响范围只按基准版本的内容估计，修正错误后再看一次。")
+    if previous is None:
+        impact.notes.append("基准版本的内容无法读取或没有通过检查：影响范围只按当前内容计算。")
+    full_sides = [model for model in (current, previous) if model is not None]
+    collector = _Collector([model.published_view() for model in full_sides])
+
+    for change in changes:
+        stem = PurePosixPath(change.path).stem
+        if change.kind in ("lesson", "site-guide", "lecturer"):
+            collector.item(change.kind, stem)
+            impact.items.append(_changed_item(change, stem, full_sides))
+        elif change.kind == "packet":
+            collector.packet(stem)
+            impact.items.append(_changed_item(change, stem, full_sides))
+            if current is None or stem not in current.packets:
+                impact.removed_packets.append(stem)
+        elif change.kind == "registry":
+            _registry_change(change, stem, old_registries[stem], settings, collector, impact)
+        elif change.kind == "vocabularies":
+            collector.indexes.add("editors/fields.md")
+            impact.whole_site.append(f"词表 {change.path} 改动：所有页面和讲义包上的标签都可能变化。")
+        elif change.kind == "schema":
+            collector.indexes.add("editors/fields.md")
+            impact.notes.append(f"{change.path}：检查规则和“字段参考”页随之改变。")
+        elif change.kind == "page":
+            collector.pages.add(str(PurePosixPath(change.path).relative_to(docs)))
+        elif change.kind == "asset":
+            _asset_change(change, settings, collector)
+
+    for kind, reason in (("site-code", "站点配置、模板或程序改动"), ("data", "这类内容文件的影响范围还不能细算")):
+        paths = [change.path for change in changes if change.kind == kind]
+        if paths:
+            shown = "、".join(paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
+            impact.whole_site.append(f"{reason}（{shown}）：所有页面和讲义包都可能变化。")
+
+    _resolve(impact, collector, current, previous, settings)
+    return impact
+
+
+def _changed_item(change: FileChange, item_id: str, sides: list[ContentModel]) -> ChangedItem:
+    for model in sides:  # the current side first: its title and status are the ones that count
+        if change.kind == "packet" and item_id in model.packets:
+            return ChangedItem("packet", item_id, model.packets[item_id].title, "", change.change, change.path)
+        table = _item_tables(model).get(change.kind, {})
+        if item_id in table:
+            item = table[item_id]
+            return ChangedItem(change.kind, item_id, item.title, item.status, change.change, change.path)
+    return ChangedItem(change.kind, item_id, "", "", change.change, change.path)
+
+
+def _registry_change(change: FileChange, name: str, old: dict[str, dict[str, Any]], settings: Settings,
+                     collector: _Collector, impact: Impact) -> None:
+    new = _registry_entries(settings.root / change.path)
+    kind = REGISTRIES[name]
+    title_key = "term" if kind == "term" else "name"
+    for entry_id in sorted(set(old) | set(new)):
+        if old.get(entry_id) == new.get(entry_id):
+            continue
+        state = "added" if entry_id not in old else "deleted" if entry_id not in new else "modified"
+        entry = new.get(entry_id) or old[entry_id]
+        impact.items.append(ChangedItem(kind, entry_id, str(entry.get(title_key, "")), "", state, change.path))
+        if kind == "event":
+            collector.event(entry_id)
+        elif kind == "person":
+            collector.person(entry_id)
+        elif kind == "term":
+            collector.indexes.add("glossary.md")
+            # Hover definitions: every page whose text uses the term, under either wording.
+            words = {str(version[title_key]) for version in (old.get(entry_id), new.get(entry_id))
+                     if version and version.get(title_key)}
+            collector.pages.update(_pages_mentioning(settings, words))
+    impact.notes.append(f"{change.path}：站内搜索词典随之更新（全站搜索索引重新生成）。")
+
+
+def _pages_mentioning(settings: Settings, words: set[str]) -> set[str]:
+    found = set()
+    for file in settings.docs_dir.rglob("*.md"):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if any(word in text for word in words):
+            found.add(file.relative_to(settings.docs_dir).as_posix())
+    return found
+
+
+def _asset_change(change: FileChange, settings: Settings, collector: _Collector) -> None:
+    """A picture or download: the pages that name the file, and the packets printing those pages."""
+    for src_uri in _pages_mentioning(settings, {PurePosixPath(change.path).name}):
+        folder = src_uri.partition("/")[0]
+        if folder in PAGE_KINDS and src_uri.count("/") == 1:
+            collector.item(PAGE_KINDS[folder][0], PurePosixPath(src_uri).stem)
+        else:
+            collector.pages.add(src_uri)
+
+
+def _resolve(impact: Impact, collector: _Collector, current: ContentModel | None, previous: ContentModel | None,
+             settings: Settings) -> None:
+    """Sets of names into sorted, titled references; split pages into kept and removed."""
+    model = current or previous
+    titles = {}
+    if model is not None:
+        schema_set = SchemaSet(settings.curriculum_dir / "schema")
+        titles = {page.src_uri: page.title for page in generated_pages(model.published_view(), schema_set)}
+    published = current.published_view() if current is not None else None
+
+    def title_of(src_uri: str) -> str:
+        for side in (current, previous):
+            item = side.item_by_src_uri(src_uri) if side is not None else None
+            if item is not None:
+                return item.title
+        return titles.get(src_uri, src_uri)
+
+    for src_uri in sorted(collector.pages):
+        folder = src_uri.partition("/")[0]
+        is_item = folder in PAGE_KINDS and src_uri.count("/") == 1
+        exists = (published is not None and published.item_by_src_uri(src_uri) is not None) if is_item \
+            else (settings.docs_dir / src_uri).is_file()
+        ref = PageRef(src_uri, url_for(src_uri), title_of(src_uri))
+        (impact.pages if exists else impact.removed_pages).append(ref)
+    impact.indexes = [PageRef(src_uri, url_for(src_uri), titles.get(src_uri, src_uri))
+                      for src_uri in sorted(collector.indexes)]
+    packet_ids = set(published.packets) if published is not None and impact.whole_site else collector.packets
+    if published is not None:
+        impact.packets = [PacketRef(packet.id, packet.title, packet.source.path, packet.download_path)
+                          for packet_id in sorted(packet_ids)
+                          if (packet := published.packets.get(packet_id)) is not None]
+
+
+def format_impact(impact: Impact) -> str:
+    """The impact as text for a terminal, in Chinese."""
+    lines = [f"与 {impact.base} 相比，改动了 {len(impact.files)} 个文件。"]
+    content = impact.content_files
+    if not content:
+        lines.append("没有改动内容、模板或程序：不影响站点。")
+    for item in impact.items:
+        status = f"，{STATUS_LABELS.get(item.status, item.status)}" if item.status else ""
+        title = f"“{item.title}”" if item.title else ""
+        lines.append(f"  {CHANGE_LABELS[item.change]} {KIND_LABELS.get(item.kind, item.kind)} {item.id}"
+                     f"{title}（{item.path}{status}）")
+    sections = [("受影响的页面", [f"{page.url or '/'}  {page.title}" for page in impact.pages]),
+                ("不再存在的页面", [f"{page.url}  {page.title}" for page in impact.removed_pages]),
+                ("受影响的索引页", [f"{page.url or '/'}  {page.title}" for page in impact.indexes]),
+                ("需要重新生成的讲义包", [f"{packet.id}  {packet.title}  → {packet.download}"
+                                         for packet in impact.packets]),
+                ("已删除的讲义包", impact.removed_packets),
+                ("影响全站", impact.whole_site),
+                ("说明", impact.notes),
+                ("不影响站点的文件", [change.path for change in impact.files if change.kind == "other"])]
+    for heading, entries in sections:
+        if entries:
+            lines.append(f"{heading}（{len(entries)}）：")
+            lines += [f"  {entry}" for entry in entries]
+    return "\n".join(lines)
