@@ -31,10 +31,14 @@ $(NODE_STAMP): package.json package-lock.json | system-deps
 check: python-deps
 	$(BIN)/jinggang check
 
+# The pull request workflow renders only the packets a change affects:
+#   make site PACKETS_ARGS="--changed-since <base commit>"
+PACKETS_ARGS ?=
+
 site: setup
 	$(BIN)/jinggang check
 	$(BIN)/jinggang build
-	$(BIN)/jinggang packets
+	$(BIN)/jinggang packets $(PACKETS_ARGS)
 	$(BIN)/jinggang slides
 
 lint: python-deps
