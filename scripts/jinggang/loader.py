@@ -23,6 +23,7 @@ from .model import (
     Lesson,
     Packet,
     Person,
+    Route,
     Site,
     SiteGuide,
     Source,
@@ -128,6 +129,32 @@ def _verified_problems(guide: SiteGuide, settings: Settings) -> list[Problem]:
     return []
 
 
+def _id_matches_file(source: SourceFile, suffix: str) -> list[Problem]:
+    stem = Path(source.path).stem
+    if isinstance(source.data, dict) and source.data.get("id") not in (None, stem):
+        wrong = source.data["id"]
+        return [Problem(source.path, source.line_of(("id",)), f"id {wrong!r} 与文件名 {stem}{suffix} 不一致",
+                        f"把 id 改成 {stem}，或把文件改名为 {wrong}{suffix}。")]
+    return []
+
+
+def _route_day_problems(route: Route) -> list[Problem]:
+    """A day whose visits and travel do not fit between its start and end cannot be run."""
+    problems = []
+    for day in route.days:
+        if day.available_minutes <= 0:
+            problems.append(Problem(route.source.path, day.line,
+                                    f"第 {day.number} 天的结束时间 {day.end} 不晚于出发时间 {day.start}",
+                                    "把 end 改为当天晚于 start 的时间。"))
+        elif day.planned_minutes > day.available_minutes:
+            problems.append(Problem(
+                route.source.path, day.line,
+                f"第 {day.number} 天排不下：路上和参观共 {day.planned_minutes} 分钟，"
+                f"而 {day.start}–{day.end} 只有 {day.available_minutes} 分钟",
+                "减少站点或停留时间，或把部分站点移到另一天。"))
+    return problems
+
+
 def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
                    lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
     """Packets go to print: every item in one must be past the draft stage."""
@@ -177,11 +204,14 @@ def load_content(settings: Settings) -> LoadResult:
     packet_sources = [source for file in sorted((curriculum / "packets").glob("*.yml"))
                       if (source := _read(read_registry, file, settings, problems)) is not None]
 
+    route_sources = [source for file in sorted((curriculum / "routes").glob("*.yml"))
+                     if (source := _read(read_registry, file, settings, problems)) is not None]
     reading_file = curriculum / "reading.yml"
     reading_source = _read(read_registry, reading_file, settings, problems) if reading_file.exists() else None
 
     ids = _collect_ids(registry_sources, pages, problems)
     ids["packet"] = {Path(source.path).stem: source for source in packet_sources}
+    ids["route"] = {Path(source.path).stem: source for source in route_sources}
 
     for name, source in registry_sources.items():
         if source is not None:
@@ -218,16 +248,22 @@ def load_content(settings: Settings) -> LoadResult:
     packets = {}
     for source in packet_sources:
         found = schema_problems("packet", source, source.data, schema_set, vocabularies, ids)
-        stem = Path(source.path).stem
-        if isinstance(source.data, dict) and source.data.get("id") not in (None, stem):
-            found.append(Problem(source.path, source.line_of(("id",)),
-                                 f"id {source.data['id']!r} 与文件名 {stem}.yml 不一致",
-                                 f"把 id 改成 {stem}，或把文件改名为 {source.data['id']}.yml。"))
+        found += _id_matches_file(source, ".yml")
         problems += found
         if not errors(found):
             packet = Packet.from_source(source)
             problems += _draft_entries(packet, lessons, guides, lecturers)
             packets[packet.id] = packet
+
+    routes = {}
+    for source in route_sources:
+        found = schema_problems("route", source, source.data, schema_set, vocabularies, ids)
+        found += _id_matches_file(source, ".yml")
+        problems += found
+        if not errors(found):
+            route = Route.from_source(source)
+            problems += _route_day_problems(route)
+            routes[route.id] = route
 
     rotation: tuple[str, ...] = ()
     if reading_source is not None:
@@ -253,5 +289,6 @@ def load_content(settings: Settings) -> LoadResult:
                                  tuple(Source.from_dict(s) for s in entry.get("sources", ())))
                for entry in _registry_entries(registry_sources.get("glossary"))},
         lessons=lessons, site_guides=guides, lecturers=lecturers, packets=packets, reading_rotation=rotation,
+        routes=routes,
     )
     return LoadResult(model, problems)

@@ -241,6 +241,94 @@ class Packet:
                    entries, front.get("speaker_notes", True), front.get("handouts", False), source)
 
 
+@dataclass(frozen=True)
+class RouteStop:
+    site: str
+    travel_minutes: int
+    visit_minutes: int
+    lessons: tuple[str, ...]
+    tasks: tuple[str, ...]
+    meeting_point: str | None
+    number: int  # counted through the whole route, as on the map
+
+
+@dataclass(frozen=True)
+class RouteDay:
+    number: int
+    title: str
+    start: str
+    end: str
+    meeting_point: str
+    stops: tuple[RouteStop, ...]
+    line: int
+
+    @property
+    def available_minutes(self) -> int:
+        return _minutes(self.end) - _minutes(self.start)
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(stop.travel_minutes + stop.visit_minutes for stop in self.stops)
+
+    def times(self) -> list[tuple[str, str]]:
+        """(arrival, departure) at each stop, from the start time and the plan."""
+        clock, result = _minutes(self.start), []
+        for stop in self.stops:
+            clock += stop.travel_minutes
+            arrival = clock
+            clock += stop.visit_minutes
+            result.append((_clock(arrival), _clock(clock)))
+        return result
+
+
+def _minutes(hh_mm: str) -> int:
+    hours, minutes = hh_mm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class Route:
+    id: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    safety: tuple[str, ...]
+    days: tuple[RouteDay, ...]
+    source: SourceFile = field(repr=False, compare=False)
+
+    @property
+    def url(self) -> str:
+        return f"routes/{self.id}/"
+
+    @property
+    def src_uri(self) -> str:
+        return f"routes/{self.id}.md"
+
+    @property
+    def stops(self) -> list[RouteStop]:
+        return [stop for day in self.days for stop in day.stops]
+
+    @classmethod
+    def from_source(cls, source: SourceFile) -> Route:
+        front = source.data
+        days, number = [], 0
+        for day_index, day in enumerate(front["days"]):
+            stops = []
+            for stop in day["stops"]:
+                number += 1
+                stops.append(RouteStop(stop["site"], stop["travel_minutes"], stop["visit_minutes"],
+                                       tuple(stop.get("lessons", ())), tuple(stop.get("tasks", ())),
+                                       stop.get("meeting_point"), number))
+            days.append(RouteDay(day_index + 1, day["title"], day["start"], day["end"], day["meeting_point"],
+                                 tuple(stops), source.line_of(("days", day_index))))
+        return cls(front["id"], front["title"], front["summary"], tuple(front["audience"]),
+                   tuple(front["safety"]), tuple(days), source)
+
+
 @dataclass
 class ContentModel:
     vocabularies: Vocabularies
@@ -253,6 +341,7 @@ class ContentModel:
     lecturers: dict[str, LecturerMaterial]
     packets: dict[str, Packet] = field(default_factory=dict)
     reading_rotation: tuple[str, ...] = ()
+    routes: dict[str, Route] = field(default_factory=dict)
 
     def items(self) -> list[ContentItem]:
         return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]
@@ -280,6 +369,9 @@ class ContentModel:
         wanted = kinds.get(item.KIND, ())
         return [packet for packet in self.packets.values()
                 if any(entry.kind in wanted and entry.id == item.id for entry in packet.entries)]
+
+    def routes_for_site(self, site_id: str) -> list[Route]:
+        return [route for route in self.routes.values() if any(stop.site == site_id for stop in route.stops)]
 
     def events_sorted(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda event: (event.date, event.id))

@@ -32,6 +32,7 @@ REF_KINDS = {
     "person": ("人物", "curriculum/people.yml"),
     "term": ("术语", "curriculum/glossary.yml"),
     "packet": ("讲义包", "curriculum/packets/"),
+    "route": ("研学路线", "curriculum/routes/"),
 }
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -9,6 +9,7 @@ from typing import Any
 from .model import ContentModel, LecturerMaterial, Lesson
 from .reading import Reading, reading_calendar
 from .render import GeneratedPage
+from .route_map import route_map
 from .schemas import SchemaSet
 
 DURATION_BANDS = (("1-10", "10 分钟以内", 1, 10), ("11-20", "11–20 分钟", 11, 20),
@@ -109,7 +110,7 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
     return docs
 
 
-FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "sites", "events", "people", "glossary",
+FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "route", "sites", "events", "people", "glossary",
                          "reading", "vocabularies")
 
 
@@ -144,11 +145,25 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
                       {"months": _readings_by_month(model)}),
         GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
                       {"terms": sorted(model.terms.values(), key=lambda term: term.id)}),
+        *route_pages(model),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",
                       {"kinds": [(schema_set.schemas[kind].get("title", kind),
                                   schema_set.schemas[kind].get("description", ""),
                                   field_docs(kind, schema_set, model)) for kind in FIELD_REFERENCE_KINDS]}),
     ]
+
+
+def route_pages(model: ContentModel) -> list[GeneratedPage]:
+    pages = [GeneratedPage("routes/index.md", "研学路线", "jinggang/route-list.html",
+                           {"routes": sorted(model.routes.values(), key=lambda route: route.id)})]
+    for route in sorted(model.routes.values(), key=lambda route: route.id):
+        # What "save for offline" caches: the route page itself, its guides and lessons.
+        offline_pages = [route.src_uri, *dict.fromkeys(
+            [model.site_guides[stop.site].src_uri for stop in route.stops]
+            + [model.lessons[lesson_id].src_uri for stop in route.stops for lesson_id in stop.lessons])]
+        pages.append(GeneratedPage(route.src_uri, route.title, "jinggang/route.html",
+                                   {"route": route, "map": route_map(route, model), "offline_pages": offline_pages}))
+    return pages
 
 
 def lecturer_markdown(material: LecturerMaterial) -> str:
