@@ -1,0 +1,478 @@
+"""The editors' pull-request workflow: jinggang new, changes, summary, the workflows and editor setup."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from jinggang import cli
+from jinggang.editing.changes import LESSON_INDEXES
+from jinggang.editing.new import NewError, NewRequest, create
+from jinggang.editing.placeholders import placeholder_problems
+from jinggang.loader import Settings, load_content
+from jinggang.problems import Severity, errors, format_report
+from jinggang.schemas import SchemaSet
+from jinggang.source import read_registry
+
+from .conftest import REPO, build_site, make_project
+
+TODAY = date(2026, 11, 26)
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def jinggang(project: Path, *args: str) -> int:
+    return cli.main(["--root", str(project), *args])
+
+
+def check(project: Path) -> tuple[str, int]:
+    settings = Settings.for_project(project, today=TODAY)
+    problems = [*load_content(settings).problems, *placeholder_problems(settings)]
+    return format_report(problems, annotations=False), 1 if errors(problems) else 0
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+# --- jinggang new -------------------------------------------------------------------------
+
+NEW_CASES = {
+    "lesson": (["--title", "黄洋界上炮声隆", "--audience", "pioneers", "--theme", "jinggangshan-spirit",
+                "--event", "sanwan-reorganization", "--duration", "20"],
+               "docs/lessons/new-item.md", "lessons/new-item"),
+    "site": (["--title", "测试纪念馆", "--audience", "middle-school", "--theme", "party-history"],
+             "docs/sites/new-item.md", "sites/new-item"),
+    "lecture": (["--title", "三湾再出发", "--audience", "league-members", "--group", "youth-lecturers",
+                 "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
+    "packet": (["--title", "新的讲义包", "--audience", "league-members", "--lesson", "sanwan-branch",
+                "--site", "sanwan", "--handout", "sanwan-branch"], "curriculum/packets/new-item.yml", "lecturers"),
+}
+TITLES = {"lesson": "黄洋界上炮声隆", "site": "测试纪念馆", "lecture": "三湾再出发", "packet": "新的讲义包"}
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_CASES))
+def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    flags, path, url = NEW_CASES[kind]
+    status = [] if kind == "packet" else ["--status", "review"]  # review: on the published site
+    assert jinggang(project, "new", kind, "new-item", *flags, *status, "--no-input") == 0
+    output = capsys.readouterr().out
+    assert "已新建" in output and path in output and "下一步" in output
+    assert (project / path).is_file()
+    report, exit_code = check(project)
+    assert exit_code == 0, report
+    # The only reminders are about the new file's placeholders (and a guide's unverified visitor information).
+    assert re.findall(r"^(\S+?):\d+: 警告", report, re.M) == [path] * (2 if kind == "site" else 1)
+    site = build_site(project)
+    assert TITLES[kind] in page(site, url)
+    if kind == "site":
+        assert "- id: new-item\n  name: 测试纪念馆\n" in (project / "curriculum/sites.yml").read_text(encoding="utf-8")
+    if kind == "packet":
+        assert "downloads/packets/new-item.pdf" in page(site, "lecturers")
+
+
+def test_new_items_are_drafts_shown_only_in_the_preview(project: Path) -> None:
+    assert jinggang(project, "new", "lesson", "draft-lesson", "--title", "草稿微团课", "--audience", "pioneers",
+                    "--theme", "party-history", "--no-input") == 0
+    text = (project / "docs/lessons/draft-lesson.md").read_text(encoding="utf-8")
+    assert "status: draft" in text
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections == ["## 导入", "## 讲述", "## 互动", "## 小结"]
+    site = build_site(project)
+    assert not (site / "lessons/draft-lesson").exists()
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` does
+    build(config, serve_url="http://127.0.0.1:8000/")
+    preview = page(project / "preview", "lessons/draft-lesson")
+    assert "草稿预览" in preview and "草稿微团课" in preview
+
+
+def test_new_refuses_an_id_in_use(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (project / "docs/lessons/sanwan-branch.md").read_bytes()
+    assert jinggang(project, "new", "lesson", "sanwan-branch", "--title", "重复", "--audience", "pioneers",
+                    "--theme", "party-history", "--no-input") == 1
+    assert "标识 sanwan-branch 已经被 docs/lessons/sanwan-branch.md 使用了" in capsys.readouterr().err
+    assert (project / "docs/lessons/sanwan-branch.md").read_bytes() == before
+    assert jinggang(project, "new", "packet", "sanwan-packet", "--title", "重复", "--audience", "pioneers",
+                    "--lesson", "sanwan-branch", "--no-input") == 1
+    assert "curriculum/packets/sanwan-packet.yml 使用了" in capsys.readouterr().err
+
+
+def test_new_says_every_wrong_value_with_a_suggestion(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(project, "new", "lesson", "Bad_Id", "--title", "标题", "--audience", "pionners",
+                    "--theme", "party-histroy", "--site", "sanwam", "--duration", "60", "--no-input") == 1
+    err = capsys.readouterr().err
+    assert "标识 'Bad_Id' 不能用" in err
+    assert "你是不是想写 pioneers？" in err and "你是不是想写 party-history？" in err
+    assert "找不到研学指南 'sanwam'：你是不是想写 sanwan？" in err
+    assert "时长 60 分钟超出范围" in err
+    assert not list((project / "docs/lessons").glob("*ad*"))
+
+
+def test_new_without_a_terminal_names_the_missing_flags(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(project, "new", "lecture", "talk", "--no-input") == 1
+    err = capsys.readouterr().err
+    assert "缺少：--title 标题；--audience 适用对象；--group 宣讲团；--lesson 对应微团课的标识。" in err
+    assert "jinggang new lecture talk --title" in err
+
+
+def test_new_asks_in_a_terminal(project: Path) -> None:
+    answers = iter(["", "井冈山会师", "9", "1 middle-school", "2"])  # empty title is asked again; 9 is no option
+    asked: list[str] = []
+    said: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return next(answers)
+
+    settings = Settings.for_project(project, today=TODAY)
+    created = create(NewRequest(kind="lesson", id="huishi"), settings, ask=ask, say=said.append)
+    text = created.path.read_text(encoding="utf-8")
+    assert "title: 井冈山会师\n" in text and "audience: [pioneers, middle-school]\n" in text
+    assert "themes: [soviet-spirit]\n" in text and "updated: 2026-11-26\n" in text
+    assert "没有“9”这一项，请重新输入。" in said
+    assert "  1. pioneers（少先队员）" in said
+    assert len(asked) == 5
+
+
+def test_new_site_guide_for_a_registered_site_uses_its_name(project: Path) -> None:
+    registry = project / "curriculum/sites.yml"
+    before = registry.read_text(encoding="utf-8")
+    assert jinggang(project, "new", "site", "huangyangjie", "--audience", "pioneers", "--theme", "party-history",
+                    "--no-input") == 0
+    assert registry.read_text(encoding="utf-8") == before  # already registered: not added twice
+    assert "name: 黄洋界哨口\n" in (project / "docs/sites/huangyangjie.md").read_text(encoding="utf-8")
+    assert check(project)[1] == 0
+
+
+def test_new_packet_refuses_drafts_and_unknown_entries(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(project, "new", "lesson", "draft-one", "--title", "草稿", "--audience", "pioneers",
+                    "--theme", "party-history", "--no-input") == 0
+    assert jinggang(project, "new", "packet", "pack", "--title", "讲义包", "--audience", "pioneers",
+                    "--lesson", "draft-one", "--lecturer", "sanwan-tallk", "--no-input") == 1
+    err = capsys.readouterr().err
+    assert "微团课 draft-one 还是草稿" in err and "找不到讲师资料 'sanwan-tallk'：你是不是想写 sanwan-talk？" in err
+    assert not (project / "curriculum/packets/pack.yml").exists()
+
+
+def test_new_refuses_while_the_content_has_errors(project: Path) -> None:
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: 15", "duration: 50"), encoding="utf-8")
+    with pytest.raises(NewError, match="现有内容没有通过检查"):
+        create(NewRequest(kind="lesson", id="x", title="x", audience=["pioneers"], themes=["party-history"]),
+               Settings.for_project(project), ask=None, say=print)
+
+
+def test_placeholders_warn_in_review_and_fail_when_published(project: Path) -> None:
+    assert jinggang(project, "new", "lesson", "unfinished", "--title", "未完成", "--audience", "pioneers",
+                    "--theme", "party-history", "--status", "review", "--no-input") == 0
+    settings = Settings.for_project(project, today=TODAY)
+    [warning] = placeholder_problems(settings)
+    assert (warning.path, warning.line, warning.severity) == ("docs/lessons/unfinished.md", 4, Severity.WARNING)
+    lesson = project / "docs/lessons/unfinished.md"
+    text = lesson.read_text(encoding="utf-8").replace("status: review", "status: published\nreviewers: [张老师]\n"
+                                                      "reviewed: 2026-11-26")
+    lesson.write_text(text, encoding="utf-8")
+    [error] = placeholder_problems(settings)
+    assert error.severity is Severity.ERROR and "已发布的条目还有 11 处“待填写”" in error.message
+
+
+# --- jinggang changes ---------------------------------------------------------------------
+
+LONE_LESSON = """---
+id: lone-lesson
+title: 独立的一课
+summary: 不引用景点和事件、也没有讲师资料的一节课。
+audience: [pioneers]
+duration: 10
+themes: [party-history]
+objectives:
+  - 知道这节课讲什么。
+discussion:
+  - 这节课讲了什么？
+sources:
+  - title: 中国共产党历史（第一卷）
+    publisher: 中共党史出版社
+    year: 2011
+status: review
+authors: [井冈传人编写组]
+updated: "2026-11-26"
+---
+
+## 导入
+
+导入。
+
+## 讲述
+
+讲述。
+
+## 互动
+
+互动。
+
+## 小结
+
+小结。
+"""
+
+PACKET = """id: {id}
+title: {title}
+audience: [pioneers]
+occasion: 测试
+issuer: 井冈传人编写组
+contents:
+{contents}"""
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(project), "-c", "user.name=编者", "-c", "user.email=editor@example.org",
+                           *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The minimal fixture plus a lesson nothing refers to, in two of three packets, committed to git."""
+    project = make_project(tmp_path / "repo")
+    (project / "docs/lessons/lone-lesson.md").write_text(LONE_LESSON, encoding="utf-8")
+    packets = project / "curriculum/packets"
+    (packets / "lone-a.yml").write_text(PACKET.format(id="lone-a", title="甲", contents="  - lesson: lone-lesson\n"),
+                                        encoding="utf-8")
+    (packets / "lone-b.yml").write_text(PACKET.format(id="lone-b", title="乙", contents=(
+        "  - lesson: sanwan-branch\n  - handout: lone-lesson\n")), encoding="utf-8")
+    (project / ".gitignore").write_text("node_modules\nsite/\n", encoding="utf-8")
+    assert check(project) == ("", 0)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "基准")
+    return project
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    target = project / relative
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def changes(project: Path, capsys: pytest.CaptureFixture[str], base: str = "main~1") -> dict[str, Any]:
+    capsys.readouterr()
+    assert jinggang(project, "changes", "--base", base, "--json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def names(impact: dict[str, Any], key: str) -> list[str]:
+    return [entry["src_uri"] if "src_uri" in entry else entry["id"] for entry in impact[key]]
+
+
+def test_changes_name_the_lesson_page_the_indexes_and_its_packets_only(repo: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")
+    git(repo, "commit", "--quiet", "--all", "--message", "改一节课")
+    impact = changes(repo, capsys)
+    assert [(item["kind"], item["id"], item["change"]) for item in impact["items"]] == \
+        [("lesson", "lone-lesson", "modified")]
+    assert names(impact, "pages") == ["lessons/lone-lesson.md"]
+    assert names(impact, "indexes") == sorted(LESSON_INDEXES)
+    assert names(impact, "packets") == ["lone-a", "lone-b"]  # not sanwan-packet
+    assert impact["removed_pages"] == impact["removed_packets"] == impact["whole_site"] == []
+    assert jinggang(repo, "changes", "--base", "main~1") == 0
+    text = capsys.readouterr().out
+    assert "修改 微团课 lone-lesson“独立的一课”" in text and "lone-b  乙  → downloads/packets/lone-b.pdf" in text
+
+
+def test_changes_follow_references_on_both_sides(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The lesson stops naming its site: the guide page that listed it is affected all the same.
+    edit(repo, "docs/lessons/sanwan-branch.md", "sites: [sanwan]\n", "")
+    impact = changes(repo, capsys, base="main")  # the working tree, not yet committed
+    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/sanwan-branch.md", "sites/sanwan.md"]
+    assert names(impact, "indexes") == sorted([*LESSON_INDEXES, "browse/sites.md", "sites/index.md", "timeline.md"])
+    assert names(impact, "packets") == ["lone-b", "sanwan-packet"]
+
+
+def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "docs/lessons/lone-lesson.md").unlink()
+    (repo / "curriculum/packets/lone-a.yml").unlink()
+    edit(repo, "curriculum/packets/lone-b.yml", "  - handout: lone-lesson\n", "")
+    edit(repo, "curriculum/events.yml", "把党的支部建在连上。", "把党的支部建在连上，确立党对军队的领导。")
+    assert jinggang(repo, "new", "lesson", "brand-new", "--title", "新课", "--audience", "pioneers",
+                    "--theme", "party-history", "--no-input") == 0  # untracked, and a draft
+    impact = changes(repo, capsys, base="main")
+    assert sorted((item["kind"], item["id"], item["change"]) for item in impact["items"]) == [
+        ("event", "sanwan-reorganization", "modified"), ("lesson", "brand-new", "added"),
+        ("lesson", "lone-lesson", "deleted"), ("packet", "lone-a", "deleted"), ("packet", "lone-b", "modified")]
+    assert names(impact, "removed_pages") == ["lessons/lone-lesson.md"]
+    # The event's card links on the lesson and guide pages, and lone-b's download links.
+    assert names(impact, "pages") == ["lessons/sanwan-branch.md", "sites/sanwan.md"]
+    assert "timeline.md" in names(impact, "indexes") and "lecturers/index.md" in names(impact, "indexes")
+    assert names(impact, "packets") == ["lone-b"]  # packets do not print events: sanwan-packet is unaffected
+    assert impact["removed_packets"] == ["lone-a"]
+
+
+def test_changes_to_drafts_only_affect_nothing_published(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(repo, "new", "lesson", "draft-lesson", "--title", "草稿", "--audience", "pioneers",
+                    "--theme", "party-history", "--no-input") == 0
+    impact = changes(repo, capsys, base="main")
+    assert [item["status"] for item in impact["items"]] == ["draft"]
+    assert impact["pages"] == impact["indexes"] == impact["packets"] == []
+
+
+def test_changes_to_templates_affect_everything_and_other_files_nothing(repo: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "NOTES.txt").write_text("备忘\n", encoding="utf-8")
+    assert changes(repo, capsys, base="main")["other_files"] == ["NOTES.txt"]
+    edit(repo, "site_overrides/jinggang/card.html", "<dt>时长</dt>", "<dt>用时</dt>")
+    impact = changes(repo, capsys, base="main")
+    assert len(impact["whole_site"]) == 1 and "site_overrides/jinggang/card.html" in impact["whole_site"][0]
+    assert names(impact, "packets") == ["lone-a", "lone-b", "sanwan-packet"]
+
+
+def test_changes_with_an_unknown_base_say_so(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(repo, "changes", "--base", "no-such-branch") == 2
+    assert "找不到基准版本 no-such-branch" in capsys.readouterr().err
+
+
+def test_packets_changed_since_renders_only_affected_packets(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rendered: list[list[str]] = []
+    monkeypatch.setattr(cli, "run_packets", lambda *args, only, **kwargs: rendered.append(only) or 0)
+    assert jinggang(repo, "packets", "--changed-since", "main") == 0
+    assert rendered == [] and "不影响任何讲义包" in capsys.readouterr().out
+    edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")
+    assert jinggang(repo, "packets", "--changed-since", "main") == 0
+    assert rendered == [["lone-a", "lone-b"]]
+
+
+# --- the pull request summary -------------------------------------------------------------
+
+def test_summary_lists_items_pages_packets_and_every_problem(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "docs/lessons/lone-lesson.md", "duration: 10", "duration: 50")
+    edit(repo, "docs/sites/sanwan.md", 'verified: "2026-06-01"', "verified: null")
+    summary_file = repo / "summary.md"
+    assert jinggang(repo, "summary", "--base", "main", "--output", str(summary_file)) == 0
+    summary = summary_file.read_text(encoding="utf-8")
+    assert "**内容检查：❌ 未通过**，1 个错误，1 个警告。" in summary
+    assert "| 修改 | 研学指南 | `sanwan` | 三湾改编旧址 | 审核中 | `docs/sites/sanwan.md` |" in summary
+    assert "### 本次改动的文件中的问题（2）" in summary
+    assert "| `docs/lessons/lone-lesson.md:6` | ❌ 错误 | 字段 duration 的值 50 超出范围（上限 45） |" in summary
+    assert "| `docs/sites/sanwan.md:13` | ⚠️ 警告 | 参观信息未核实（verified: null） |" in summary
+    # The broken lesson leaves the model unloaded: the impact comes from the base side.
+    assert "当前内容没有通过检查" in summary
+
+
+def test_summary_of_a_clean_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")
+    assert jinggang(repo, "summary", "--base", "main") == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("## 井冈传人 · 内容检查与影响范围\n\n**内容检查：✅ 通过**，没有发现问题。")
+    assert "- 独立的一课（`lessons/lone-lesson/`）" in summary
+    assert "- 微团课目录（`lessons/`）" in summary
+    assert "- 甲（`lone-a`）：`downloads/packets/lone-a.pdf`" in summary
+    assert "问题（" not in summary
+
+
+def test_summary_without_git_still_reports_the_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert jinggang(project, "summary", "--base", "main") == 0
+    summary = capsys.readouterr().out
+    assert "**内容检查：✅ 通过**" in summary and "无法计算这次改动的影响范围：找不到基准版本 main" in summary
+
+
+# --- workflows, hooks and editor settings ------------------------------------------------
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = Path(sys.executable).parent / "actionlint"
+    assert actionlint.exists(), "actionlint is installed by `make python-deps` (the test extra)"
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert [file.name for file in files] == ["pr.yml", "publish.yml"]
+    completed = subprocess.run([str(actionlint), "-no-color", *map(str, files)], capture_output=True, text=True,
+                               cwd=REPO, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_workflows_pin_actions_and_build_as_make_does() -> None:
+    for file in WORKFLOWS.glob("*.yml"):
+        text = file.read_text(encoding="utf-8")
+        for action in re.findall(r"uses:\s*(\S+)", text):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{file.name}: {action} is not pinned"
+        workflow = yaml.safe_load(text)
+        for job in workflow["jobs"].values():
+            if "steps" in job and any("make" in step.get("run", "") for step in job["steps"]):
+                assert re.fullmatch(r"debian:\d+\.\d+", job["container"]["image"])  # the machine make is written for
+    pr = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
+    assert "fetch-depth: 0" in pr
+    assert 'make site PACKETS_ARGS="--changed-since $BASE_SHA"' in pr
+    assert 'jinggang summary --base "$BASE_SHA" --output "$GITHUB_STEP_SUMMARY"' in pr
+    assert "bash .ci/run" in pr and "jinggang check" in pr
+    publish = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
+    assert "actions/deploy-pages@" in publish and "make site" in publish
+
+
+def test_make_site_passes_packet_arguments_through() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "$(BIN)/jinggang packets $(PACKETS_ARGS)" in makefile
+
+
+def test_pre_commit_hook_runs_the_check(project: Path) -> None:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [hook] = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert hook["language"] == "system" and hook["pass_filenames"] is False
+    pattern = re.compile(hook["files"])
+    assert all(pattern.search(path) for path in ("docs/lessons/a.md", "curriculum/sites.yml", "mkdocs.yml"))
+    assert not pattern.search("README.md")
+    (project / ".venv").symlink_to(Path(sys.executable).parent.parent)  # where `make` puts it
+    command = shlex.split(hook["entry"])
+    passed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0 and "检查通过" in passed.stdout
+    edit(project, "docs/lessons/sanwan-branch.md", "duration: 15", "duration: 50")
+    failed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "docs/lessons/sanwan-branch.md:6: 错误: 字段 duration 的值 50 超出范围" in failed.stdout
+
+
+def test_vscode_maps_every_curriculum_file_to_the_schema_it_passes() -> None:
+    settings = json.loads((REPO / ".vscode/settings.json").read_text(encoding="utf-8"))
+    mapping: dict[str, str | list[str]] = settings["yaml.schemas"]
+    schema_set = SchemaSet(REPO / "curriculum/schema")
+    for file in sorted((REPO / "curriculum").rglob("*.yml")):
+        relative = file.relative_to(REPO).as_posix()
+        matches = [schema for schema, globs in mapping.items()
+                   if any(Path(relative).match(glob.lstrip("/"))
+                          for glob in ([globs] if isinstance(globs, str) else globs))]
+        assert len(matches) == 1, f"{relative}: {matches}"
+        schema_file = REPO / matches[0]
+        assert schema_file.is_file()
+        source, _problems = read_registry(file, relative)
+        validator = Draft202012Validator(schema_set.schemas[schema_file.name.removesuffix(".schema.json")],
+                                         registry=schema_set.registry)
+        assert not list(validator.iter_errors(source.data)), relative
+
+
+def test_contributing_and_the_pull_request_template_point_editors_to_the_guide() -> None:
+    assert "docs/editors/index.md" in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    template = (REPO / ".github/pull_request_template.md").read_text(encoding="utf-8")
+    for duty in ("出处", "核对", "审核人", "授权", "替代文字"):
+        assert duty in template
+    assert template.count("- [ ]") >= 5
+
+
+def test_editors_guide_covers_review_the_pull_request_workflow_and_new() -> None:
+    guide = (REPO / "docs/editors/index.md").read_text(encoding="utf-8")
+    for heading in ("## 审核与发布", "## 拉取请求", "## 用 jinggang new 新建文件", "## 编辑器设置"):
+        assert heading in guide
+    for kind in ("lesson", "site", "lecture", "packet"):
+        assert f"jinggang new {kind} " in guide
