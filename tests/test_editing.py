@@ -149,6 +149,17 @@ def test_new_asks_in_a_terminal(project: Path) -> None:
     assert len(asked) == 5
 
 
+def test_new_asks_again_for_an_unknown_lesson(project: Path) -> None:
+    answers = iter(["三湾宣讲", "league-members", "1", "sanwan-brunch", "sanwan-branch"])
+    said: list[str] = []
+    settings = Settings.for_project(project, today=TODAY)
+    created = create(NewRequest(kind="lecture", id="talk"), settings, ask=lambda _question: next(answers),
+                     say=said.append)
+    assert "找不到微团课 'sanwan-brunch'：你是不是想写 sanwan-branch？" in said
+    text = created.path.read_text(encoding="utf-8")
+    assert "group: youth-lecturers\n" in text and "lessons: [sanwan-branch]\n" in text
+
+
 def test_new_site_guide_for_a_registered_site_uses_its_name(project: Path) -> None:
     registry = project / "curriculum/sites.yml"
     before = registry.read_text(encoding="utf-8")

@@ -109,6 +109,18 @@ def _ask_text(ask: Ask, question: str, default: str = "") -> str:
     raise NewError("没有得到回答，已取消。")
 
 
+def _ask_ids(ask: Ask, say: Say, question: str, known: dict[str, object], label: str, where: str) -> list[str]:
+    """Ids of existing items, asked again (with a suggestion) until every one is known."""
+    for _attempt in range(3):
+        ids = _ask_text(ask, question).replace(",", " ").replace("，", " ").split()
+        wrong = _reference_problems(label, ids, known, where)
+        if not wrong:
+            return ids
+        for line in wrong:
+            say(line)
+    raise NewError("没有得到有效的回答，已取消。")
+
+
 def _ask_entries(ask: Ask, say: Say, model: ContentModel) -> list[tuple[str, str]]:
     say("讲义包按顺序收录哪些条目？每行写“类型 标识”，类型是 lesson（微团课）、site（研学指南）、"
         "lecturer（讲师资料）或 handout（学生活页）；空行结束。")
@@ -155,7 +167,8 @@ def complete(request: NewRequest, model: ContentModel, settings: Settings, *,
         if need("--group 宣讲团", request.group) and ask:
             request.group = _choose(ask, say, "宣讲团：", vocab["groups"], single=True)[0]
         if need("--lesson 对应微团课的标识", request.lessons) and ask:
-            request.lessons = _ask_text(ask, "对应哪些微团课（标识，多个用空格分开）").replace(",", " ").split()
+            request.lessons = _ask_ids(ask, say, "对应哪些微团课（标识，多个用空格分开）", dict(model.lessons),
+                                       "微团课", "docs/lessons/")
     if request.kind == "packet" and need("--lesson/--site/--lecturer/--handout 收录的条目", request.contents) and ask:
         request.contents = _ask_entries(ask, say, model)
     if missing:
