@@ -40,6 +40,8 @@ site: setup
 	$(BIN)/jinggang build
 	$(BIN)/jinggang packets $(PACKETS_ARGS)
 	$(BIN)/jinggang slides
+	$(BIN)/jinggang routes
+	$(BIN)/jinggang offline
 
 lint: python-deps
 	$(BIN)/ruff check scripts tests

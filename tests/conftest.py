@@ -11,7 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from jinggang.browser import launch_options
-from jinggang.cli import run_packets, run_slides
+from jinggang.cli import run_offline, run_packets, run_routes, run_slides
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -77,6 +77,8 @@ def starter_site(starter_project: Path) -> Path:
     site = build_site(starter_project)
     assert run_packets(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
     assert run_slides(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
+    assert run_routes(starter_project, starter_project / "mkdocs.yml", site, jobs=2) == 0
+    assert run_offline(starter_project, starter_project / "mkdocs.yml", site) == 0
     return site
 
 

@@ -104,6 +104,17 @@ def check_images(source: SourceFile, root: Path) -> list[Problem]:
     return problems
 
 
+def section(body: str, name: str) -> str:
+    """The Markdown of the level-2 section `## name`, without its heading ('' if absent)."""
+    lines = body_lines(body)
+    level_two = [heading for heading in headings(body) if heading.level == 2]
+    for position, heading in enumerate(level_two):
+        if heading.text == name:
+            end = level_two[position + 1].index if position + 1 < len(level_two) else len(lines)
+            return _section_text(lines, heading.index, end)
+    return ""
+
+
 def _section_text(lines: list[str], start: int, end: int) -> str:
     return "\n".join(lines[start + 1:end]).strip()
 

@@ -150,6 +150,49 @@ def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
     return 1 if failed else 0
 
 
+def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> int:
+    from .pdf.store import RenderStore
+    from .route_kit import render_route_kits
+
+    started = time.perf_counter()
+    context, problems = render_context(config_file)
+    if context is None:
+        print(format_report(errors(problems)))
+        print("内容检查未通过，没有生成研学手册。")
+        return 1
+    store = RenderStore(site_dir / "downloads" / "routes", root / ".cache" / "jinggang" / "routes")
+    routes = [context.model.routes[route_id] for route_id in sorted(context.model.routes)]
+    outcome = render_route_kits(context, store, routes, parallel=jobs, prune=True)
+    labels = {"cached": "未变化（缓存）", "rendered": "已生成", "failed": "失败"}
+    for job in outcome:
+        detail = job.error or f"{job.pages} 页 A5"
+        print(f"  {job.route.id}.pdf：{labels.get(job.status, job.status)}（{detail}）", file=sys.stderr)
+    print(f"共 {len(outcome)} 条研学路线，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
+    return 1 if any(job.status == "failed" for job in outcome) else 0
+
+
+def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .offline import write_offline_downloads
+
+    started = time.perf_counter()
+    context, problems = render_context(config_file)
+    if context is None:
+        print(format_report(errors(problems)))
+        print("内容检查未通过，没有生成离线包。")
+        return 1
+    try:
+        sizes = write_offline_downloads(config_file, site_dir, context.model)
+    except MkDocsException as error:
+        print(f"离线版构建失败，原有离线包保持不变：{error}", file=sys.stderr)
+        return 1
+    for name, size in sizes.items():
+        print(f"  {name}：{size / 1_000_000:.1f} MB", file=sys.stderr)
+    print(f"离线包已生成，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jinggang", description="井冈传人：内容检查与站点构建")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="项目根目录（默认当前目录）")
@@ -173,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     slides_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     slides_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这份讲师资料")
     add_commands(commands)
+    routes_parser = commands.add_parser("routes", help="生成研学路线的 A5 研学手册 PDF")
+    routes_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    routes_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    offline_parser = commands.add_parser("offline", help="生成整站离线包和每条路线的离线包")
+    offline_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -187,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.addHandler(handler)
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
+    if args.command == "routes":
+        return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs)
+    if args.command == "offline":
+        return run_offline(root, config_file, args.site_dir or root / "site")
     if args.command == "slides":
         return run_slides(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
     if args.command in EDITING_COMMANDS:

@@ -79,6 +79,7 @@ def write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes files private; a web server must read them
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
                          list(config.markdown_extensions), dict(config.mdx_configs))
+        for polyfill in config.extra.get("polyfills", []):
+            if "iframe-worker" in polyfill and "//" not in polyfill:
+                shim = Path(config.config_file_path).parent / self.config.iframe_worker_shim
+                if not shim.is_file():
+                    raise PluginError(f"{shim} 不存在：离线搜索需要 iframe-worker，运行 make site（npm ci）安装。")
+                (site_dir / polyfill).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(shim, site_dir / polyfill)
 
 
 def _is_item_uri(src_uri: str) -> bool:

@@ -30,3 +30,7 @@ class JinggangConfig(Config):
     # reveal.js for presenter mode, installed by `npm ci` (package-lock.json), relative to
     # mkdocs.yml; its files are copied into the built site.
     reveal_dist = opt.Type(str, default="node_modules/reveal.js/dist")
+
+    # The iframe-worker shim for offline search (npm, pinned), copied into the site when a
+    # polyfill in extra.polyfills names it by a local path (the offline build does).
+    iframe_worker_shim = opt.Type(str, default="node_modules/iframe-worker/shim/index.js")

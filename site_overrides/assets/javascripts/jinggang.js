@@ -102,7 +102,44 @@
     box.dataset.jgTodayKey = key;
   }
 
+  function siteBase() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+
+  // Phones at the sites: a service worker keeps the pages a reader opened. Not under
+  // file://, where browsers allow none (the offline zip serves that case).
+  function setupOfflineCache() {
+    if (document.body.dataset.jgFromCache) {
+      var badge = document.createElement("p");
+      badge.className = "jg-offline-badge";
+      badge.setAttribute("role", "status");
+      badge.textContent = "离线：这是保存在本机的页面，联网后会自动更新。";
+      document.body.insertBefore(badge, document.body.firstChild);
+    }
+    if (!("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register(new URL("sw.js", siteBase()).href).catch(function () { /* optional */ });
+    var button = document.querySelector("[data-jg-save-offline]");
+    if (!button) return;
+    var status = document.querySelector("[data-jg-save-status]");
+    button.addEventListener("click", function () {
+      var urls = button.dataset.jgUrls.split(/\s+/).filter(Boolean).map(function (url) {
+        return new URL(url, location.href).href;
+      });
+      status.textContent = "正在保存 " + urls.length + " 个文件……";
+      navigator.serviceWorker.ready.then(function (registration) {
+        navigator.serviceWorker.addEventListener("message", function (event) {
+          if (event.data.type === "saved") status.textContent = "已保存 " + event.data.count + " 个文件，没有网络时也能打开。";
+          if (event.data.type === "save-failed") status.textContent = "保存失败：" + event.data.error;
+        });
+        registration.active.postMessage({ type: "save", urls: urls });
+      });
+    });
+  }
+
   function init() {
+    setupOfflineCache();
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-today]"), showTodaysReading);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-verified]"), markStale);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-catalog]"), setupCatalog);

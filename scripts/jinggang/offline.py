@@ -1,0 +1,110 @@
+"""Offline downloads: the whole site as a zip that works from file://, and one zip per route.
+
+The offline build is the same site with Material's offline plugin (file:// links, inlined
+search index) and the iframe-worker shim served from the site itself, so search runs with
+no request to another host.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import ContentModel, Route
+from .pdf.printer import write_atomically
+
+SHIM_PATH = "assets/javascripts/iframe-worker.js"
+SITE_ZIP = "downloads/offline/jinggang-site.zip"
+SIZE_MARKER = "<span data-jg-offline-size></span>"
+CARRIED_DOWNLOADS = ("packets", "slides", "routes")
+
+
+def build_offline_site(config_file: Path, output_dir: Path) -> None:
+    from material.plugins.offline.plugin import OfflinePlugin
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(output_dir), strict=True)
+    offline = OfflinePlugin()
+    offline.load_config({}, str(config_file))
+    config.plugins["material/offline"] = offline
+    # A local URL: the offline plugin adds its CDN shim only when no polyfill names iframe-worker.
+    config.extra["polyfills"] = [SHIM_PATH]
+    build(config)
+
+
+def deterministic_zip(files: Iterable[tuple[str, Path]]) -> bytes:
+    """Entries sorted and dated 1980-01-01, so the same tree gives the same bytes."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, path in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return output.getvalue()
+
+
+def _tree(root: Path, prefix: str, relative_to: Path | None = None) -> list[tuple[str, Path]]:
+    base = relative_to or root
+    return [(f"{prefix}/{path.relative_to(base).as_posix()}", path) for path in root.rglob("*") if path.is_file()]
+
+
+def route_files(route: Route, model: ContentModel, offline_dir: Path) -> list[str]:
+    """The pages of one route in the offline build (no directory URLs there), and its PDF."""
+    pages = [f"routes/{route.id}.html"]
+    pages += [f"sites/{stop.site}.html" for stop in route.stops]
+    pages += [f"lessons/{lesson_id}.html" for stop in route.stops for lesson_id in stop.lessons]
+    pages.append(f"downloads/routes/{route.id}.pdf")
+    return [page for page in dict.fromkeys(pages) if (offline_dir / page).is_file()]
+
+
+def _route_index(route: Route) -> str:
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{route.title}</title>'
+            f'</head><body><p><a href="routes/{route.id}.html">打开《{route.title}》</a></p></body></html>')
+
+
+def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel) -> dict[str, int]:
+    """Build the offline site, write its zip and one zip per route; return their sizes."""
+    sizes: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="jinggang-offline-") as scratch:
+        offline_dir = Path(scratch) / "jinggang-site"
+        build_offline_site(config_file, offline_dir)
+        for folder in CARRIED_DOWNLOADS:
+            if (site_dir / "downloads" / folder).is_dir():
+                shutil.copytree(site_dir / "downloads" / folder, offline_dir / "downloads" / folder,
+                                dirs_exist_ok=True)
+        site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
+        write_atomically(site_dir / SITE_ZIP, site_zip)
+        sizes[SITE_ZIP] = len(site_zip)
+        for route in model.routes.values():
+            prefix = route.id
+            members = [(f"{prefix}/{name}", offline_dir / name) for name in route_files(route, model, offline_dir)]
+            members += _tree(offline_dir / "assets", f"{prefix}/assets")
+            members += _tree(offline_dir / "search", f"{prefix}/search")
+            index = Path(scratch) / f"{route.id}-index.html"
+            index.write_text(_route_index(route), encoding="utf-8")
+            members.append((f"{prefix}/index.html", index))
+            data = deterministic_zip(members)
+            name = f"downloads/routes/{route.id}.zip"
+            write_atomically(site_dir / name, data)
+            sizes[name] = len(data)
+    _show_site_zip_size(site_dir, sizes[SITE_ZIP])
+    return sizes
+
+
+def _show_site_zip_size(site_dir: Path, size: int) -> None:
+    """The home page was built before the zip existed: write its size into the marker."""
+    home = site_dir / "index.html"
+    if not home.is_file():
+        return
+    html = home.read_text(encoding="utf-8")
+    label = f"{SIZE_MARKER[:-7]}（{size / 1_000_000:.1f} MB）</span>"
+    marked = html.replace(SIZE_MARKER, label, 1)
+    if marked != html:
+        write_atomically(home, marked.encode("utf-8"))

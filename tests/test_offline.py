@@ -1,0 +1,191 @@
+"""Offline use: the zipped site and route kits from file://, the service worker, routes, readings."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import threading
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from jinggang.loader import Settings, load_content
+
+from .conftest import build_site
+
+pytestmark = pytest.mark.browser
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture
+def file_context(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A browser context that records every request and fails any that is not a local file."""
+    requests: list[str] = []
+    context = browser.new_context(locale="zh-CN")
+
+    def guard(route: Any) -> None:
+        requests.append(route.request.url)
+        if urlparse(route.request.url).scheme in ("file", "data", "blob", "about"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context, requests
+    context.close()
+
+
+def unzip(archive: Path, target: Path) -> Path:
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(target)
+    return target
+
+
+def test_offline_site_works_from_file(starter_site: Path, tmp_path: Path,
+                                      file_context: tuple[Any, list[str]]) -> None:
+    root = unzip(starter_site / "downloads/offline/jinggang-site.zip", tmp_path) / "jinggang-site"
+    context, requests = file_context
+    page = context.new_page()
+    page.goto((root / "index.html").as_uri())
+    page.get_by_role("link", name="微团课目录").first.click()
+    page.wait_for_url("**/lessons/index.html")
+    total = page.locator(".jg-catalog__item:not([hidden])").count()
+    page.get_by_label("少先队员").check()
+    assert 0 < page.locator(".jg-catalog__item:not([hidden])").count() < total
+    page.locator(".jg-catalog__item:not([hidden]) a").first.click()
+    assert page.url.endswith(".html") and "/lessons/" in page.url
+    page.goto((root / "lessons/sanwan-branch-in-company.html").as_uri())
+    assert page.locator("article abbr[title]").count() >= 1  # glossary hovers
+
+    page.goto((root / "index.html").as_uri())
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("黄洋界")
+    box.press("End")
+    results = page.locator(".md-search-result__list a.md-search-result__link")
+    results.first.wait_for()
+    hrefs = results.evaluate_all("links => links.map(link => link.href)")
+    assert any(urlparse(href).path.endswith("sites/huangyangjie.html") for href in hrefs), hrefs
+    assert all(urlparse(url).scheme in ("file", "data", "blob", "about") for url in requests), \
+        [url for url in requests if not url.startswith("file:")]
+
+
+def test_route_zip_opens_from_file(starter_site: Path, tmp_path: Path, file_context: tuple[Any, list[str]]) -> None:
+    root = unzip(starter_site / "downloads/routes/jinggangshan-two-days.zip", tmp_path) / "jinggangshan-two-days"
+    assert (root / "downloads/routes/jinggangshan-two-days.pdf").is_file()
+    context, requests = file_context
+    page = context.new_page()
+    page.goto((root / "index.html").as_uri())
+    page.wait_for_url("**/routes/jinggangshan-two-days.html")
+    assert "井冈山两日研学路线" in page.locator("h1").inner_text()
+    page.locator("table a[href*='sites/huangyangjie.html']").click()
+    page.wait_for_url("**/sites/huangyangjie.html")
+    assert "黄洋界" in page.locator("h1").inner_text()
+    assert all(urlparse(url).scheme in ("file", "data", "blob", "about") for url in requests)
+
+
+def test_route_page_map_has_one_marker_per_stop(starter_site: Path, starter_project: Path) -> None:
+    model = load_content(Settings.for_project(starter_project)).model
+    assert model is not None and len(model.routes) >= 2
+    for route in model.routes.values():
+        html = (starter_site / "routes" / route.id / "index.html").read_text(encoding="utf-8")
+        start = html.index('<svg class="jg-route-map"')
+        svg = html[start:html.index("</svg>", start)]
+        assert svg.count('class="jg-route-map__stop"') == len(route.stops)
+        assert svg.count("<line ") == len(route.stops) - 1
+        for stop in route.stops:
+            assert f'href="../../sites/{stop.site}/"' in html
+
+
+def test_field_kit_has_one_card_per_stop(starter_site: Path, starter_project: Path) -> None:
+    model = load_content(Settings.for_project(starter_project)).model
+    assert model is not None
+    for route in model.routes.values():
+        pdf = starter_site / "downloads/routes" / f"{route.id}.pdf"
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert text.count("看什么") == len(route.stops)
+        assert text.count("任务单") >= len(route.stops)
+        assert "紧急联系" in text and "安全提示" in text
+        size = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "419.53 x 595.28 pts (A5)" in size or "A5" in size
+
+
+def test_service_worker_serves_a_guide_without_network(browser: Any, starter_site: Path) -> None:
+    server, url = serve(starter_site)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + "sites/ciping/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now controlled: this visit goes into the cache
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.goto(url + "sites/ciping/")
+
+        # "Save for offline" on a route page caches its stops' pages before they are opened.
+        page.goto(url + "routes/sanwan-to-jinggangshan/")
+        page.get_by_role("button", name="保存到本机，离线查看").click()
+        page.wait_for_function("document.querySelector('[data-jg-save-status]').textContent.includes('已保存')")
+    finally:
+        # No network: the server is gone (Playwright's offline mode does not reach the worker).
+        server.shutdown()
+        server.server_close()
+    context.set_offline(True)
+    page.goto(url + "sites/ciping/")
+    assert "茨坪" in page.locator("h1").inner_text()
+    assert page.locator(".jg-offline-badge").is_visible()
+    page.goto(url + "sites/sanwan/")
+    assert "三湾" in page.locator("h1").inner_text()
+    assert page.locator(".jg-offline-badge").is_visible()
+    unseen = page.goto(url + "sites/donggu/")
+    assert unseen is not None and unseen.status == 503
+    context.close()
+
+
+@pytest.mark.parametrize(("day", "expected"), [("2026-09-29", "三湾改编"), ("2026-08-30", "黄洋界保卫战")])
+def test_todays_reading_follows_the_clock(browser: Any, starter_site: Path, day: str, expected: str) -> None:
+    page = browser.new_page()
+    page.clock.set_fixed_time(datetime.fromisoformat(f"{day}T09:00:00"))
+    page.goto((starter_site / "index.html").as_uri())
+    box = page.locator("[data-jg-today]")
+    box.locator("[data-jg-today-link]").wait_for()
+    page.wait_for_function("document.querySelector('[data-jg-today]').dataset.jgTodayKey")
+    assert expected in box.inner_text(), box.inner_text()
+    assert "年的今天" in box.inner_text()
+    other = browser.new_page()
+    other.clock.set_fixed_time(datetime.fromisoformat("2026-03-15T09:00:00"))
+    other.goto((starter_site / "index.html").as_uri())
+    other.wait_for_function("document.querySelector('[data-jg-today]').dataset.jgTodayKey === '03-15'")
+    assert other.locator("[data-jg-today]").inner_text() != box.inner_text()
+    page.close()
+    other.close()
+
+
+def test_stale_guide_shows_the_notice(browser: Any, project: Path) -> None:
+    site = build_site(project)  # the fixture guide was verified on 2026-06-01; the limit is 365 days
+    page = browser.new_page()
+    page.clock.set_fixed_time(datetime.fromisoformat("2026-07-01T09:00:00"))
+    page.goto((site / "sites/sanwan/index.html").as_uri())
+    assert page.locator(".jg-stale").is_hidden()
+    later = browser.new_page()
+    later.clock.set_fixed_time(datetime.fromisoformat("2027-08-01T09:00:00"))
+    later.goto((site / "sites/sanwan/index.html").as_uri())
+    assert later.locator(".jg-stale").is_visible()
+    assert "上次核实于 2026-06-01" in later.locator(".jg-stale").inner_text()
+    page.close()
+    later.close()
