@@ -77,8 +77,9 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
         build_offline_site(config_file, offline_dir)
         for folder in CARRIED_DOWNLOADS:
             if (site_dir / "downloads" / folder).is_dir():
+                # Not the route zips: each holds a copy of pages the site zip already has.
                 shutil.copytree(site_dir / "downloads" / folder, offline_dir / "downloads" / folder,
-                                dirs_exist_ok=True)
+                                dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.zip"))
         site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
         write_atomically(site_dir / SITE_ZIP, site_zip)
         sizes[SITE_ZIP] = len(site_zip)
