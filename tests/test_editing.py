@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -56,15 +57,18 @@ NEW_CASES = {
                  "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
     "packet": (["--title", "新的讲义包", "--audience", "league-members", "--lesson", "sanwan-branch",
                 "--site", "sanwan", "--handout", "sanwan-branch"], "curriculum/packets/new-item.yml", "lecturers"),
+    "route": (["--title", "三湾半日行", "--audience", "league-members", "--site", "sanwan"],
+              "curriculum/routes/new-item.yml", "routes/new-item"),
 }
-TITLES = {"lesson": "黄洋界上炮声隆", "site": "测试纪念馆", "lecture": "三湾再出发", "packet": "新的讲义包"}
+TITLES = {"lesson": "黄洋界上炮声隆", "site": "测试纪念馆", "lecture": "三湾再出发", "packet": "新的讲义包",
+          "route": "三湾半日行"}
 
 
 @pytest.mark.parametrize("kind", sorted(NEW_CASES))
 def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     flags, path, url = NEW_CASES[kind]
-    status = [] if kind == "packet" else ["--status", "review"]  # review: on the published site
+    status = [] if kind in ("packet", "route") else ["--status", "review"]  # review: on the published site
     assert jinggang(project, "new", kind, "new-item", *flags, *status, "--no-input") == 0
     output = capsys.readouterr().out
     assert "已新建" in output and path in output and "下一步" in output
@@ -79,6 +83,8 @@ def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: 
         assert "- id: new-item\n  name: 测试纪念馆\n" in (project / "curriculum/sites.yml").read_text(encoding="utf-8")
     if kind == "packet":
         assert "downloads/packets/new-item.pdf" in page(site, "lecturers")
+    if kind == "route":
+        assert "三湾半日行" in page(site, "routes") and "三湾半日行" in page(site, "sites/sanwan")
 
 
 def test_new_items_are_drafts_shown_only_in_the_preview(project: Path) -> None:
@@ -241,6 +247,24 @@ updated: "2026-11-26"
 小结。
 """
 
+ROUTE = """id: sanwan-walk
+title: 三湾半日
+summary: 测试用的路线。
+audience: [pioneers]
+safety:
+  - 跟随带队老师。
+days:
+  - title: 三湾
+    start: "08:00"
+    end: "12:00"
+    meeting_point: 县城
+    stops:
+      - site: sanwan
+        travel_minutes: 60
+        visit_minutes: 120
+        lessons: [sanwan-branch]
+"""
+
 PACKET = """id: {id}
 title: {title}
 audience: [pioneers]
@@ -257,8 +281,12 @@ def git(project: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The minimal fixture plus a lesson nothing refers to, in two of three packets, committed to git."""
+    """The minimal fixture plus a lesson nothing refers to, in two of three packets, and a route, committed."""
     project = make_project(tmp_path / "repo")
+    routes = project / "curriculum/routes"
+    shutil.rmtree(routes, ignore_errors=True)  # the route below is the only one, whatever the fixture holds
+    routes.mkdir()
+    (routes / "sanwan-walk.yml").write_text(ROUTE, encoding="utf-8")
     (project / "docs/lessons/lone-lesson.md").write_text(LONE_LESSON, encoding="utf-8")
     packets = project / "curriculum/packets"
     (packets / "lone-a.yml").write_text(PACKET.format(id="lone-a", title="甲", contents="  - lesson: lone-lesson\n"),
@@ -300,7 +328,7 @@ def test_changes_name_the_lesson_page_the_indexes_and_its_packets_only(repo: Pat
     assert names(impact, "pages") == ["lessons/lone-lesson.md"]
     assert names(impact, "indexes") == sorted(LESSON_INDEXES)
     assert names(impact, "packets") == ["lone-a", "lone-b"]  # not sanwan-packet
-    assert impact["removed_pages"] == impact["removed_packets"] == impact["whole_site"] == []
+    assert impact["routes"] == impact["removed_pages"] == impact["removed_packets"] == impact["whole_site"] == []
     assert jinggang(repo, "changes", "--base", "main~1") == 0
     text = capsys.readouterr().out
     assert "修改 微团课 lone-lesson“独立的一课”" in text and "lone-b  乙  → downloads/packets/lone-b.pdf" in text
@@ -310,9 +338,21 @@ def test_changes_follow_references_on_both_sides(repo: Path, capsys: pytest.Capt
     # The lesson stops naming its site: the guide page that listed it is affected all the same.
     edit(repo, "docs/lessons/sanwan-branch.md", "sites: [sanwan]\n", "")
     impact = changes(repo, capsys, base="main")  # the working tree, not yet committed
-    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/sanwan-branch.md", "sites/sanwan.md"]
+    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/sanwan-branch.md",
+                                      "routes/sanwan-walk.md", "sites/sanwan.md"]
     assert names(impact, "indexes") == sorted([*LESSON_INDEXES, "browse/sites.md", "sites/index.md", "timeline.md"])
     assert names(impact, "packets") == ["lone-b", "sanwan-packet"]
+    assert names(impact, "routes") == ["sanwan-walk"]  # its page names the lesson at its stop
+
+
+def test_changes_of_a_route(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "curriculum/routes/sanwan-walk.yml", "title: 三湾半日", "title: 三湾半日行")
+    impact = changes(repo, capsys, base="main")
+    assert [(item["kind"], item["id"], item["title"]) for item in impact["items"]] == \
+        [("route", "sanwan-walk", "三湾半日行")]
+    assert names(impact, "pages") == ["routes/sanwan-walk.md", "sites/sanwan.md"]  # the guide lists its routes
+    assert names(impact, "indexes") == ["routes/index.md"]
+    assert names(impact, "routes") == ["sanwan-walk"] and impact["packets"] == []
 
 
 def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,
@@ -351,6 +391,7 @@ def test_changes_to_templates_affect_everything_and_other_files_nothing(repo: Pa
     impact = changes(repo, capsys, base="main")
     assert len(impact["whole_site"]) == 1 and "site_overrides/jinggang/card.html" in impact["whole_site"][0]
     assert names(impact, "packets") == ["lone-a", "lone-b", "sanwan-packet"]
+    assert names(impact, "routes") == ["sanwan-walk"]
 
 
 def test_changes_with_an_unknown_base_say_so(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -485,5 +526,5 @@ def test_editors_guide_covers_review_the_pull_request_workflow_and_new() -> None
     guide = (REPO / "docs/editors/index.md").read_text(encoding="utf-8")
     for heading in ("## 审核与发布", "## 拉取请求", "## 用 jinggang new 新建文件", "## 编辑器设置"):
         assert heading in guide
-    for kind in ("lesson", "site", "lecture", "packet"):
+    for kind in ("lesson", "site", "lecture", "packet", "route"):
         assert f"jinggang new {kind} " in guide

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..loader import PAGE_KINDS, REGISTRIES, Settings, load_content
-from ..model import ContentItem, ContentModel
+from ..model import ContentItem, ContentModel, Route
 from ..render import url_for
 from ..schemas import SchemaSet
 from ..site_pages import generated_pages
@@ -30,7 +30,7 @@ SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "req
              "package.json", "package-lock.json")
 LESSON_INDEXES = ("lessons/index.md", "browse/audience.md", "browse/themes.md")
 KIND_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料", "packet": "讲义包",
-               "event": "事件", "person": "人物", "term": "术语", "site": "景点登记"}
+               "route": "研学路线", "event": "事件", "person": "人物", "term": "术语", "site": "景点登记"}
 CHANGE_LABELS = {"added": "新增", "modified": "修改", "deleted": "删除"}
 STATUS_LABELS = {"draft": "草稿", "review": "审核中", "published": "已发布"}
 
@@ -43,8 +43,8 @@ class GitError(Exception):
 class FileChange:
     path: str  # relative to the project root
     change: str  # added, modified or deleted
-    kind: str  # lesson, site-guide, lecturer, packet, registry, vocabularies, schema, data, page, asset,
-    # site-code or other
+    kind: str  # lesson, site-guide, lecturer, packet, route, registry, vocabularies, schema, data, page,
+    # asset, site-code or other
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,14 @@ class PacketRef:
     download: str  # the PDF inside the built site
 
 
+@dataclass(frozen=True)
+class RouteRef:
+    id: str
+    title: str
+    path: str  # the route's file
+    url: str  # its generated page
+
+
 @dataclass
 class Impact:
     base: str
@@ -82,6 +90,8 @@ class Impact:
     indexes: list[PageRef] = field(default_factory=list)
     packets: list[PacketRef] = field(default_factory=list)
     removed_packets: list[str] = field(default_factory=list)
+    routes: list[RouteRef] = field(default_factory=list)
+    removed_routes: list[str] = field(default_factory=list)
     whole_site: list[str] = field(default_factory=list)  # why every page and packet is affected
     notes: list[str] = field(default_factory=list)
     base_loaded: bool = True  # whether the content at the base passed the check (else: one side only)
@@ -147,13 +157,15 @@ def classify(path: str, docs: str, curriculum: str) -> str:
         inside = PurePosixPath(path).relative_to(curriculum).parts
         if len(inside) == 2 and inside[0] == "packets" and name.endswith(".yml"):
             return "packet"
+        if len(inside) == 2 and inside[0] == "routes" and name.endswith(".yml"):
+            return "route"
         if len(inside) == 1 and name.removesuffix(".yml") in REGISTRIES:
             return "registry"
         if inside == ("vocabularies.yml",):
             return "vocabularies"
         if inside[0] == "schema":
             return "schema"
-        return "data"  # content this module does not analyse yet (for example study routes)
+        return "data"  # content this module does not analyse (yet): treated as affecting everything
     if any(path == entry or (entry.endswith("/") and path.startswith(entry)) for entry in SITE_WIDE) and parts:
         return "site-code"
     return "other"
@@ -174,6 +186,16 @@ def _item_tables(model: ContentModel) -> dict[str, Mapping[str, ContentItem]]:
     return {"lesson": model.lessons, "site-guide": model.site_guides, "lecturer": model.lecturers}
 
 
+def _routes_through(model: ContentModel, kind: str, item_id: str) -> list[Route]:
+    """Routes whose page shows the item: a route names its stops' guides (and draws their
+    coordinates on its map) and the lessons given at each stop."""
+    if kind == "site-guide":
+        return model.routes_for_site(item_id)
+    if kind == "lesson":
+        return [route for route in model.routes.values() if any(item_id in stop.lessons for stop in route.stops)]
+    return []
+
+
 class _Collector:
     """Accumulates what a change affects, from either side's model."""
 
@@ -182,6 +204,7 @@ class _Collector:
         self.pages: set[str] = set()
         self.indexes: set[str] = set()
         self.packets: set[str] = set()
+        self.routes: set[str] = set()
 
     def item(self, kind: str, item_id: str) -> None:
         for model in self.sides:
@@ -190,6 +213,9 @@ class _Collector:
                 continue
             self.pages.add(item.src_uri)
             self.packets.update(packet.id for packet in model.packets_for_item(item))
+            for route in _routes_through(model, kind, item_id):  # its page and handbook, not the route's listings
+                self.routes.add(route.id)
+                self.pages.add(route.src_uri)
             if kind == "lesson":
                 lesson = model.lessons[item_id]
                 self.indexes.update(LESSON_INDEXES)
@@ -224,6 +250,18 @@ class _Collector:
                 for kind in kinds[entry.kind]:
                     if entry.id in tables[kind]:
                         self.pages.add(tables[kind][entry.id].src_uri)
+
+    def route(self, route_id: str) -> None:
+        for model in self.sides:
+            route = model.routes.get(route_id)
+            if route is None:
+                continue
+            self.routes.add(route_id)
+            self.pages.add(route.src_uri)
+            self.indexes.add("routes/index.md")
+            # Each guide's page lists the routes that stop there.
+            self.pages.update(model.site_guides[stop.site].src_uri for stop in route.stops
+                              if stop.site in model.site_guides)
 
     def event(self, event_id: str) -> None:
         self.indexes.add("timeline.md")
@@ -270,6 +308,11 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
             impact.items.append(_changed_item(change, stem, full_sides))
             if current is None or stem not in current.packets:
                 impact.removed_packets.append(stem)
+        elif change.kind == "route":
+            collector.route(stem)
+            impact.items.append(_changed_item(change, stem, full_sides))
+            if current is None or stem not in current.routes:
+                impact.removed_routes.append(stem)
         elif change.kind == "registry":
             _registry_change(change, stem, old_registries[stem], settings, collector, impact)
         elif change.kind == "vocabularies":
@@ -297,6 +340,8 @@ def _changed_item(change: FileChange, item_id: str, sides: list[ContentModel]) -
     for model in sides:  # the current side first: its title and status are the ones that count
         if change.kind == "packet" and item_id in model.packets:
             return ChangedItem("packet", item_id, model.packets[item_id].title, "", change.change, change.path)
+        if change.kind == "route" and item_id in model.routes:
+            return ChangedItem("route", item_id, model.routes[item_id].title, "", change.change, change.path)
         table = _item_tables(model).get(change.kind, {})
         if item_id in table:
             item = table[item_id]
@@ -350,11 +395,11 @@ def _asset_change(change: FileChange, settings: Settings, collector: _Collector)
 def _resolve(impact: Impact, collector: _Collector, current: ContentModel | None, previous: ContentModel | None,
              settings: Settings) -> None:
     """Sets of names into sorted, titled references; split pages into kept and removed."""
-    model = current or previous
-    titles = {}
-    if model is not None:
-        schema_set = SchemaSet(settings.curriculum_dir / "schema")
-        titles = {page.src_uri: page.title for page in generated_pages(model.published_view(), schema_set)}
+    titles: dict[str, str] = {}
+    schema_set = SchemaSet(settings.curriculum_dir / "schema")
+    for side in (previous, current):  # the current side's titles win
+        if side is not None:
+            titles.update({page.src_uri: page.title for page in generated_pages(side.published_view(), schema_set)})
     published = current.published_view() if current is not None else None
 
     def title_of(src_uri: str) -> str:
@@ -367,17 +412,24 @@ def _resolve(impact: Impact, collector: _Collector, current: ContentModel | None
     for src_uri in sorted(collector.pages):
         folder = src_uri.partition("/")[0]
         is_item = folder in PAGE_KINDS and src_uri.count("/") == 1
-        exists = (published is not None and published.item_by_src_uri(src_uri) is not None) if is_item \
-            else (settings.docs_dir / src_uri).is_file()
+        if folder == "routes":  # generated, one page per route
+            exists = published is not None and PurePosixPath(src_uri).stem in published.routes
+        elif is_item:
+            exists = published is not None and published.item_by_src_uri(src_uri) is not None
+        else:
+            exists = (settings.docs_dir / src_uri).is_file()
         ref = PageRef(src_uri, url_for(src_uri), title_of(src_uri))
         (impact.pages if exists else impact.removed_pages).append(ref)
     impact.indexes = [PageRef(src_uri, url_for(src_uri), titles.get(src_uri, src_uri))
                       for src_uri in sorted(collector.indexes)]
     packet_ids = set(published.packets) if published is not None and impact.whole_site else collector.packets
+    route_ids = set(published.routes) if published is not None and impact.whole_site else collector.routes
     if published is not None:
         impact.packets = [PacketRef(packet.id, packet.title, packet.source.path, packet.download_path)
                           for packet_id in sorted(packet_ids)
                           if (packet := published.packets.get(packet_id)) is not None]
+        impact.routes = [RouteRef(route.id, route.title, route.source.path, route.url)
+                         for route_id in sorted(route_ids) if (route := published.routes.get(route_id)) is not None]
 
 
 def format_impact(impact: Impact) -> str:
@@ -397,6 +449,8 @@ def format_impact(impact: Impact) -> str:
                 ("需要重新生成的讲义包", [f"{packet.id}  {packet.title}  → {packet.download}"
                                          for packet in impact.packets]),
                 ("已删除的讲义包", impact.removed_packets),
+                ("受影响的研学路线", [f"{route.id}  {route.title}" for route in impact.routes]),
+                ("已删除的研学路线", impact.removed_routes),
                 ("影响全站", impact.whole_site),
                 ("说明", impact.notes),
                 ("不影响站点的文件", [change.path for change in impact.files if change.kind == "other"])]

@@ -31,17 +31,17 @@ class _Entry(argparse.Action):
 def add_commands(commands: Any) -> None:
     """Add the editors' subcommands to the `jinggang` parser's subparsers."""
     new = commands.add_parser(
-        "new", help="新建微团课、研学指南、讲师资料或讲义包：写好前置元数据、各节和占位文字",
+        "new", help="新建微团课、研学指南、讲师资料、讲义包或研学路线：写好必填字段、各节和占位文字",
         description="在终端里运行时会询问缺少的标题、适用对象等；在脚本中请用参数给出。新文件的状态是草稿（draft）。")
     new.add_argument("kind", choices=tuple(KIND_LABELS),
-                     help="lesson 微团课、site 研学指南、lecture 讲师资料、packet 讲义包")
+                     help="lesson 微团课、site 研学指南、lecture 讲师资料、packet 讲义包、route 研学路线")
     new.add_argument("id", help="标识：小写英文字母、数字和连字符，也是文件名")
     new.add_argument("--title", default="", help="标题（研学指南为景点名称）")
     new.add_argument("--audience", action="append", default=[], metavar="SLUG", help="适用对象（可重复）")
     new.add_argument("--theme", action="append", default=[], metavar="SLUG", help="主题（可重复；微团课和研学指南）")
     new.add_argument("--event", action="append", default=[], metavar="ID", help="相关事件（可重复）")
     for flag, meaning in (("lesson", "讲师资料对应的微团课；讲义包收录的微团课"),
-                          ("site", "微团课相关的研学指南；讲义包收录的研学指南"),
+                          ("site", "微团课相关的研学指南；讲义包收录的研学指南；研学路线沿途的站点"),
                           ("lecturer", "讲义包收录的讲师资料"), ("handout", "讲义包收录的学生活页")):
         new.add_argument(f"--{flag}", action=_Entry, const=flag, dest="entries", default=[], metavar="ID",
                          help=f"{meaning}（可重复，按给出的顺序）")
@@ -68,7 +68,7 @@ def _new_request(args: argparse.Namespace) -> NewRequest:
                          themes=args.theme, events=args.event, group=args.group, duration=args.duration,
                          authors=args.author, status=args.status, occasion=args.occasion, issuer=args.issuer)
     allowed = {"lesson": {"site"}, "lecture": {"lesson"}, "packet": {"lesson", "site", "lecturer", "handout"},
-               "site": set()}[args.kind]
+               "site": set(), "route": {"site"}}[args.kind]
     wrong = sorted({kind for kind, _ in entries} - allowed)
     if wrong:
         raise NewError(f"{KIND_LABELS[args.kind]}不用 " + "、".join(f"--{kind}" for kind in wrong) + "。")
@@ -93,21 +93,22 @@ def _run_new(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.relative(created.path)
     label = KIND_LABELS[args.kind]
     status = {"draft": "草稿，只在预览中显示", "review": "审核中"}[args.status]
-    print(f"已新建{label}：{path}" + ("" if args.kind == "packet" else f"（{status}）"))
+    print(f"已新建{label}：{path}" + ("" if args.kind in ("packet", "route") else f"（{status}）"))
     if created.registered_in is not None:
         print(f"已在 {settings.relative(created.registered_in)} 末尾登记景点 {args.id}。")
     if created.notes:
         print("检查的提醒：\n" + format_report(created.notes, annotations=False))
-    steps = [f"打开 {path}，把每一处“待填写”换成正式内容" + ("。" if args.kind == "packet" else "，并写明出处。")]
+    has_status = args.kind not in ("packet", "route")
+    steps = [f"打开 {path}，把每一处“待填写”换成正式内容" + ("，并写明出处。" if has_status else "。")]
     if args.kind == "packet":
         steps += [f".venv/bin/jinggang packets --only {args.id} 生成 PDF，看看排版。"]
     else:
-        steps += ["make serve 在本机预览（草稿只在预览中显示）。"]
+        steps += ["make serve 在本机预览" + ("（草稿只在预览中显示）。" if has_status else "。")]
     steps += [".venv/bin/jinggang check 检查。"]
-    if args.kind != "packet":
+    if has_status:
         steps += ["写完后把 status 改为 review，提交拉取请求，请审核人审核（见编者指南“审核与发布”）。"]
     else:
-        steps += ["提交拉取请求（见编者指南“审核与发布”）。"]
+        steps += ["提交拉取请求（见编者指南“拉取请求”）；合并后直接出现在正式站点上。"]
     print("下一步：\n" + "\n".join(f"  {number}. {step}" for number, step in enumerate(steps, start=1)))
     return 0
 

@@ -21,7 +21,7 @@ from .placeholders import placeholder_problems
 from .skeletons import NewItem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-KIND_LABELS = {"lesson": "微团课", "site": "研学指南", "lecture": "讲师资料", "packet": "讲义包"}
+KIND_LABELS = {"lesson": "微团课", "site": "研学指南", "lecture": "讲师资料", "packet": "讲义包", "route": "研学路线"}
 PACKET_ENTRY_KINDS = {"lesson": "微团课", "site": "研学指南", "lecturer": "讲师资料", "handout": "学生活页"}
 DEFAULT_DURATION = {"lesson": 15, "lecture": 10}
 DURATION_RANGE = {"lesson": (5, 45), "lecture": (5, 90)}  # as in the schemas
@@ -30,6 +30,7 @@ EXAMPLE_FLAGS = {
     "site": "--title 三湾改编旧址 --audience middle-school --theme jinggangshan-spirit",
     "lecture": "--title 三湾：党指挥枪的起点 --audience league-members --group youth-lecturers --lesson sanwan-branch",
     "packet": "--title 三湾主题团日讲义包 --audience league-members --lesson sanwan-branch --site sanwan",
+    "route": "--title 从三湾到井冈 --audience middle-school --site sanwan --site bajiaolou",
 }
 DEFAULT_AUTHOR = "井冈传人编写组"
 DEFAULT_ISSUER = "井冈传人编写组"
@@ -71,8 +72,8 @@ class Created:
 
 
 def target_path(settings: Settings, kind: str, item_id: str) -> Path:
-    if kind == "packet":
-        return settings.curriculum_dir / "packets" / f"{item_id}.yml"
+    if kind in ("packet", "route"):
+        return settings.curriculum_dir / f"{kind}s" / f"{item_id}.yml"
     folder = {"lesson": "lessons", "site": "sites", "lecture": "lecturers"}[kind]
     return settings.docs_dir / folder / f"{item_id}.md"
 
@@ -169,6 +170,10 @@ def complete(request: NewRequest, model: ContentModel, settings: Settings, *,
         if need("--lesson 对应微团课的标识", request.lessons) and ask:
             request.lessons = _ask_ids(ask, say, "对应哪些微团课（标识，多个用空格分开）", dict(model.lessons),
                                        "微团课", "docs/lessons/")
+    if request.kind == "route" and need("--site 沿途站点（研学指南的标识，按顺序）", request.sites) and ask:
+        guides = {key: guide for key, guide in model.site_guides.items() if not guide.is_draft}
+        request.sites = _ask_ids(ask, say, "沿途依次经过哪些景点（研学指南的标识，多个用空格分开）", dict(guides),
+                                 "研学指南", "docs/sites/")
     if request.kind == "packet" and need("--lesson/--site/--lecturer/--handout 收录的条目", request.contents) and ask:
         request.contents = _ask_entries(ask, say, model)
     if missing:
@@ -224,13 +229,17 @@ def validate(request: NewRequest, model: ContentModel, settings: Settings) -> Ne
     path = target_path(settings, request.kind, request.id)
     if path.exists():
         found.append(f"标识 {request.id} 已经被 {settings.relative(path)} 使用了：换一个标识，或直接编辑那个文件。")
-    if request.kind == "packet" and len(request.title) > 40:
-        found.append(f"讲义包标题太长（{len(request.title)} 字，上限 40 字）。")
+    if request.kind in ("packet", "route") and len(request.title) > 40:
+        found.append(f"{KIND_LABELS[request.kind]}标题太长（{len(request.title)} 字，上限 40 字）。")
     found += _vocabulary_problems("audience", "audience", request.audience, model)
     found += _vocabulary_problems("theme", "themes", request.themes, model)
     if request.group:
         found += _vocabulary_problems("group", "groups", [request.group], model)
     found += _reference_problems("研学指南", request.sites, dict(model.site_guides), "docs/sites/")
+    if request.kind == "route":
+        # A route is published as it is merged: its stops' guides must be on the published site.
+        found += [f"研学指南 {site} 还是草稿：路线只能经过 review 或 published 的景点。" for site in request.sites
+                  if site in model.site_guides and model.site_guides[site].is_draft]
     found += _reference_problems("事件", request.events, dict(model.events), "curriculum/events.yml")
     found += _reference_problems("微团课", request.lessons, dict(model.lessons), "docs/lessons/")
     found += [problem for kind, item_id in request.contents

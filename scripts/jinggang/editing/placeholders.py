@@ -21,6 +21,7 @@ def _content_files(settings: Settings) -> list[Path]:
     files = [file for folder in PAGE_KINDS for file in sorted((settings.docs_dir / folder).glob("*.md"))
              if file.name != "index.md"]
     files += sorted((settings.curriculum_dir / "packets").glob("*.yml"))
+    files += sorted((settings.curriculum_dir / "routes").glob("*.yml"))
     files += sorted(settings.curriculum_dir.glob("*.yml"))
     return files
 

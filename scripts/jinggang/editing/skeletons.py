@@ -19,13 +19,13 @@ PLACEHOLDER = "待填写"
 class NewItem:
     """What an editor said about the file to create; the values are already checked."""
 
-    kind: str  # lesson, site, lecture or packet
+    kind: str  # lesson, site, lecture, packet or route
     id: str
     title: str
     audience: list[str]
     updated: str
     themes: list[str] = field(default_factory=list)
-    sites: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)  # a lesson's guides; a route's stops, in order
     events: list[str] = field(default_factory=list)
     lessons: list[str] = field(default_factory=list)
     group: str = ""
@@ -175,4 +175,32 @@ def packet(item: NewItem) -> str:
     )
 
 
-RENDERERS = {"lesson": lesson, "site": site_guide, "lecture": lecture, "packet": packet}
+STOPS_PER_DAY = 3  # 3 × (30 + 90) minutes fit in an 08:00–17:00 day, so the check's timing passes
+
+
+def route(item: NewItem) -> str:
+    days: list[str] = []
+    for first in range(0, len(item.sites), STOPS_PER_DAY):
+        stops = "".join(
+            f"      - site: {site}\n"
+            f"        travel_minutes: 30  # {PLACEHOLDER}：从上一站（第一站从集合地点）出发的路上分钟数，估计值\n"
+            f"        visit_minutes: 90  # {PLACEHOLDER}：在这一站的分钟数，含微团课\n"
+            "        # lessons: []  # 可选：在这一站上的微团课标识\n"
+            for site in item.sites[first:first + STOPS_PER_DAY])
+        days.append(f"  - title: {PLACEHOLDER}：第 {len(days) + 1} 天的标题\n"
+                    '    start: "08:00"\n'
+                    '    end: "17:00"\n'
+                    f"    meeting_point: {PLACEHOLDER}：集合地点\n"
+                    "    stops:\n" + stops)
+    return (
+        f"id: {item.id}\n"
+        f"title: {scalar(item.title)}\n"
+        f"summary: {PLACEHOLDER}：路线从哪里到哪里、串起哪段历史，一两句话；路上时间为估计值。\n"
+        f"audience: {flow_list(item.audience)}\n"
+        "safety:\n"
+        f"  - {PLACEHOLDER}：一条全程的安全提示。\n"
+        "days:\n" + "".join(days)
+    )
+
+
+RENDERERS = {"lesson": lesson, "site": site_guide, "lecture": lecture, "packet": packet, "route": route}

@@ -85,6 +85,11 @@ def _impact_sections(impact: Impact) -> list[str]:
         lines.append("")
     elif impact.content_files:
         lines += ["这次改动不影响任何讲义包。", ""]
+    if impact.routes or impact.removed_routes:
+        lines += [f"### 受影响的研学路线（{len(impact.routes)}）", ""]
+        lines += [f"- {_cell(route.title)}（`{route.id}`）：路线页 `{route.url}`" for route in impact.routes]
+        lines += [f"- ~~{route_id}~~（已删除）" for route_id in impact.removed_routes]
+        lines.append("")
     if not impact.content_files:
         lines += ["这次改动没有涉及内容、模板或程序，不影响站点。", ""]
     if impact.notes:
