@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 
 from jinggang import cli
 from jinggang.editing.changes import LESSON_INDEXES
+from jinggang.editing.commands import changed_route_ids
 from jinggang.editing.new import NewError, NewRequest, create
 from jinggang.editing.placeholders import placeholder_problems
 from jinggang.loader import Settings, load_content
@@ -353,6 +354,7 @@ def test_changes_of_a_route(repo: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert names(impact, "pages") == ["routes/sanwan-walk.md", "sites/sanwan.md"]  # the guide lists its routes
     assert names(impact, "indexes") == ["routes/index.md"]
     assert names(impact, "routes") == ["sanwan-walk"] and impact["packets"] == []
+    assert changed_route_ids(repo, Settings.for_project(repo), "main") == ["sanwan-walk"]
 
 
 def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,

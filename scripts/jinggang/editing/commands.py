@@ -156,3 +156,12 @@ def changed_packet_ids(root: Path, settings: Settings, base: str) -> list[str] |
     except GitError as error:
         print(str(error), file=sys.stderr)
         return None
+
+
+def changed_route_ids(root: Path, settings: Settings, base: str) -> list[str] | None:
+    """The same for the routes' handbooks (a `--changed-since` of `jinggang routes`)."""
+    try:
+        return [route.id for route in compute_impact(root, base, settings).routes]
+    except GitError as error:
+        print(str(error), file=sys.stderr)
+        return None
