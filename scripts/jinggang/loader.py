@@ -155,6 +155,21 @@ def _route_day_problems(route: Route) -> list[Problem]:
     return problems
 
 
+def _route_draft_stops(route: Route, lessons: dict[str, Lesson], guides: dict[str, SiteGuide]) -> list[Problem]:
+    """A route is handed to pupils: its stops and lessons must be past the draft stage."""
+    problems = []
+    for day_index, day in enumerate(route.days):
+        for stop_index, stop in enumerate(day.stops):
+            line = route.source.line_of(("days", day_index, "stops", stop_index))
+            used: list[tuple[str, dict[str, Any]]] = [(stop.site, guides)]
+            used += [(lesson_id, lessons) for lesson_id in stop.lessons]
+            drafts = [item_id for item_id, table in used if item_id in table and table[item_id].is_draft]
+            problems += [Problem(route.source.path, line, f"研学路线用到了草稿 {item_id}",
+                                 "等这一条目进入 review 或 published 后再用，或先从这一站去掉。")
+                         for item_id in drafts]
+    return problems
+
+
 def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
                    lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
     """Packets go to print: every item in one must be past the draft stage."""
@@ -262,7 +277,7 @@ def load_content(settings: Settings) -> LoadResult:
         problems += found
         if not errors(found):
             route = Route.from_source(source)
-            problems += _route_day_problems(route)
+            problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides)
             routes[route.id] = route
 
     rotation: tuple[str, ...] = ()
