@@ -32,15 +32,16 @@ check: python-deps
 	$(BIN)/jinggang check
 
 # The pull request workflow renders only the packets a change affects:
-#   make site PACKETS_ARGS="--changed-since <base commit>"
+#   make site PACKETS_ARGS="--changed-since <base commit>" ROUTES_ARGS="--changed-since <base commit>"
 PACKETS_ARGS ?=
+ROUTES_ARGS ?=
 
 site: setup
 	$(BIN)/jinggang check
 	$(BIN)/jinggang build
 	$(BIN)/jinggang packets $(PACKETS_ARGS)
 	$(BIN)/jinggang slides
-	$(BIN)/jinggang routes
+	$(BIN)/jinggang routes $(ROUTES_ARGS)
 	$(BIN)/jinggang offline
 
 lint: python-deps

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, run_command
+from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, changed_route_ids, run_command
 from .editing.placeholders import placeholder_problems
 from .loader import Settings, load_content
 from .pdf.packets import copy_downloads
@@ -150,7 +150,7 @@ def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
     return 1 if failed else 0
 
 
-def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> int:
+def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str] | None = None) -> int:
     from .pdf.store import RenderStore
     from .route_kit import render_route_kits
 
@@ -160,9 +160,13 @@ def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> i
         print(format_report(errors(problems)))
         print("内容检查未通过，没有生成研学手册。")
         return 1
+    unknown = sorted(set(only or ()) - set(context.model.routes))
+    if unknown:
+        print(f"没有这些研学路线：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(context.model.routes))}")
+        return 2
     store = RenderStore(site_dir / "downloads" / "routes", root / ".cache" / "jinggang" / "routes")
-    routes = [context.model.routes[route_id] for route_id in sorted(context.model.routes)]
-    outcome = render_route_kits(context, store, routes, parallel=jobs, prune=True)
+    routes = [context.model.routes[route_id] for route_id in (only or sorted(context.model.routes))]
+    outcome = render_route_kits(context, store, routes, parallel=jobs, prune=not only)
     labels = {"cached": "未变化（缓存）", "rendered": "已生成", "failed": "失败"}
     for job in outcome:
         detail = job.error or f"{job.pages} 页 A5"
@@ -219,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     routes_parser = commands.add_parser("routes", help="生成研学路线的 A5 研学手册 PDF")
     routes_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
     routes_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    routes_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这条路线的手册")
+    routes_parser.add_argument("--changed-since", metavar="REF", default=None,
+                               help="只生成自 REF 以来的改动影响到的路线手册")
     offline_parser = commands.add_parser("offline", help="生成整站离线包和每条路线的离线包")
     offline_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
     args = parser.parse_args(argv)
@@ -236,7 +243,16 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
     if args.command == "routes":
-        return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs)
+        only = list(args.only)
+        if args.changed_since:
+            affected = changed_route_ids(root, _config(config_file)[1], args.changed_since)
+            if affected is None:
+                return 2
+            if not affected:
+                print(f"自 {args.changed_since} 以来的改动不影响任何研学路线，没有生成手册。")
+                return 0
+            only = sorted({*only, *affected})
+        return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only)
     if args.command == "offline":
         return run_offline(root, config_file, args.site_dir or root / "site")
     if args.command == "slides":
