@@ -42,6 +42,10 @@ def apply_case(project: Path, case: dict[str, Any]) -> None:
             assert old in text, f"{relative}: {old!r} not found; the case no longer fits the fixture"
             text = text.replace(old, new, 1)
         target.write_bytes(text.encode(encodings.get(relative, "utf-8")))
+    for relative, (text, times) in case.get("append_repeated", {}).items():
+        # Huge inputs are built here rather than stored in the case file.
+        with (project / relative).open("a", encoding="utf-8") as target:
+            target.write(text * times)
     for relative in case.get("prepend_bom", []):
         target = project / relative
         target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())

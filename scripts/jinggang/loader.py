@@ -30,6 +30,7 @@ from .model import (
     Term,
 )
 from .problems import Problem, Severity, errors
+from .safety import check_body_safety
 from .schemas import SchemaSet, Vocabularies, schema_problems
 from .source import ReadError, SourceFile, read_page, read_registry
 
@@ -238,7 +239,7 @@ def load_content(settings: Settings) -> LoadResult:
             if not source.data:
                 continue
             found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
-            problems += found + check_images(source, settings.root)
+            problems += found + check_images(source, settings.root) + check_body_safety(source, settings)
             if not errors(found):
                 valid_pages[folder].append(source)
 
