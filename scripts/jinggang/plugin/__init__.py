@@ -20,6 +20,7 @@ from ..model import ContentModel, LecturerMaterial
 from ..problems import errors, format_report, warnings
 from ..reading import reading_calendar, readings_script
 from ..render import Renderer, url_for
+from ..reproducible import page_update_date
 from ..schemas import SchemaSet
 from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
 from ..slides.present import RevealMissing, copy_reveal, write_presenters
@@ -119,6 +120,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
+        if self.model:  # sitemap lastmod from the content, not the clock: reproducible builds
+            page.update_date = page_update_date(self.model, page.file.src_uri)
         if item is None:
             return markdown
         body = lecturer_markdown(item) if isinstance(item, LecturerMaterial) else markdown
