@@ -11,9 +11,9 @@ have_fonts() { fc-list :lang=zh 2>/dev/null | grep -qi "noto"; }
 have_chromium() { [[ -n "${JINGGANG_CHROMIUM:-}" && -x "${JINGGANG_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }
 have_node() { command -v npm >/dev/null 2>&1; }
 have_pdftools() { command -v pdftotext >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1; }
-have_java() { command -v java >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1; }
+have_test_tools() { command -v java >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1; }
 
-if have_chromium && have_fonts && have_pdftools && have_node && have_java; then
+if have_chromium && have_fonts && have_pdftools && have_node && have_test_tools; then
   exit 0
 fi
 
@@ -23,7 +23,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils zbar-tools qpdf >/dev/null
   have_node || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  have_java || apt-get install -y -qq --no-install-recommends default-jre-headless faketime >/dev/null
+  have_test_tools || apt-get install -y -qq --no-install-recommends default-jre-headless faketime >/dev/null
   exit 0
 fi
 
