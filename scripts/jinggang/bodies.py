@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, Severity
@@ -67,7 +68,8 @@ def headings(body: str) -> list[Heading]:
     return found
 
 
-def _lines_outside_code(body: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=16)  # images, sections and slides each scan the same body
+def _lines_outside_code(body: str) -> tuple[tuple[int, str], ...]:
     """(index, line) of the body's lines that are not inside fenced code."""
     found: list[tuple[int, str]] = []
     fence: str | None = None
@@ -81,7 +83,7 @@ def _lines_outside_code(body: str) -> list[tuple[int, str]]:
             fence = opening.group(1)
             continue
         found.append((index, line))
-    return found
+    return tuple(found)
 
 
 def check_images(source: SourceFile, root: Path) -> list[Problem]:

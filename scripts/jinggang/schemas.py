@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from .problems import Problem
+from .schema_fast import QuickValidator
 from .source import SourceFile
 
 REF_KINDS = {
@@ -39,6 +40,9 @@ _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 format_checker = FormatChecker()
+
+# Keywords that only describe: a $ref's siblings may repeat them without changing validation.
+_ANNOTATIONS = {"title", "description", "$comment", "examples", "default"}
 
 
 @format_checker.checks("partial-date", raises=ValueError)
@@ -91,9 +95,35 @@ class SchemaSet:
         self.registry: Registry = Registry().with_resources(
             (schema["$id"], Resource.from_contents(schema)) for schema in self.schemas.values()
         )
+        # Building a validator class costs about 1.5 ms (attrs compiles it): once per kind and
+        # (vocabularies, ids) pair, not once per file, or 2,000 lessons take 3 s more to check.
+        self._files = {f"{name}.schema.json": name for name in self.schemas}
+        self._validators: dict[tuple[str, int, int], tuple[object, object, Draft202012Validator]] = {}
+        self._quick: dict[tuple[int, int], tuple[object, object, QuickValidator]] = {}
 
     def validator(self, kind: str, vocabularies: Vocabularies,
                   ids: Mapping[str, Mapping[str, object]]) -> Draft202012Validator:
+        key = (kind, id(vocabularies), id(ids))
+        cached = self._validators.get(key)
+        # The cache keeps both objects alive, so an id cannot be reused by another object.
+        if cached is not None and cached[0] is vocabularies and cached[1] is ids:
+            return cached[2]
+        validator = self._new_validator(kind, vocabularies, ids)
+        self._validators[key] = (vocabularies, ids, validator)
+        return validator
+
+    def quick_validator(self, vocabularies: Vocabularies,
+                        ids: Mapping[str, Mapping[str, object]]) -> QuickValidator:
+        key = (id(vocabularies), id(ids))
+        cached = self._quick.get(key)
+        if cached is not None and cached[0] is vocabularies and cached[1] is ids:
+            return cached[2]
+        quick = QuickValidator(vocabularies.terms, ids, format_checker)
+        self._quick[key] = (vocabularies, ids, quick)
+        return quick
+
+    def _new_validator(self, kind: str, vocabularies: Vocabularies,
+                       ids: Mapping[str, Mapping[str, object]]) -> Draft202012Validator:
         def vocabulary_keyword(_validator: Any, name: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
             if isinstance(instance, str) and instance not in vocabularies.terms.get(name, {}):
                 yield ValidationError(f"'{instance}' is not in vocabulary {name}", validator="x-vocabulary",
@@ -110,8 +140,35 @@ class SchemaSet:
             Draft202012Validator,
             {"x-vocabulary": vocabulary_keyword, "x-ref": ref_keyword},
         )
-        return validator_class(self.schemas[kind], registry=self.registry,
-                               format_checker=format_checker)
+        return validator_class(self._inlined(kind), registry=self.registry, format_checker=format_checker)
+
+    def _inlined(self, kind: str) -> dict[str, Any]:
+        """The schema with every $ref replaced by what it points to.
+
+        Following a $ref through the registry costs more than the rest of validating a lesson;
+        our schemas refer to small, non-recursive definitions, so they are copied in once.
+        """
+        def resolve(node: Any, base: str) -> Any:
+            if isinstance(node, list):
+                return [resolve(item, base) for item in node]
+            if not isinstance(node, dict):
+                return node
+            ref = node.get("$ref")
+            if not isinstance(ref, str) or ref.partition("#")[0] not in ("", *self._files):
+                return {key: resolve(value, base) for key, value in node.items()}
+            file, _, pointer = ref.partition("#")
+            target_base = self._files.get(file, base)
+            target: Any = self.schemas[target_base]
+            for part in pointer.strip("/").split("/"):
+                if part:
+                    target = target[part]
+            siblings = {key: resolve(value, base) for key, value in node.items() if key != "$ref"}
+            resolved = resolve(target, target_base)
+            if set(siblings) & set(resolved) - _ANNOTATIONS:
+                return {"allOf": [resolved, siblings]}  # both apply, as $ref with siblings does
+            return {**resolved, **siblings}
+
+        return resolve(self.schemas[kind], kind)  # type: ignore[no-any-return]
 
 
 def _field_name(error: ValidationError) -> str:
@@ -200,6 +257,8 @@ def schema_problems(kind: str, source: SourceFile, instance: Any, schema_set: Sc
                     base_path: tuple[str | int, ...] = ()) -> list[Problem]:
     """Validate one instance; base_path locates it inside source (a registry entry)."""
     validator = schema_set.validator(kind, vocabularies, ids)
+    if schema_set.quick_validator(vocabularies, ids).surely_valid(validator.schema, instance):
+        return []  # the common case, without jsonschema's cost; errors are still its to describe
     problems = []
     for error in validator.iter_errors(instance):
         message, hint, key_path = _describe(error, vocabularies, ids)
