@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: setup python-deps system-deps node-deps site test check lint serve clean lock bench-packets
+.PHONY: setup python-deps system-deps node-deps site test check lint serve clean lock bench-packets bench
 
 setup: python-deps system-deps node-deps
 
@@ -69,3 +69,8 @@ clean:
 # Benchmarks print figures; they are not tests.
 bench-packets: setup
 	$(BIN)/python -m jinggang.bench.packets
+
+# Site build, check and search at 100, 500 and 2,000 synthetic lessons, plus the packet figures;
+# prints a table and rewrites docs/benchmarks.md (a few minutes).
+bench: setup
+	$(BIN)/python -m jinggang.bench.scale
