@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # What every content tree shares with the real project: configuration, templates,
 # schemas, vocabularies and the hand-written pages the nav names.
 SCAFFOLDING = ("mkdocs.yml", "site_overrides", "curriculum/schema", "curriculum/vocabularies.yml",
-               "docs/index.md", "docs/editors/index.md")
+               "docs/index.md", "docs/editors/index.md", "docs/benchmarks.md")
 
 
 def make_project(destination: Path, fixture: str | None = "minimal") -> Path:
