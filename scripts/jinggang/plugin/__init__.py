@@ -22,6 +22,7 @@ from ..reading import reading_calendar, readings_script
 from ..render import Renderer, url_for
 from ..reproducible import page_update_date
 from ..schemas import SchemaSet
+from ..search_index import compact_search_index
 from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
 from ..slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
@@ -62,6 +63,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+
+    def on_shutdown(self) -> None:
+        # MkDocs reuses this object for later configs in the same process (it has on_startup).
+        self.is_serve = False
 
     @property
     def show_drafts(self) -> bool:
@@ -146,6 +151,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if not self.config.enabled or self.model is None or self.renderer is None:
             return
         site_dir = Path(config.site_dir)
+        compact_search_index(site_dir)  # after Material's search (listed first), before offline (-100)
         reveal_dist = Path(config.config_file_path).parent / self.config.reveal_dist
         try:
             copy_reveal(reveal_dist, site_dir)
