@@ -141,7 +141,12 @@ def test_drafts_are_left_out_of_the_published_build_and_shown_on_serve(project: 
     preview = project / "preview"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(preview))
     config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` does
-    build(config, serve_url="http://127.0.0.1:8000/")
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        # MkDocs keeps plugin objects that have on_startup for the whole process; end the
+        # "serve" as `mkdocs serve` does, or later builds in this process would show drafts.
+        config.plugins.on_shutdown()
     assert "草稿预览：此页不会出现在正式站点中。" in read(preview, "lessons/sanwan-branch")
 
 

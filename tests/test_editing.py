@@ -103,7 +103,12 @@ def test_new_items_are_drafts_shown_only_in_the_preview(project: Path) -> None:
 
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "preview"))
     config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` does
-    build(config, serve_url="http://127.0.0.1:8000/")
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        # MkDocs keeps plugin objects that have on_startup for the whole process; end the
+        # "serve" as `mkdocs serve` does, or later builds in this process would show drafts.
+        config.plugins.on_shutdown()
     preview = page(project / "preview", "lessons/draft-lesson")
     assert "草稿预览" in preview and "草稿微团课" in preview
 
