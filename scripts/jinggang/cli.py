@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, changed_route_ids, run_command
 from .editing.placeholders import placeholder_problems
 from .loader import Settings, load_content
-from .pdf.packets import copy_downloads
 from .problems import Problem, errors, format_report
 
 if TYPE_CHECKING:
@@ -65,6 +64,8 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    from .pdf.packets import copy_downloads  # here, not at the top: check need not import PDF code
+
     copy_downloads(site_dir, staging)
     previous = site_dir.with_name(f"{site_dir.name}.old")
     shutil.rmtree(previous, ignore_errors=True)

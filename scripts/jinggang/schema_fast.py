@@ -2,52 +2,50 @@
 
 jsonschema builds a new validator object at every step down an instance, which makes a
 lesson's front matter cost half a millisecond: 2,000 lessons spent more time in it than in
-everything else the check does. Nearly every file an editor's check reads is valid, so this
-walks the (already $ref-free) schema directly and answers "surely valid" or "not sure".
-It never reports an error itself: on any doubt — a failed keyword or one it does not know —
-the caller runs jsonschema, which gives the exact errors and messages as before.
+everything else the check does. Nearly every file an editor's check reads is valid, so the
+(already $ref-free) schema is compiled once into plain Python checks that answer "valid"
+or "not valid". It never reports an error itself: when it says "not valid", or meets what
+it cannot decide (a keyword it does not know, `1 == True`), the caller runs jsonschema,
+which gives the exact errors and messages as before.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from jsonschema import FormatChecker
 
+Check = Callable[[Any], bool]
 
-class _Unsure(Exception):
-    """The schema uses something this walker does not implement."""
+
+class Unsure(Exception):
+    """This walker cannot decide: let jsonschema do it."""
 
 
 _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default",
-                          "deprecated", "readOnly", "writeOnly"})
+                          "deprecated", "readOnly", "writeOnly", "then", "else"})  # then/else: read with "if"
+_TYPES: dict[str, Check] = {
+    "string": lambda value: isinstance(value, str),
+    "integer": lambda value: (isinstance(value, int) and not isinstance(value, bool))
+    or (isinstance(value, float) and value.is_integer()),
+    "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
 
 
-def _is_type(instance: Any, name: str) -> bool:
-    if name == "string":
-        return isinstance(instance, str)
-    if name == "integer":
-        return (isinstance(instance, int) and not isinstance(instance, bool)) or \
-            (isinstance(instance, float) and instance.is_integer())
-    if name == "number":
-        return isinstance(instance, int | float) and not isinstance(instance, bool)
-    if name == "boolean":
-        return isinstance(instance, bool)
-    if name == "null":
-        return instance is None
-    if name == "array":
-        return isinstance(instance, list)
-    if name == "object":
-        return isinstance(instance, dict)
-    raise _Unsure(name)
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-@lru_cache(maxsize=256)
-def _pattern(expression: str) -> re.Pattern[str]:
-    return re.compile(expression)
+def _all(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    return lambda value: all(check(value) for check in checks)
 
 
 class QuickValidator:
@@ -56,102 +54,124 @@ class QuickValidator:
         self.vocabularies = vocabularies
         self.ids = ids
         self.format_checker = format_checker
-        self.keywords: dict[str, Callable[[Any, Any, dict[str, Any]], bool]] = {
-            "type": self._type, "required": self._required, "properties": self._properties,
-            "additionalProperties": self._additional, "items": self._items, "enum": self._enum,
-            "const": lambda value, instance, _: self._enum([value], instance, _),
-            "minItems": lambda value, instance, _: not isinstance(instance, list) or len(instance) >= value,
-            "maxItems": lambda value, instance, _: not isinstance(instance, list) or len(instance) <= value,
-            "minLength": lambda value, instance, _: not isinstance(instance, str) or len(instance) >= value,
-            "maxLength": lambda value, instance, _: not isinstance(instance, str) or len(instance) <= value,
-            "minProperties": lambda value, instance, _: not isinstance(instance, dict) or len(instance) >= value,
-            "maxProperties": lambda value, instance, _: not isinstance(instance, dict) or len(instance) <= value,
-            "minimum": lambda value, instance, _: not _is_type(instance, "number") or instance >= value,
-            "maximum": lambda value, instance, _: not _is_type(instance, "number") or instance <= value,
-            "exclusiveMinimum": lambda value, instance, _: not _is_type(instance, "number") or instance > value,
-            "exclusiveMaximum": lambda value, instance, _: not _is_type(instance, "number") or instance < value,
-            "pattern": lambda value, instance, _: not isinstance(instance, str)
-            or _pattern(value).search(instance) is not None,
-            "format": lambda value, instance, _: self.format_checker.conforms(instance, value),
-            "uniqueItems": self._unique,
-            "allOf": lambda value, instance, _: all(self.valid(s, instance) for s in value),
-            "anyOf": lambda value, instance, _: any(self.valid(s, instance) for s in value),
-            "oneOf": lambda value, instance, _: sum(self.valid(s, instance) for s in value) == 1,
-            "not": lambda value, instance, _: not self.valid(value, instance),
-            "propertyNames": lambda value, instance, _: not isinstance(instance, dict)
-            or all(self.valid(value, key) for key in instance),
-            "if": self._if, "then": lambda *_: True, "else": lambda *_: True,
-            "x-vocabulary": lambda value, instance, _: not isinstance(instance, str)
-            or instance in self.vocabularies.get(value, {}),
-            "x-ref": self._ref,
-        }
+        self._compiled: dict[int, tuple[object, Check | None]] = {}
 
     def surely_valid(self, schema: Any, instance: Any) -> bool:
+        cached = self._compiled.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            try:
+                cached = (schema, self.compile(schema))
+            except Unsure:
+                cached = (schema, None)
+            self._compiled[id(schema)] = cached  # holds the schema, so its id is not reused
+        check = cached[1]
+        if check is None:
+            return False
         try:
-            return self.valid(schema, instance)
-        except _Unsure:
+            return check(instance)
+        except Unsure:
             return False
 
-    def valid(self, schema: Any, instance: Any) -> bool:
+    def compile(self, schema: Any) -> Check:
         if schema is True:
-            return True
-        if schema is False or not isinstance(schema, dict):
-            return False if schema is False else _raise(schema)
-        for key, value in schema.items():
-            if key in _ANNOTATIONS or (key.startswith("x-") and key not in self.keywords):
-                continue
-            check = self.keywords.get(key)
-            if check is None:
-                raise _Unsure(key)
-            if not check(value, instance, schema):
-                return False
-        return True
+            return lambda value: True
+        if schema is False:
+            return lambda value: False
+        if not isinstance(schema, dict):
+            raise Unsure(repr(schema)[:40])
+        checks = [self._keyword(key, value, schema) for key, value in schema.items()
+                  if key not in _ANNOTATIONS and not (key.startswith("x-") and key not in ("x-vocabulary", "x-ref"))]
+        return _all(checks) if checks else (lambda value: True)
 
-    def _type(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        names = value if isinstance(value, list) else [value]
-        return any(_is_type(instance, name) for name in names)
+    def _keyword(self, key: str, value: Any, schema: dict[str, Any]) -> Check:
+        if key == "type":
+            tests = [_TYPES[name] if name in _TYPES else _raise(name) for name in
+                     (value if isinstance(value, list) else [value])]
+            return lambda instance: any(test(instance) for test in tests)
+        if key == "required":
+            return lambda instance: not isinstance(instance, dict) or all(name in instance for name in value)
+        if key == "properties":
+            properties = {name: self.compile(sub) for name, sub in value.items()}
+            return lambda instance: not isinstance(instance, dict) or all(
+                check(instance[name]) for name, check in properties.items() if name in instance)
+        if key == "additionalProperties":
+            if "patternProperties" in schema:
+                raise Unsure("patternProperties")
+            known = set(schema.get("properties", {}))
+            extra = self.compile(value)
+            return lambda instance: not isinstance(instance, dict) or all(
+                extra(item) for name, item in instance.items() if name not in known)
+        if key == "propertyNames":
+            names = self.compile(value)
+            return lambda instance: not isinstance(instance, dict) or all(names(name) for name in instance)
+        if key == "items":
+            if "prefixItems" in schema:
+                raise Unsure("prefixItems")
+            item_check = self.compile(value)
+            return lambda instance: not isinstance(instance, list) or all(item_check(item) for item in instance)
+        if key in ("enum", "const"):
+            allowed = value if key == "enum" else [value]
+            if any(isinstance(item, bool | float) for item in allowed):
+                raise Unsure("enum with booleans or floats")
 
-    def _required(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        return not isinstance(instance, dict) or all(key in instance for key in value)
+            def in_enum(instance: Any) -> bool:
+                if isinstance(instance, bool | float):
+                    raise Unsure("1 == True")
+                return instance in allowed
+            return in_enum
+        bounds: dict[str, tuple[Callable[[Any], bool], Callable[[Any], Any], Callable[[Any, Any], bool]]] = {
+            "minItems": (lambda i: isinstance(i, list), len, lambda a, b: a >= b),
+            "maxItems": (lambda i: isinstance(i, list), len, lambda a, b: a <= b),
+            "minLength": (lambda i: isinstance(i, str), len, lambda a, b: a >= b),
+            "maxLength": (lambda i: isinstance(i, str), len, lambda a, b: a <= b),
+            "minProperties": (lambda i: isinstance(i, dict), len, lambda a, b: a >= b),
+            "maxProperties": (lambda i: isinstance(i, dict), len, lambda a, b: a <= b),
+            "minimum": (_number, lambda i: i, lambda a, b: a >= b),
+            "maximum": (_number, lambda i: i, lambda a, b: a <= b),
+            "exclusiveMinimum": (_number, lambda i: i, lambda a, b: a > b),
+            "exclusiveMaximum": (_number, lambda i: i, lambda a, b: a < b),
+        }
+        if key in bounds:
+            applies, measure, holds = bounds[key]
+            return lambda instance: not applies(instance) or holds(measure(instance), value)
+        if key == "pattern":
+            pattern = re.compile(value)
+            return lambda instance: not isinstance(instance, str) or pattern.search(instance) is not None
+        if key == "format":
+            return lambda instance: self.format_checker.conforms(instance, value)
+        if key == "uniqueItems":
+            return self._unique if value else (lambda instance: True)
+        if key in ("allOf", "anyOf", "oneOf"):
+            subs = [self.compile(sub) for sub in value]
+            if key == "allOf":
+                return _all(subs)
+            if key == "anyOf":
+                return lambda instance: any(sub(instance) for sub in subs)
+            return lambda instance: sum(sub(instance) for sub in subs) == 1
+        if key == "not":
+            inner = self.compile(value)
+            return lambda instance: not inner(instance)
+        if key == "if":
+            condition = self.compile(value)
+            then = self.compile(schema.get("then", True))
+            otherwise = self.compile(schema.get("else", True))
+            return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+        if key == "x-vocabulary":
+            return lambda instance: not isinstance(instance, str) or instance in self.vocabularies.get(value, {})
+        if key == "x-ref":
+            kinds = [value] if isinstance(value, str) else list(value)
+            return lambda instance: not isinstance(instance, str) or any(
+                instance in self.ids.get(kind, {}) for kind in kinds)
+        raise Unsure(key)
 
-    def _properties(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        if not isinstance(instance, dict):
-            return True
-        return all(self.valid(sub, instance[key]) for key, sub in value.items() if key in instance)
-
-    def _additional(self, value: Any, instance: Any, schema: dict[str, Any]) -> bool:
-        if not isinstance(instance, dict):
-            return True
-        if "patternProperties" in schema:
-            raise _Unsure("patternProperties")
-        extras = [key for key in instance if key not in schema.get("properties", {})]
-        return all(self.valid(value, instance[key]) for key in extras)
-
-    def _items(self, value: Any, instance: Any, schema: dict[str, Any]) -> bool:
-        if "prefixItems" in schema:
-            raise _Unsure("prefixItems")
-        return not isinstance(instance, list) or all(self.valid(value, item) for item in instance)
-
-    def _enum(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        if isinstance(instance, bool | float) or any(isinstance(item, bool | float) for item in value):
-            raise _Unsure("enum with booleans or floats")  # 1 == True: leave it to jsonschema
-        return instance in value
-
-    def _unique(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        if not value or not isinstance(instance, list):
+    @staticmethod
+    def _unique(instance: Any) -> bool:
+        if not isinstance(instance, list):
             return True
         if not all(isinstance(item, str) for item in instance):
-            raise _Unsure("uniqueItems of non-strings")
+            raise Unsure("uniqueItems of non-strings")
         return len(set(instance)) == len(instance)
 
-    def _if(self, value: Any, instance: Any, schema: dict[str, Any]) -> bool:
-        branch = schema.get("then", True) if self.valid(value, instance) else schema.get("else", True)
-        return self.valid(branch, instance)
 
-    def _ref(self, value: Any, instance: Any, _: dict[str, Any]) -> bool:
-        kinds = [value] if isinstance(value, str) else value
-        return not isinstance(instance, str) or any(instance in self.ids.get(kind, {}) for kind in kinds)
-
-
-def _raise(schema: Any) -> bool:
-    raise _Unsure(repr(schema)[:40])
+def _raise(name: str) -> Check:
+    raise Unsure(name)
