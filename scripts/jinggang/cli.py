@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -198,6 +199,21 @@ def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
     return 0
 
 
+def _with_changed(args: argparse.Namespace, root: Path, config_file: Path,
+                  affected_ids: Callable[[Path, Settings, str], list[str] | None], label: str) -> list[str] | int:
+    """--only, plus what --changed-since REF affects; an exit code when there is nothing to do."""
+    only = list(args.only)
+    if not args.changed_since:
+        return only
+    affected = affected_ids(root, _config(config_file)[1], args.changed_since)
+    if affected is None:
+        return 2
+    if not affected:
+        print(f"自 {args.changed_since} 以来的改动不影响任何{label}，没有生成 PDF。")
+        return 0
+    return sorted({*only, *affected})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jinggang", description="井冈传人：内容检查与站点构建")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="项目根目录（默认当前目录）")
@@ -244,15 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log.setLevel(logging.INFO)
         return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
     if args.command == "routes":
-        only = list(args.only)
-        if args.changed_since:
-            affected = changed_route_ids(root, _config(config_file)[1], args.changed_since)
-            if affected is None:
-                return 2
-            if not affected:
-                print(f"自 {args.changed_since} 以来的改动不影响任何研学路线，没有生成手册。")
-                return 0
-            only = sorted({*only, *affected})
+        only = _with_changed(args, root, config_file, changed_route_ids, "研学路线")
+        if isinstance(only, int):
+            return only
         return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only)
     if args.command == "offline":
         return run_offline(root, config_file, args.site_dir or root / "site")
@@ -261,15 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in EDITING_COMMANDS:
         return run_command(args, root, _config(config_file)[1])
     if args.command == "packets":
-        only = args.only
-        if args.changed_since:
-            affected = changed_packet_ids(root, _config(config_file)[1], args.changed_since)
-            if affected is None:
-                return 2
-            if not affected:
-                print(f"自 {args.changed_since} 以来的改动不影响任何讲义包，没有生成 PDF。")
-                return 0
-            only = sorted({*only, *affected})
+        only = _with_changed(args, root, config_file, changed_packet_ids, "讲义包")
+        if isinstance(only, int):
+            return only
         return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only,
                            cache_dir=args.cache_dir)
     return 2
