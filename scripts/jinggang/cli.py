@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,6 +94,23 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
                          config.site_url or "", settings.verified_max_age_days), result.problems
 
 
+def _context_or_report(config_file: Path, what: str) -> RenderContext | None:
+    """The render context, or None after printing why the content cannot be rendered."""
+    context, problems = render_context(config_file)
+    if context is None:
+        print(format_report(errors(problems)))
+        print(f"内容检查未通过，没有生成{what}。")
+    return context
+
+
+def _report_unknown(requested: list[str], known: Mapping[str, object], label: str) -> bool:
+    """Say which requested ids do not exist (and which do); True when there were any."""
+    unknown = sorted(set(requested) - set(known))
+    if unknown:
+        print(f"没有这些{label}：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(known))}")
+    return bool(unknown)
+
+
 def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str],
                 cache_dir: Path | None = None) -> int:
     from rich.console import Console
@@ -102,15 +119,11 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
     from .pdf.store import RenderStore
 
     started = time.perf_counter()
-    context, problems = render_context(config_file)
+    context = _context_or_report(config_file, "讲义包")
     if context is None:
-        print(format_report(errors(problems)))
-        print("内容检查未通过，没有生成讲义包。")
         return 1
     model = context.model
-    unknown = sorted(set(only) - set(model.packets))
-    if unknown:
-        print(f"没有这些讲义包：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(model.packets))}")
+    if _report_unknown(only, model.packets, "讲义包"):
         return 2
     store = RenderStore(site_dir / "downloads" / "packets", cache_dir or root / ".cache" / "jinggang" / "packets")
     packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
@@ -129,15 +142,11 @@ def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
     from .slides.command import render_slides
 
     started = time.perf_counter()
-    context, problems = render_context(config_file)
+    context = _context_or_report(config_file, "幻灯片下载")
     if context is None:
-        print(format_report(errors(problems)))
-        print("内容检查未通过，没有生成幻灯片下载。")
         return 1
     lecturers = context.model.lecturers
-    unknown = sorted(set(only) - set(lecturers))
-    if unknown:
-        print(f"没有这些讲师资料：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(lecturers))}")
+    if _report_unknown(only, lecturers, "讲师资料"):
         return 2
     store = RenderStore(site_dir / "downloads" / "slides", root / ".cache" / "jinggang" / "slides")
     materials = [lecturers[material_id] for material_id in (only or sorted(lecturers))]
@@ -157,14 +166,10 @@ def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
     from .route_kit import render_route_kits
 
     started = time.perf_counter()
-    context, problems = render_context(config_file)
+    context = _context_or_report(config_file, "研学手册")
     if context is None:
-        print(format_report(errors(problems)))
-        print("内容检查未通过，没有生成研学手册。")
         return 1
-    unknown = sorted(set(only or ()) - set(context.model.routes))
-    if unknown:
-        print(f"没有这些研学路线：{'、'.join(unknown)}。可用的有：{'、'.join(sorted(context.model.routes))}")
+    if _report_unknown(only or [], context.model.routes, "研学路线"):
         return 2
     store = RenderStore(site_dir / "downloads" / "routes", root / ".cache" / "jinggang" / "routes")
     routes = [context.model.routes[route_id] for route_id in (only or sorted(context.model.routes))]
@@ -183,10 +188,8 @@ def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
     from .offline import write_offline_downloads
 
     started = time.perf_counter()
-    context, problems = render_context(config_file)
+    context = _context_or_report(config_file, "离线包")
     if context is None:
-        print(format_report(errors(problems)))
-        print("内容检查未通过，没有生成离线包。")
         return 1
     try:
         sizes = write_offline_downloads(config_file, site_dir, context.model)

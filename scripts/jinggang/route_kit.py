@@ -6,14 +6,13 @@ A5 pages rather than an imposed booklet: any print dialog puts two A5 pages on a
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from .bodies import section
 from .model import Route
 from .pdf.document import content_hash
 from .pdf.packets import RenderContext
-from .pdf.printer import Metadata, Printer, page_count, run_coroutine
+from .pdf.printer import Metadata, Printer, page_count, print_each, run_coroutine
 from .pdf.store import RenderStore
 from .route_map import route_map
 
@@ -71,9 +70,7 @@ def render_route_kits(context: RenderContext, store: RenderStore, routes: list[R
 
 
 async def _print(jobs: list[KitJob], store: RenderStore, parallel: int) -> None:
-    printer = Printer(parallel)
-
-    async def print_one(job: KitJob) -> None:
+    async def print_one(printer: Printer, job: KitJob) -> None:
         route = job.route
         metadata = Metadata(title=f"{route.title}：研学手册", author="井冈传人编写组", subject=route.summary,
                             keywords="研学，研学路线，任务单", date=job.edition)
@@ -85,7 +82,4 @@ async def _print(jobs: list[KitJob], store: RenderStore, parallel: int) -> None:
         except Exception as error:
             job.status, job.error = "failed", f"{route.source.path}：{type(error).__name__}: {error}"
 
-    try:
-        await asyncio.gather(*(print_one(job) for job in jobs))
-    finally:
-        await printer.close()
+    await print_each(jobs, parallel, print_one)

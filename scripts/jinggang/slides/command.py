@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from ..model import LecturerMaterial
 from ..pdf.document import content_hash
 from ..pdf.packets import RenderContext
-from ..pdf.printer import Metadata, Printer, page_count, run_coroutine, write_atomically
+from ..pdf.printer import Metadata, Printer, page_count, print_each, run_coroutine, write_atomically
 from ..pdf.store import RenderStore
 from .deck import build_deck
 from .notes import notes_markdown
@@ -75,9 +74,7 @@ def render_slides(context: RenderContext, store: RenderStore, docs_dir: Path, ma
 
 
 async def _print_notes(jobs: list[SlidesJob], store: RenderStore, parallel: int) -> None:
-    printer = Printer(parallel)
-
-    async def print_one(job: SlidesJob) -> None:
+    async def print_one(printer: Printer, job: SlidesJob) -> None:
         started = time.perf_counter()
         material = job.material
         metadata = Metadata(title=f"{material.title}：讲稿", author="、".join(material.authors),
@@ -91,7 +88,4 @@ async def _print_notes(jobs: list[SlidesJob], store: RenderStore, parallel: int)
         except Exception as error:
             job.status, job.error = "failed", f"{material.source.path}：{type(error).__name__}: {error}"
 
-    try:
-        await asyncio.gather(*(print_one(job) for job in jobs))
-    finally:
-        await printer.close()
+    await print_each(jobs, parallel, print_one)
