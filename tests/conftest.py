@@ -10,8 +10,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from jinggang.browser import launch_options
 from jinggang.cli import run_offline, run_packets, run_routes, run_slides
+from jinggang.outputs.browser import launch_options
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from jinggang.loader import Settings, load_content
-from jinggang.problems import errors, format_report
+from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import errors, format_report
 
 from .conftest import make_project
 

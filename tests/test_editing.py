@@ -17,14 +17,14 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from jinggang import cli
+from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import Severity, errors, format_report
+from jinggang.content.schemas import SchemaSet
+from jinggang.content.source import read_registry
 from jinggang.editing.changes import LESSON_INDEXES
 from jinggang.editing.commands import changed_route_ids
 from jinggang.editing.new import NewError, NewRequest, create
 from jinggang.editing.placeholders import placeholder_problems
-from jinggang.loader import Settings, load_content
-from jinggang.problems import Severity, errors, format_report
-from jinggang.schemas import SchemaSet
-from jinggang.source import read_registry
 
 from .conftest import REPO, build_site, make_project
 

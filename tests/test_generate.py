@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jinggang.bench.generate import REPO, generate
-from jinggang.loader import Settings, load_content
-from jinggang.problems import errors, format_report
+from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import errors, format_report
 
 
 def test_generated_content_is_valid_and_sized(tmp_path: Path) -> None:

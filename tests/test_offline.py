@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from jinggang.loader import Settings, load_content
+from jinggang.content.loader import Settings, load_content
 
 from .conftest import build_site
 

@@ -197,7 +197,7 @@ def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.Cap
 def test_wrong_page_prediction_is_corrected_by_a_second_print(project: Path, minimal_site: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from jinggang.pdf import printer
+    from jinggang.outputs import printer
 
     # A layout guess that puts every item on page 1: the printed PDF must overrule it.
     wrong = printer.MEASURE_PAGES.replace("Math.round((start.left - box.left) / box.width) + 1", "1")

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from jinggang.loader import Settings, load_content
-from jinggang.problems import errors, format_report
+from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import errors, format_report
 
 from .conftest import build_site
 

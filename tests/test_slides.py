@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pptx import Presentation
 
-from jinggang.loader import Settings, load_content
-from jinggang.slides.text import plain_text
+from jinggang.content.loader import Settings, load_content
+from jinggang.outputs.slides.text import plain_text
 
 pytestmark = pytest.mark.browser
 

@@ -12,22 +12,22 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .content.loader import Settings, load_content
+from .content.problems import Problem, errors, format_report
 from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, changed_route_ids, run_command
 from .editing.placeholders import placeholder_problems
-from .loader import Settings, load_content
-from .problems import Problem, errors, format_report
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-    from .pdf.packets import RenderContext
+    from .outputs.packets.command import RenderContext
 
 
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
     """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees."""
     from mkdocs.config import load_config
 
-    from .plugin import settings_from
+    from .site.plugin import settings_from
 
     config = load_config(str(config_file))
     plugin = config.plugins["jinggang"]
@@ -65,7 +65,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    from .pdf.packets import copy_downloads  # here, not at the top: check need not import PDF code
+    from .outputs.packets.command import copy_downloads  # here, not at the top: check need not import PDF code
 
     copy_downloads(site_dir, staging)
     previous = site_dir.with_name(f"{site_dir.name}.old")
@@ -80,9 +80,9 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
 
 def render_context(config_file: Path) -> tuple[RenderContext | None, list[Problem]]:
     """Everything packets are rendered from: the published model, templates and Markdown."""
-    from .pdf.document import MarkdownRenderer
-    from .pdf.packets import RenderContext
-    from .render import Renderer
+    from .outputs.packets.command import RenderContext
+    from .outputs.packets.document import MarkdownRenderer
+    from .site.render import Renderer
 
     config, settings = _config(config_file)
     result = load_content(settings)
@@ -115,8 +115,8 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
                 cache_dir: Path | None = None) -> int:
     from rich.console import Console
 
-    from .pdf.packets import render_packets, summary_table
-    from .pdf.store import RenderStore
+    from .outputs.packets.command import render_packets, summary_table
+    from .outputs.store import RenderStore
 
     started = time.perf_counter()
     context = _context_or_report(config_file, "讲义包")
@@ -138,8 +138,8 @@ def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, onl
 
 
 def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str]) -> int:
-    from .pdf.store import RenderStore
-    from .slides.command import render_slides
+    from .outputs.slides.command import render_slides
+    from .outputs.store import RenderStore
 
     started = time.perf_counter()
     context = _context_or_report(config_file, "幻灯片下载")
@@ -162,8 +162,8 @@ def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
 
 
 def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str] | None = None) -> int:
-    from .pdf.store import RenderStore
-    from .route_kit import render_route_kits
+    from .outputs.field_kits import render_route_kits
+    from .outputs.store import RenderStore
 
     started = time.perf_counter()
     context = _context_or_report(config_file, "研学手册")
@@ -185,7 +185,7 @@ def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only
 def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from .offline import write_offline_downloads
+    from .outputs.offline import write_offline_downloads
 
     started = time.perf_counter()
     context = _context_or_report(config_file, "离线包")

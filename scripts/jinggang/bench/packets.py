@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from ..browser import launch_options
 from ..cli import render_context
-from ..pdf.packets import PacketJob, RenderContext, prepare, render_jobs, render_packets
-from ..pdf.printer import PDF_OPTIONS, Printer
-from ..pdf.store import RenderStore
+from ..outputs.browser import launch_options
+from ..outputs.packets.command import PacketJob, RenderContext, prepare, render_jobs, render_packets
+from ..outputs.printer import PDF_OPTIONS, Printer
+from ..outputs.store import RenderStore
 
 
 async def launch_time() -> float:

@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ..browser import launch_options
+from ..outputs.browser import launch_options
 
 FIRST_RESULT = ".md-search-result__list .md-search-result__item"
 

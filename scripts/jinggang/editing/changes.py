@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..loader import PAGE_KINDS, REGISTRIES, Settings, load_content
-from ..model import ContentItem, ContentModel, Route
-from ..render import url_for
-from ..schemas import SchemaSet
-from ..site_pages import generated_pages
-from ..source import ReadError, read_registry
+from ..content.loader import PAGE_KINDS, REGISTRIES, Settings, load_content
+from ..content.model import ContentItem, ContentModel, Route
+from ..content.schemas import SchemaSet
+from ..content.source import ReadError, read_registry
+from ..site.pages import generated_pages
+from ..site.render import url_for
 
 # Files outside docs/ and curriculum/ that change every page or every packet.
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",

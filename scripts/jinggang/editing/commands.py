@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..loader import Settings, load_content
-from ..problems import format_report
+from ..content.loader import Settings, load_content
+from ..content.problems import format_report
 from .changes import GitError, compute_impact, format_impact
 from .new import KIND_LABELS, NewError, NewRequest, create
 from .placeholders import placeholder_problems

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..loader import Settings, load_content
-from ..model import ContentItem, ContentModel
-from ..problems import Problem, errors, format_report
-from ..schemas import suggest_id
+from ..content.loader import Settings, load_content
+from ..content.model import ContentItem, ContentModel
+from ..content.problems import Problem, errors, format_report
+from ..content.schemas import suggest_id
 from . import skeletons
 from .placeholders import placeholder_problems
 from .skeletons import NewItem

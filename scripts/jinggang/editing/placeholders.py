@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..loader import PAGE_KINDS, Settings
-from ..problems import Problem, Severity
+from ..content.loader import PAGE_KINDS, Settings
+from ..content.problems import Problem, Severity
 from .skeletons import PLACEHOLDER
 
 _PUBLISHED = re.compile(r"^status:\s*published\s*(#.*)?$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..problems import Problem, Severity, errors, warnings
+from ..content.problems import Problem, Severity, errors, warnings
 from .changes import CHANGE_LABELS, KIND_LABELS, STATUS_LABELS, Impact
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ContentModel, LecturerMaterial
+from ...content.model import ContentModel, LecturerMaterial
 from .text import plain_text
 
 

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import LecturerMaterial
-from ..pdf.document import content_hash
-from ..pdf.packets import RenderContext
-from ..pdf.printer import Metadata, Printer, page_count, print_each, run_coroutine, write_atomically
-from ..pdf.store import RenderStore
+from ...content.model import LecturerMaterial
+from ..packets.command import RenderContext
+from ..packets.document import content_hash
+from ..printer import Metadata, Printer, page_count, print_each, run_coroutine, write_atomically
+from ..store import RenderStore
 from .deck import build_deck
 from .notes import notes_markdown
 

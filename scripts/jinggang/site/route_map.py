@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import ContentModel, Route
+from ..content.model import ContentModel, Route
 
 WIDTH, HEIGHT, MARGIN = 640.0, 420.0, 60.0
 

@@ -20,8 +20,8 @@ import segno
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from ..model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
-from ..render import Renderer
+from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
+from ...site.render import Renderer
 
 KIND_LABELS = {"lesson": "微团课", "lecturer": "讲师资料", "site": "研学指南", "handout": "学生活页"}
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import ContentModel, LecturerMaterial, Lesson
-from .reading import Reading, reading_calendar
+from ..content.model import ContentModel, LecturerMaterial, Lesson
+from ..content.reading import Reading, reading_calendar
+from ..content.schemas import SchemaSet
 from .render import GeneratedPage
 from .route_map import route_map
-from .schemas import SchemaSet
 
 DURATION_BANDS = (("1-10", "10 分钟以内", 1, 10), ("11-20", "11–20 分钟", 11, 20),
                   ("21-90", "20 分钟以上", 21, 90))

@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ...content.model import ContentModel, Packet
+from ...site.render import Renderer
 from ..browser import chromium_executable
-from ..model import ContentModel, Packet
-from ..render import Renderer
+from ..printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
+from ..store import RenderStore
 from .document import (
     MarkdownRenderer,
     PacketDocument,
@@ -23,8 +25,6 @@ from .document import (
     content_hash,
     render_html,
 )
-from .printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
-from .store import RenderStore
 
 # Bump when the PDF post-processing changes, so cached files are rendered again.
 FORMAT_VERSION = "packets-1"

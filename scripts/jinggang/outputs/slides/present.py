@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from ..model import ContentModel, LecturerMaterial
-from ..pdf.document import MarkdownRenderer
-from ..pdf.printer import write_atomically
+from ...content.model import ContentModel, LecturerMaterial
+from ..packets.document import MarkdownRenderer
+from ..printer import write_atomically
 
 VENDOR_DIR = "assets/vendor/reveal"
 REVEAL_FILES = ("reveal.js", "reveal.css", "theme/white.css", "plugin/notes.js")

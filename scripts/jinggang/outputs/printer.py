@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pikepdf
 
-from ..browser import launch_options
+from .browser import launch_options
 
 Job = TypeVar("Job")
 

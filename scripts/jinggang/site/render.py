@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from .model import ContentItem, ContentModel
+from ..content.model import ContentItem, ContentModel
 
 
 @dataclass(frozen=True)

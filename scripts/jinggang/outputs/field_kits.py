@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .bodies import section
-from .model import Route
-from .pdf.document import content_hash
-from .pdf.packets import RenderContext
-from .pdf.printer import Metadata, Printer, page_count, print_each, run_coroutine
-from .pdf.store import RenderStore
-from .route_map import route_map
+from ..content.bodies import section
+from ..content.model import Route
+from ..site.route_map import route_map
+from .packets.command import RenderContext
+from .packets.document import content_hash
+from .printer import Metadata, Printer, page_count, print_each, run_coroutine
+from .store import RenderStore
 
 FORMAT_VERSION = "route-kit-1"
 

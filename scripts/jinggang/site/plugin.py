@@ -14,18 +14,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..glossary import GlossaryExtension
-from ..loader import Settings, load_content
-from ..model import ContentModel, LecturerMaterial
-from ..problems import errors, format_report, warnings
-from ..reading import reading_calendar, readings_script
-from ..render import Renderer, url_for
-from ..reproducible import page_update_date
-from ..schemas import SchemaSet
-from ..search_index import compact_search_index
-from ..site_pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
-from ..slides.present import RevealMissing, copy_reveal, write_presenters
+from ..content.loader import Settings, load_content
+from ..content.model import ContentModel, LecturerMaterial
+from ..content.problems import errors, format_report, warnings
+from ..content.reading import reading_calendar, readings_script
+from ..content.reproducible import page_update_date
+from ..content.schemas import SchemaSet
+from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
+from .glossary import GlossaryExtension
+from .pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
+from .render import Renderer, url_for
+from .search_index import compact_search_index
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 

@@ -14,8 +14,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import ContentModel, Route
-from .pdf.printer import write_atomically
+from ..content.model import ContentModel, Route
+from .printer import write_atomically
 
 SHIM_PATH = "assets/javascripts/iframe-worker.js"
 SITE_ZIP = "downloads/offline/jinggang-site.zip"

@@ -14,7 +14,7 @@ from pptx.oxml.ns import qn
 from pptx.text.text import TextFrame, _Run
 from pptx.util import Inches, Pt
 
-from ..model import ContentModel, LecturerMaterial
+from ...content.model import ContentModel, LecturerMaterial
 from .text import SlideBlock, parse_blocks, plain_text
 
 # PowerPoint and WPS have Microsoft YaHei; LibreOffice substitutes a CJK font it has

@@ -1,0 +1,1 @@
+"""PDF lecture packets: documents from the model and the packets command."""
