@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 from mkdocs.exceptions import MkDocsException
 
 from jinggang.cli import run_build
+from jinggang.site.search.index import read_page_urls
 
 from .conftest import REPO, build_site
 
@@ -101,7 +101,7 @@ def test_generated_pages(project: Path) -> None:
     timeline = article(read(site, "timeline"))
     assert 'id="event-sanwan-reorganization"' in timeline and "人物：毛泽东" in timeline
     glossary = article(read(site, "glossary"))
-    assert "<dt id=\"term-party-branch-in-company\">支部建在连上</dt>" in glossary
+    assert re.search(r'<div id="term-party-branch-in-company"[^>]*>\s*<dt>支部建在连上</dt>', glossary)
     fields = article(read(site, "editors/fields"))
     for field in ("audience", "duration", "objectives", "reviewers", "coordinates.lat", "visitor.verified",
                   "sources[].publisher"):
@@ -109,17 +109,13 @@ def test_generated_pages(project: Path) -> None:
     assert "pioneers（少先队员）" in fields
 
 
-def test_search_index_is_segmented_with_registry_words(project: Path) -> None:
+def test_search_index_holds_each_page_body_without_its_card(project: Path) -> None:
     site = build_site(project)
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(doc["text"] for doc in index["docs"])
-    assert "\\u200b" in index["config"]["separator"]  # the regex escape, as Material writes it
-    # Segmented by jieba, and the glossary term (a registry word) kept whole.
-    assert "\u200b支部建在连上\u200b" in text
-    assert "\u200b三湾\u200b" in text
-    # The metadata card is left out of the index (data-search-exclude).
-    lesson_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("lessons/sanwan-branch/"))
-    assert "秋收起义" in lesson_text and "适用\u200b对象" not in lesson_text
+    urls = read_page_urls(site)
+    lesson = (site / f"search/pages/{urls.index('lessons/sanwan-branch/')}.js").read_text(encoding="utf-8")
+    assert "秋收起义" in lesson
+    # The metadata card and the links to other pages are left out (data-search-exclude).
+    assert "适用对象" not in lesson and "作者：" not in lesson
 
 
 def test_drafts_are_left_out_of_the_published_build_and_shown_on_serve(project: Path) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 import yaml
@@ -122,7 +122,8 @@ def kinds(starter_site: Path) -> dict[str, str]:
 def test_axe_every_kind_of_page(browser: Any, served_site: str, kinds: dict[str, str], scheme: str) -> None:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make node-deps` (npm ci installs it from package-lock.json)")
-    context = browser.new_context(locale="zh-CN", color_scheme=scheme)
+    # Reduced motion: no fade-ins, so axe measures colours at full opacity.
+    context = browser.new_context(locale="zh-CN", color_scheme=scheme, reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
@@ -130,14 +131,16 @@ def test_axe_every_kind_of_page(browser: Any, served_site: str, kinds: dict[str,
         for kind, path in sorted(kinds.items()):
             page.goto(served_site + path)
             problems += [f"{kind} ({path or '/'}): {line}" for line in axe_violations(page)]
-        # Search open with results: Material's dialog, the result list and the highlighted terms.
+        # Search open with results: the dialog, the result list and the highlighted terms; then
+        # the results page.
         page.goto(served_site)
         page.locator("label.md-search__icon, .md-search__input").first.click()
-        box = page.locator("input.md-search__input")
-        box.fill("井冈山")
-        box.press("End")  # Material reacts to key events, not to a value set from outside
-        page.locator(".md-search-result__list a.md-search-result__link").first.wait_for()
+        page.locator("input.md-search__input").fill("井冈山")
+        page.locator(".md-search-result__list [data-search-result]").first.wait_for()
         problems += [f"search results: {line}" for line in axe_violations(page)]
+        page.goto(served_site + "search/?q=" + quote("井冈山"))
+        page.locator("[data-jg-search-page][data-search-done]").wait_for()
+        problems += [f"search page: {line}" for line in axe_violations(page)]
     finally:
         context.close()
     assert not problems, "\n".join(problems)

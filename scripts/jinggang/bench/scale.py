@@ -83,7 +83,7 @@ def machine() -> str:
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0)
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jieba"))
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material"))
     return (f"{cpu}, {os.cpu_count()} 核, {memory} GiB 内存; {platform.platform()}; "
             f"Python {platform.python_version()}, {versions}")
 

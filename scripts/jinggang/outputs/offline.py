@@ -1,8 +1,8 @@
 """Offline downloads: the whole site as a zip that works from file://, and one zip per route.
 
-The offline build is the same site with Material's offline plugin (file:// links, inlined
-search index) and the iframe-worker shim served from the site itself, so search runs with
-no request to another host.
+The offline build is the same site with links to files instead of folders (index.html), so
+it opens from file://; the site's search loads its index with <script> tags, which work
+there too, so nothing is requested from another host.
 """
 
 from __future__ import annotations
@@ -15,25 +15,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..content.model import ContentModel, Route
+from ..site.search.index import FOLDER as SEARCH_FOLDER
+from ..site.search.index import read_page_urls
 from .printer import write_atomically
 
-SHIM_PATH = "assets/javascripts/iframe-worker.js"
 SITE_ZIP = "downloads/offline/jinggang-site.zip"
 SIZE_MARKER = "<span data-jg-offline-size></span>"
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 
 
 def build_offline_site(config_file: Path, output_dir: Path) -> None:
-    from material.plugins.offline.plugin import OfflinePlugin
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config = load_config(str(config_file), site_dir=str(output_dir), strict=True)
-    offline = OfflinePlugin()
-    offline.load_config({}, str(config_file))
-    config.plugins["material/offline"] = offline
-    # A local URL: the offline plugin adds its CDN shim only when no polyfill names iframe-worker.
-    config.extra["polyfills"] = [SHIM_PATH]
+    # What Material's offline plugin does besides its search shims, which this site does not need.
+    config = load_config(str(config_file), site_dir=str(output_dir), strict=True, use_directory_urls=False)
     build(config)
 
 
@@ -85,9 +81,10 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
         sizes[SITE_ZIP] = len(site_zip)
         for route in model.routes.values():
             prefix = route.id
-            members = [(f"{prefix}/{name}", offline_dir / name) for name in route_files(route, model, offline_dir)]
+            pages = route_files(route, model, offline_dir)
+            members = [(f"{prefix}/{name}", offline_dir / name) for name in pages]
             members += _tree(offline_dir / "assets", f"{prefix}/assets")
-            members += _tree(offline_dir / "search", f"{prefix}/search")
+            members += _route_search_files(offline_dir, prefix, pages)
             index = Path(scratch) / f"{route.id}-index.html"
             index.write_text(_route_index(route), encoding="utf-8")
             members.append((f"{prefix}/index.html", index))
@@ -97,6 +94,20 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
             sizes[name] = len(data)
     _show_site_zip_size(site_dir, sizes[SITE_ZIP])
     return sizes
+
+
+def _route_search_files(offline_dir: Path, prefix: str, pages: list[str]) -> list[tuple[str, Path]]:
+    """The search index with only the text of the route's own pages: the rest of the site is
+    not in the zip, and search leaves out results whose page text it cannot read."""
+    search = offline_dir / SEARCH_FOLDER
+    own = set(pages)
+    kept = {f"pages/{number}.js" for number, url in enumerate(read_page_urls(offline_dir)) if url in own}
+    members = []
+    for path in search.rglob("*"):
+        name = path.relative_to(search).as_posix()
+        if path.is_file() and (not name.startswith("pages/") or name in kept):
+            members.append((f"{prefix}/{SEARCH_FOLDER}/{name}", path))
+    return members
 
 
 def _show_site_zip_size(site_dir: Path, size: int) -> None:

@@ -20,9 +20,6 @@ class JinggangConfig(Config):
     # Visitor information verified longer ago than this (or never) gives a warning.
     verified_max_age_days = opt.Type(int, default=365)
 
-    # Search dictionary: registry names longer than this are left out, because Material's
-    # search matches word starts only and a long entry hides the words inside it.
-    search_word_max_length = opt.Type(int, default=6)
 
     # Glossary terms get a hover definition on their first use in every page.
     glossary_hovers = opt.Type(bool, default=True)
@@ -31,6 +28,3 @@ class JinggangConfig(Config):
     # mkdocs.yml; its files are copied into the built site.
     reveal_dist = opt.Type(str, default="node_modules/reveal.js/dist")
 
-    # The iframe-worker shim for offline search (npm, pinned), copied into the site when a
-    # polyfill in extra.polyfills names it by a local path (the offline build does).
-    iframe_worker_shim = opt.Type(str, default="node_modules/iframe-worker/shim/index.js")

@@ -127,25 +127,26 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
     return [
         GeneratedPage("lessons/index.md", "微团课目录", "jinggang/catalog.html",
                       {"lessons": lessons, "bands": DURATION_BANDS,
-                       "audiences": vocab["audience"], "themes": vocab["themes"]}),
+                       "audiences": vocab["audience"], "themes": vocab["themes"]}, searchable=False),
         GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
-                      {"guides": sorted(model.site_guides.values(), key=lambda guide: guide.id)}),
+                      {"guides": sorted(model.site_guides.values(), key=lambda guide: guide.id)}, searchable=False),
         GeneratedPage("lecturers/index.md", "讲师资料", "jinggang/lecturer-list.html",
                       {"materials": sorted(model.lecturers.values(), key=lambda material: material.id),
-                       "packets": sorted(model.packets.values(), key=lambda packet: packet.id)}),
+                       "packets": sorted(model.packets.values(), key=lambda packet: packet.id)}, searchable=False),
         GeneratedPage("browse/audience.md", "按适用对象浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "audience")}),
+                      {"groups": lesson_groups(model, "audience")}, searchable=False),
         GeneratedPage("browse/themes.md", "按主题浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "themes")}),
+                      {"groups": lesson_groups(model, "themes")}, searchable=False),
         GeneratedPage("browse/sites.md", "按景点浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "sites")}),
+                      {"groups": lesson_groups(model, "sites")}, searchable=False),
         GeneratedPage("timeline.md", "党史时间线", "jinggang/timeline.html",
                       {"events": model.events_sorted()}),
         GeneratedPage("reading.md", "百年党史天天读", "jinggang/reading.html",
-                      {"months": _readings_by_month(model)}),
+                      {"months": _readings_by_month(model)}, searchable=False),
         GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
                       {"terms": sorted(model.terms.values(), key=lambda term: term.id)}),
         *route_pages(model),
+        GeneratedPage("search/index.md", "搜索", "jinggang/search.html", hide=("toc",), searchable=False),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",
                       {"kinds": [(schema_set.schemas[kind].get("title", kind),
                                   schema_set.schemas[kind].get("description", ""),
@@ -155,7 +156,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
 
 def route_pages(model: ContentModel) -> list[GeneratedPage]:
     pages = [GeneratedPage("routes/index.md", "研学路线", "jinggang/route-list.html",
-                           {"routes": sorted(model.routes.values(), key=lambda route: route.id)})]
+                           {"routes": sorted(model.routes.values(), key=lambda route: route.id)}, searchable=False)]
     for route in sorted(model.routes.values(), key=lambda route: route.id):
         # What "save for offline" caches: the route page itself, its guides and lessons.
         offline_pages = [route.src_uri, *dict.fromkeys(
@@ -180,17 +181,6 @@ def lecturer_markdown(material: LecturerMaterial) -> str:
             f'<div class="jg-notes" markdown>\n\n'
             f'<p class="jg-notes__label">讲稿{timing}</p>\n\n{slide.notes}\n\n</div>\n\n</section>')
     return "\n\n".join(part for part in parts if part) + "\n"
-
-
-def search_words(model: ContentModel, max_length: int) -> list[str]:
-    """Names from the registries for jieba's user dictionary, short entries only."""
-    words: set[str] = set()
-    for site in model.sites.values():
-        words.update([site.name, *site.aliases])
-    words.update(event.name for event in model.events.values())
-    words.update(person.name for person in model.people.values())
-    words.update(term.term for term in model.terms.values())
-    return sorted(word for word in words if 2 <= len(word) <= max_length)
 
 
 def glossary_definitions(model: ContentModel) -> dict[str, str]:

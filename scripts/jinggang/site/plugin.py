@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,9 @@ from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 from .glossary import GlossaryExtension
-from .pages import generated_pages, glossary_definitions, lecturer_markdown, search_words
+from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
-from .search_index import compact_search_index
+from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -38,19 +37,6 @@ def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settin
     return Settings(root=root, docs_dir=Path(config.docs_dir),
                     curriculum_dir=root / plugin_config.curriculum_dir,
                     verified_max_age_days=plugin_config.verified_max_age_days)
-
-
-def load_jieba_words(words: list[str]) -> None:
-    """Teach jieba the registry names before Material's search segments the pages."""
-    try:
-        import jieba
-    except ImportError as error:
-        # Material skips segmentation silently without jieba, and Chinese search then
-        # finds almost nothing: fail the build instead.
-        raise PluginError("jieba 未安装，中文搜索无法分词：请运行 make site 安装依赖。") from error
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news to editors
-    for word in words:
-        jieba.add_word(word)
 
 
 class JinggangPlugin(BasePlugin[JinggangConfig]):
@@ -72,8 +58,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def show_drafts(self) -> bool:
         return self.is_serve and self.config.drafts_on_serve
 
-    # Before Material's search plugin (priority 0), which loads jieba dictionaries in its
-    # own on_config: our words must be in jieba before any page is segmented.
+    # Early, so that the model is there for every later hook of every plugin.
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -91,11 +76,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.model = full if self.show_drafts else full.published_view()
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         self.renderer = Renderer(config.theme.dirs, self.model)
+        self.search_pages: dict[str, SearchPage] = {}
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
-        # Material registers its search plugin as "material/search".
-        if any(name.rpartition("/")[2] == "search" for name in config.plugins):
-            load_jieba_words(search_words(self.model, self.config.search_word_max_length))
         return config
 
     # Early, so that other plugins (search, offline) see the generated pages.
@@ -135,23 +118,25 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
-        if item is None or self.renderer is None:
-            return html
-        context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft,
-                                   "max_age": self.config.verified_max_age_days}
-        card = self.renderer.render("jinggang/card.html", page.url, **context)
-        footer = self.renderer.render("jinggang/footer.html", page.url, **context)
-        head, separator, rest = html.partition("</h1>")
-        if not separator:
-            return card + html + footer
-        return head + separator + card + rest + footer
-
+        if item is not None and self.renderer is not None:
+            context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft,
+                                       "max_age": self.config.verified_max_age_days}
+            card = self.renderer.render("jinggang/card.html", page.url, **context)
+            footer = self.renderer.render("jinggang/footer.html", page.url, **context)
+            head, separator, rest = html.partition("</h1>")
+            html = head + separator + card + rest + footer if separator else card + html + footer
+        # The search reads the body as it is published, after every change above.
+        if not (page.meta.get("search") or {}).get("exclude"):
+            self.search_pages[page.file.src_uri] = search_page(
+                html, page.url, str(page.title or ""), page_kind(page, item))
+        return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:
             return
         site_dir = Path(config.site_dir)
-        compact_search_index(site_dir)  # after Material's search (listed first), before offline (-100)
+        SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)]).write(site_dir)
+        write_opensearch(self.renderer, config, site_dir)
         reveal_dist = Path(config.config_file_path).parent / self.config.reveal_dist
         try:
             copy_reveal(reveal_dist, site_dir)
@@ -159,13 +144,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
                          list(config.markdown_extensions), dict(config.mdx_configs))
-        for polyfill in config.extra.get("polyfills", []):
-            if "iframe-worker" in polyfill and "//" not in polyfill:
-                shim = Path(config.config_file_path).parent / self.config.iframe_worker_shim
-                if not shim.is_file():
-                    raise PluginError(f"{shim} 不存在：离线搜索需要 iframe-worker，运行 make site（npm ci）安装。")
-                (site_dir / polyfill).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(shim, site_dir / polyfill)
 
 
 def _is_item_uri(src_uri: str) -> bool:

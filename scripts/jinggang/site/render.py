@@ -24,6 +24,8 @@ class GeneratedPage:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     hide: tuple[str, ...] = ()
+    # Listing pages only repeat their items: left out of search, where the items themselves are.
+    searchable: bool = True
 
 
 class Renderer:
@@ -66,8 +68,12 @@ class Renderer:
     def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
         """A generated page: a title and one raw HTML block from its template."""
         html = self.render(page.template, page_url, **page.context).strip()
-        hide = "".join(f"  - {name}\n" for name in page.hide)
-        front = f"---\nhide:\n{hide}---\n\n" if hide else ""
+        front = ""
+        if page.hide:
+            front += "hide:\n" + "".join(f"  - {name}\n" for name in page.hide)
+        if not page.searchable:
+            front += "search:\n  exclude: true\n"
+        front = f"---\n{front}---\n\n" if front else ""
         # Blank lines inside the block would end Python-Markdown's raw HTML block.
         compact = "\n".join(line for line in html.splitlines() if line.strip())
         return f"{front}# {page.title}\n\n{compact}\n"

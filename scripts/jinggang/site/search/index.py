@@ -1,0 +1,150 @@
+"""Building the search index and writing it as script files under site/search/.
+
+Files (each a script that hands its data to `jgSearch`, so <script> tags load them from
+http:// and file:// alike):
+
+- manifest.js: the shard count, and the number of sections of each page;
+- shards/N.js: for each token whose hash falls in shard N, its postings;
+- pages/N.js: page N's URL, title, kind and sections (anchor, heading, text), read for
+  snippets of the results that are shown;
+- urls.js: every page's URL by number, read when pages are saved for offline.
+
+A posting list is a string of numbers in a 64-letter alphabet: for each section that holds
+the token, (distance from the previous section id) * 16 + code, where code 0-4 is the
+token's count in the body (1 to 5 or more), 5 a heading of the section holds it, 6 the
+page title does, and 7 + n a short title or heading of n distinct tokens does (a name or a
+term: 红军, 朱德的扁担): a query whose n tokens all carry 7 + n names the section exactly.
+Each letter carries five bits and a flag for "more letters follow".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .extract import Section
+from .tokens import shard_of, title_tokens, tokens
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+HEADING_CODE = 5
+TITLE_CODE = 6
+NAME_CODE = 7
+NAME_MAX_LENGTH = 8  # characters: at most 7 bigrams, so codes stay below 16
+CODES = 16
+MAX_BODY_COUNT = 5
+# Bytes of postings a shard should hold at most, on average: small enough that a query of a
+# few tokens reads well under 1 MB at 10,000 lessons, large enough to keep the file count low.
+SHARD_TARGET_BYTES = 48_000
+FOLDER = "search"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    url: str  # relative to the site root, as MkDocs gives it
+    title: str
+    kind: str  # shown beside the result: 微团课, 研学指南...
+    sections: tuple[Section, ...]
+
+
+def encode_number(number: int) -> str:
+    letters = []
+    while True:
+        low, number = number & 31, number >> 5
+        letters.append(ALPHABET[low | (32 if number else 0)])
+        if not number:
+            return "".join(letters)
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    previous = 0
+    letters = []
+    for section_id, code in postings:
+        letters.append(encode_number((section_id - previous) * CODES + code))
+        previous = section_id
+    return "".join(letters)
+
+
+def section_postings(section: Section, is_first: bool, page_title: str) -> dict[str, int]:
+    """token -> code for one section: a name beats the title, which beats a heading, which
+    beats the count in the body."""
+    codes: dict[str, int] = {
+        token: min(count, MAX_BODY_COUNT) - 1 for token, count in Counter(tokens(section.text)).items()}
+    named = [(page_title, TITLE_CODE)] if is_first else [(section.heading, HEADING_CODE)]
+    for name, code in named:
+        if len(name.strip()) <= NAME_MAX_LENGTH and tokens(name):
+            code = NAME_CODE + min(len(set(tokens(name))), CODES - 1 - NAME_CODE)
+        for token in title_tokens(name):
+            codes[token] = code
+    return codes
+
+
+@dataclass
+class SearchIndex:
+    pages: list[SearchPage]
+
+    def postings(self) -> dict[str, list[tuple[int, int]]]:
+        result: dict[str, list[tuple[int, int]]] = {}
+        section_id = 0
+        for page in self.pages:
+            for number, section in enumerate(page.sections):
+                for token, code in section_postings(section, number == 0, page.title).items():
+                    result.setdefault(token, []).append((section_id, code))
+                section_id += 1
+        return result
+
+    def files(self) -> dict[str, str]:
+        """Relative path under search/ -> file text."""
+        encoded = {token: encode_postings(postings) for token, postings in self.postings().items()}
+        total = sum(len(token.encode()) + len(text) + 6 for token, text in encoded.items())
+        shards = 1
+        while total / shards > SHARD_TARGET_BYTES:
+            shards *= 2
+        by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+        for token in sorted(encoded):
+            by_shard[shard_of(token, shards)][token] = encoded[token]
+        files = {f"shards/{number}.js": _script("shard", number, content) for number, content in enumerate(by_shard)}
+        for number, page in enumerate(self.pages):
+            record = {"u": page.url, "t": page.title, "k": page.kind,
+                      "s": [[section.anchor, section.heading, section.text] for section in page.sections]}
+            files[f"pages/{number}.js"] = _script("page", number, record)
+        # Read only when pages are saved for offline, to find the files of the saved pages.
+        files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
+        counts = "".join(encode_number(len(page.sections)) for page in self.pages)
+        version = hashlib.sha256("".join(files[name] for name in sorted(files)).encode()).hexdigest()[:12]
+        files["manifest.js"] = _script("manifest", 0, {"version": version, "shards": shards,
+                                                       "pages": len(self.pages), "sections": counts})
+        return files
+
+    def write(self, site_dir: Path) -> dict[str, int]:
+        """Write the index into site_dir/search/ (replacing an older one); sizes for the benchmark."""
+        folder = site_dir / FOLDER
+        for stale in ("shards", "pages"):
+            shutil.rmtree(folder / stale, ignore_errors=True)
+        sizes: dict[str, int] = {"text": 0, "postings": 0, "pages": 0, "files": 0}
+        for name, text in self.files().items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = text.encode("utf-8")
+            path.write_bytes(data)
+            sizes["files"] += 1
+            sizes["postings" if name.startswith("shards/") else "pages"] += len(data)
+        sizes["text"] = sum(len(section.text.encode()) + len(section.heading.encode())
+                            for page in self.pages for section in page.sections)
+        return sizes
+
+
+def _script(kind: str, number: int, content: object) -> str:
+    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return f"jgSearch.{kind}({number},{payload});\n"
+
+
+def read_page_urls(site_dir: Path) -> list[str]:
+    """The page URLs of a written index, by page number (for offline copies of some pages)."""
+    text = (site_dir / FOLDER / "urls.js").read_text(encoding="utf-8")
+    prefix = "jgSearch.urls(0,"
+    urls: list[str] = json.loads(text.strip()[len(prefix):-2])
+    return urls

@@ -1,0 +1,284 @@
+"""The site's search, read as a reader uses it: names no registry knows, ranking, snippets,
+the results page, the header box, offline from file://, and nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from jinggang.cli import run_offline
+from jinggang.site.search.extract import page_sections
+from jinggang.site.search.index import SearchIndex, SearchPage, encode_number, read_page_urls
+from jinggang.site.search.tokens import shard_of, tokens
+
+from .conftest import build_site, make_project
+
+# Pages added to the starter content, each with a name that no registry or dictionary knows;
+# each must be the first result for its name.
+NEW_LESSONS = {
+    "zeng-bingchun": ("曾炳春与东固的第一支队伍", "枫林垇"),
+    "meipi-village": ("渼陂古村里的红色标语", "段起凤"),
+    "donggu-founders": ("东固的创建者们", "赖经邦"),
+}
+
+
+def _new_lesson(template: str, lesson_id: str, title: str, name: str) -> str:
+    front, body = template.split("\n---\n", 1)
+    front = re.sub(r"^id: .*$", f"id: {lesson_id}", front, count=1, flags=re.M)
+    front = re.sub(r"^title: .*$", f"title: {title}", front, count=1, flags=re.M)
+    extra = (f"\n\n### 一段新的讲述\n\n老人们回忆，当年{name}一带的群众连夜给队伍送粮送信，"
+             f"{name}这个地名从此留在了许多人的记忆里。\n\n")
+    body = body.replace("\n## 互动", extra + "## 互动", 1)
+    return front + "\n---\n" + body
+
+
+@pytest.fixture(scope="module")
+def search_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("search") / "project", fixture=None)
+    template = (project / "docs/lessons/donggu-east-jinggangshan.md").read_text(encoding="utf-8")
+    for lesson_id, (title, name) in NEW_LESSONS.items():
+        (project / f"docs/lessons/{lesson_id}.md").write_text(_new_lesson(template, lesson_id, title, name),
+                                                              encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def search_site(search_project: Path) -> Path:
+    return build_site(search_project)
+
+
+@pytest.fixture(scope="module")
+def offline_site(search_project: Path, search_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline zip of the same project, unpacked: what a student opens from file://."""
+    import zipfile
+
+    assert run_offline(search_project, search_project / "mkdocs.yml", search_site) == 0
+    target = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(search_site / "downloads/offline/jinggang-site.zip") as archive:
+        archive.extractall(target)
+    return target / "jinggang-site"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def search_url(search_site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(search_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    context = browser.new_context(locale="zh-CN", reduced_motion="reduce")
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page, seen
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def results_page(page: Any, base: str, query: str, offline: bool = False) -> list[dict[str, Any]]:
+    """Open the results page for query; each result's link, title and highlighted passages."""
+    address = f"{base}search/{'index.html' if offline else ''}?q={quote(query)}"
+    page.goto(address)
+    page.wait_for_selector("[data-jg-search-page][data-search-done]")
+    found: list[dict[str, Any]] = page.locator("[data-search-result]").evaluate_all("""items => items.map(item => ({
+        href: item.querySelector('a').href,
+        title: item.querySelector('h2').textContent,
+        text: item.textContent,
+        marks: Array.from(item.querySelectorAll('mark')).map(mark => mark.textContent)}))""")
+    return found
+
+
+def _path(href: str) -> str:
+    return urlparse(href).path
+
+
+# ---- without a browser -------------------------------------------------------------------
+
+def test_tokens_are_bigrams_of_chinese_and_words_of_latin() -> None:
+    assert tokens("曾炳春") == ["曾炳", "炳春"]
+    assert tokens("1927年9月，三湾") == ["1927", "年", "9", "月", "三湾"]
+    assert tokens("Ｍao Zedong！") == ["mao", "zedong"]  # NFKC folds full-width letters
+    assert tokens("党") == ["党"]
+
+
+def test_sections_are_reading_text_only() -> None:
+    html = """<h1 id="t">标题</h1><p>导语<a class="headerlink" href="#t">¶</a></p>
+    <div data-search-exclude><h2 id="links">相关链接</h2><p>不应索引</p></div>
+    <h2 id="plan">日程<a class="headerlink" href="#plan">¶</a></h2>
+    <table><thead><tr><th>时间</th><th>地点</th></tr></thead>
+    <tbody><tr><td>09:00</td><td>黄洋界</td></tr><tr><td>14:00</td><td>八角楼</td></tr></tbody></table>
+    <svg><text>地图标签</text></svg><button>保存到本机</button>
+    <ol><li id="event-a" data-search-section data-search-title="1927年 三湾改编"><p>部队改编。</p></li></ol>
+    <p>改编之后。</p>"""
+    sections = {section.anchor: (section.heading, section.text) for section in page_sections(html, "页面")}
+    assert sections[""] == ("页面", "导语")
+    assert sections["plan"][0] == "日程"
+    assert "09:00，黄洋界。" in sections["plan"][1] and "14:00，八角楼。" in sections["plan"][1]
+    assert "改编之后" in sections["plan"][1]
+    assert sections["event-a"] == ("1927年 三湾改编", "部队改编。")
+    indexed = " ".join(heading + text for heading, text in sections.values())
+    for left_out in ("不应索引", "相关链接", "地图标签", "保存到本机", "时间", "¶"):
+        assert left_out not in indexed
+
+
+def test_index_files_hold_postings_for_every_token(tmp_path: Path) -> None:
+    page = SearchPage("a/", "东固", "微团课", tuple(page_sections("<p>赖经邦在东固。</p>", "东固")))
+    files = SearchIndex([page]).files()
+    manifest = json.loads(files["manifest.js"].split(",", 1)[1][:-3])
+    shard = files[f"shards/{shard_of('经邦', manifest['shards'])}.js"]
+    assert '"经邦":"' + encode_number(0) + '"' in shard  # section 0, once in the body
+    assert encode_number(31) == "f" and len(encode_number(32)) == 2
+
+
+# ---- the built site ----------------------------------------------------------------------
+
+def test_listing_pages_are_not_indexed_and_timeline_entries_are(search_site: Path) -> None:
+    urls = read_page_urls(search_site)
+    assert "lessons/zeng-bingchun/" in urls and "timeline/" in urls and "glossary/" in urls
+    for listing in ("lessons/", "sites/", "lecturers/", "routes/", "browse/audience/", "reading/", "search/"):
+        assert listing not in urls
+    timeline = urls.index("timeline/")
+    record = (search_site / f"search/pages/{timeline}.js").read_text(encoding="utf-8")
+    assert re.search(r'\["event-[a-z0-9-]+","1927年9月29日 三湾改编"', record)
+    assert "<svg" not in record and "讲师视图" not in record
+
+
+def test_opensearch_description(search_site: Path) -> None:
+    home = (search_site / "index.html").read_text(encoding="utf-8")
+    assert 'rel="search" type="application/opensearchdescription+xml"' in home
+    root = ElementTree.parse(search_site / "search/opensearch.xml").getroot()
+    namespace = "{http://a9.com/-/spec/opensearch/1.1/}"
+    template = next(url.get("template") for url in root.iter(f"{namespace}Url") if url.get("type") == "text/html")
+    assert template is not None and template.endswith("/search/?q={searchTerms}")
+
+
+# ---- in Chromium -------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_browser_cuts_queries_as_the_index_does(tab: tuple[Any, list[str]], search_url: str) -> None:
+    page, _ = tab
+    page.goto(search_url)
+    samples = ["曾炳春", "三湾改编", "1927年9月，三湾村", "Ｍao Zedong！", "〇", "红军长征 2016 年", "𠀀𠀁字",
+               "ÀÉ café", "朱德的扁担", "  空格  ", "井冈山精神：坚定信念"]
+    in_browser = page.evaluate("samples => samples.map(text => window.jgSearch.tokens(text))", samples)
+    assert in_browser == [tokens(sample) for sample in samples]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lesson_id", sorted(NEW_LESSONS))
+def test_unregistered_names_find_their_page_first(tab: tuple[Any, list[str]], search_url: str,
+                                                   lesson_id: str) -> None:
+    page, seen = tab
+    title, name = NEW_LESSONS[lesson_id]
+    for query in (title[:3], name):
+        found = results_page(page, search_url, query)
+        assert found, query
+        assert _path(found[0]["href"]).endswith(f"/lessons/{lesson_id}/"), (query, [r["href"] for r in found])
+    assert all(url.startswith(search_url) for url in seen)
+
+
+@pytest.mark.browser
+def test_every_page_that_holds_a_name_is_found(tab: tuple[Any, list[str]], search_url: str,
+                                               search_site: Path) -> None:
+    page, _ = tab
+    page.goto(search_url)
+    urls = read_page_urls(search_site)
+    for query in ("东固", "井冈山", "赖经邦"):
+        holders = {number for number in range(len(urls))
+                   if query in (search_site / f"search/pages/{number}.js").read_text(encoding="utf-8")}
+        found = page.evaluate("q => window.jgSearch.search(q, 1000)", query)
+        assert holders and {result["page"] for result in found["results"]} >= holders, query
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected"), [
+    ("红军", "/glossary/"),                                # the term itself
+    ("朱德的扁担", "/lessons/zhu-de-carrying-pole/"),       # a page of that title
+    ("三湾改编", "/lessons/sanwan-branch-in-company/"),
+    ("长征", "/lessons/long-march-spirit/"),
+])
+def test_ranking(tab: tuple[Any, list[str]], search_url: str, query: str, expected: str) -> None:
+    page, _ = tab
+    found = results_page(page, search_url, query)
+    paths = [_path(result["href"]) for result in found]
+    # The whole query in the first result's title or in the heading it links to; the page
+    # expected for it among the first three.
+    assert query in found[0]["title"] or query in found[0]["text"].split(found[0]["title"], 1)[1][:40], found[0]
+    assert expected in paths[:3], paths[:5]
+    # Pages that hold the whole query come before pages that hold its characters apart; the
+    # query is highlighted whole, and no single character of it ever is.
+    holds = [query in result["text"] for result in found]
+    assert holds == sorted(holds, reverse=True) and holds[0]
+    for result, whole in zip(found, holds, strict=True):
+        assert all(len(mark) >= 2 for mark in result["marks"]), result["marks"]
+        assert not whole or query in result["marks"], (result["href"], result["marks"])
+    assert not any(path.endswith(("/lessons/", "/sites/", "/browse/themes/")) for path in paths)
+
+
+@pytest.mark.browser
+def test_results_link_to_the_matching_section(tab: tuple[Any, list[str]], search_url: str) -> None:
+    page, _ = tab
+    found = results_page(page, search_url, "秋收起义")
+    timeline = next(result for result in found if "/timeline/" in result["href"])
+    assert urlparse(timeline["href"]).fragment == "event-autumn-harvest-uprising" or \
+        urlparse(timeline["href"]).fragment.startswith("event-")
+    page.goto(timeline["href"])
+    target = page.evaluate("() => document.getElementById(decodeURIComponent(location.hash.slice(1))).textContent")
+    assert "秋收起义" in target
+
+
+@pytest.mark.browser
+def test_header_box_shows_results_and_opens_the_results_page(tab: tuple[Any, list[str]], search_url: str) -> None:
+    page, seen = tab
+    page.goto(search_url + "lessons/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill("渼陂")
+    page.wait_for_selector(".md-search-result__list [data-search-result]")
+    first = page.locator(".md-search-result__list [data-search-result] a").first.get_attribute("href")
+    assert first is not None and "/lessons/meipi-village/" in first
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    page.wait_for_selector("[data-search-done]")
+    assert page.locator("[data-search-result]").count() >= 1
+    assert all(url.startswith(search_url) for url in seen)
+
+
+@pytest.mark.browser
+def test_search_works_offline_from_files(tab: tuple[Any, list[str]], offline_site: Path) -> None:
+    page, seen = tab
+    base = offline_site.as_uri() + "/"
+    found = results_page(page, base, "枫林垇", offline=True)
+    assert found and urlparse(found[0]["href"]).path.endswith("/lessons/zeng-bingchun.html")
+    page.goto(found[0]["href"])
+    assert "曾炳春" in page.title()
+    # The header box from a page in a subfolder.
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("段起凤")
+    page.wait_for_selector(".md-search-result__list [data-search-result]")
+    assert page.locator(".md-search-result__list a").first.get_attribute("href", timeout=5000)
+    assert all(url.startswith("file://") for url in seen), [url for url in seen if not url.startswith("file://")]
