@@ -8,6 +8,7 @@ import json
 import re
 import threading
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,8 +19,8 @@ import pytest
 
 from jinggang.cli import run_offline
 from jinggang.site.search.extract import page_sections
-from jinggang.site.search.index import SearchIndex, SearchPage, encode_number, read_page_urls
-from jinggang.site.search.tokens import shard_of, tokens
+from jinggang.site.search.index import SearchIndex, SearchPage, encode_number, encode_postings, read_page_urls
+from jinggang.site.search.tokens import shard_of, token_counts, tokens
 
 from .conftest import build_site, make_project
 
@@ -28,7 +29,7 @@ from .conftest import build_site, make_project
 NEW_LESSONS = {
     "zeng-bingchun": ("曾炳春与东固的第一支队伍", "枫林垇"),
     "meipi-village": ("渼陂古村里的红色标语", "段起凤"),
-    "donggu-founders": ("东固的创建者们", "赖经邦"),
+    "donggu-founders": ("东固的创建者们", "桐木坑"),
 }
 
 
@@ -152,6 +153,15 @@ def test_index_files_hold_postings_for_every_token(tmp_path: Path) -> None:
     shard = files[f"shards/{shard_of('经邦', manifest['shards'])}.js"]
     assert '"经邦":"' + encode_number(0) + '"' in shard  # section 0, once in the body
     assert encode_number(31) == "f" and len(encode_number(32)) == 2
+    assert encode_postings([(0, 0), (3, 0), (4, 6)]) == "A" + encode_number(6) + encode_number(3) + "G"
+    two = SearchIndex([page, SearchPage("b/", "三湾", "微团课", tuple(page_sections(
+        "<p>赖经邦。</p><h2 id='x'>东固</h2><p>经邦经邦</p>" * 40, "三湾")))])
+    assert two.encoded_postings() == {token: encode_postings(postings) for token, postings in two.postings().items()}
+
+
+def test_fast_token_counts_equal_the_reference_tokens() -> None:
+    for text in ("曾炳春在1927年9月到三湾村，Mao 说：“支部建在连上”。〇 党", "ＡＢＣ１２３ 井冈山", "", "红"):
+        assert token_counts(text) == Counter(tokens(text))
 
 
 # ---- the built site ----------------------------------------------------------------------
@@ -207,7 +217,7 @@ def test_every_page_that_holds_a_name_is_found(tab: tuple[Any, list[str]], searc
     page, _ = tab
     page.goto(search_url)
     urls = read_page_urls(search_site)
-    for query in ("东固", "井冈山", "赖经邦"):
+    for query in ("东固", "井冈山", "赖经邦", "曾炳春"):
         holders = {number for number in range(len(urls))
                    if query in (search_site / f"search/pages/{number}.js").read_text(encoding="utf-8")}
         found = page.evaluate("q => window.jgSearch.search(q, 1000)", query)

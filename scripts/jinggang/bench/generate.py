@@ -27,6 +27,15 @@ REPO = Path(__file__).resolve().parents[3]
 COPIED = ("mkdocs.yml", "site_overrides", "curriculum", "docs")
 
 _SECTION = re.compile(r"^## ", re.M)
+# Names that no registry or dictionary knows, so that search is measured on what editors
+# really write: people and places met for the first time. Each lesson names one person and
+# one place, drawn from a few hundred combinations (some pages share a name, most names are rare).
+SURNAMES = "曾赖段涂彭肖邹龚欧阳袁鄢黎廖谢"
+GIVEN = "炳焕春秋桂芳德明贤兰凤瑞祥禄"
+PLACES = ("坪", "垇", "坑", "陂", "岭", "圩", "洲", "冲")
+PLACE_FIRST = "桐枫樟杉竹梅茶柿桂石"
+PLACE_MIDDLE = "木林子树溪山背头"
+NAMES_FILE = "unregistered-names.txt"  # beside mkdocs.yml: the names, for the search benchmark
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class Generator:
         self.lesson_ids = [str(page.front["id"]) for page in self.lessons]
         self.guide_ids = [str(page.front["id"]) for page in self.guides]
         self.lecturer_ids = [str(page.front["id"]) for page in self.lecturers]
+        self.names: set[str] = set()  # the unregistered names written into lessons
 
     def lesson(self, number: int) -> None:
         model = self.random.choice(self.lessons)
@@ -88,8 +98,15 @@ class Generator:
             front + f"sites: {_flow(sites)}\n"
         # Section i of a random real lesson: every lesson has the same four sections, in order.
         sections = [self.random.choice(self.lessons).sections[index] for index in range(len(model.sections))]
+        sections[0] = sections[0].rstrip("\n") + "\n\n" + self.unregistered_names() + "\n\n"
         _write_page(self.docs / "lessons" / f"{lesson_id}.md", front, model.preamble + "".join(sections))
         self.lesson_ids.append(lesson_id)
+
+    def unregistered_names(self) -> str:
+        person = self.random.choice(SURNAMES) + self.random.choice(GIVEN) + self.random.choice(GIVEN)
+        place = self.random.choice(PLACE_FIRST) + self.random.choice(PLACE_MIDDLE) + self.random.choice(PLACES)
+        self.names.update((person, place))
+        return f"据当地老人回忆，{person}曾在{place}一带为红军送信带路。"
 
     def guide(self, number: int) -> None:
         model = self.random.choice(self.guides)
@@ -152,6 +169,7 @@ def generate(destination: Path, *, lessons: int, guides: int | None = None, lect
     existing = len(list((destination / "curriculum/packets").glob("*.yml")))
     for number in range(existing + 1, counts["packets"] + 1):
         generator.packet(number)
+    (destination / NAMES_FILE).write_text("\n".join(sorted(generator.names)) + "\n", encoding="utf-8")
     return destination
 
 

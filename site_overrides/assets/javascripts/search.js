@@ -16,7 +16,6 @@
   var HEADING_CODE = 5;
   var TITLE_CODE = 6;
   var NAME_CODE = 7;      // 7 + n: a short title or heading (a name) of n distinct tokens
-  var CODES = 16;
   var BOX_RESULTS = 8;       // pages shown in the header box
   var PAGE_RESULTS = 20;     // pages shown at a time on the results page
   var SECTIONS_SHOWN = 3;    // sections listed beneath a page
@@ -119,7 +118,14 @@
       state.firstSection = firstSection;
     },
     shard: function (number, postings) { state.shards[number] = postings; },
-    page: function (number, record) { state.pages[number] = record; },
+    page: function (number, record) {
+      // Left empty in the file: the first section's heading (the title), an anchor equal to its heading.
+      record.s.forEach(function (section, k) {
+        if (k === 0) section[1] = record.t;
+        else if (!section[0]) section[0] = section[1];
+      });
+      state.pages[number] = record;
+    },
     urls: function (_, urls) { state.urls = urls; }
   };
 
@@ -148,11 +154,12 @@
     var numbers = Object.prototype.hasOwnProperty.call(shard, token) ? decodeNumbers(shard[token]) : [];
     var sections = new Map();
     var previous = 0;
-    numbers.forEach(function (number) {
-      var section = previous + Math.floor(number / CODES);
-      sections.set(section, number % CODES);
+    for (var k = 0; k < numbers.length; k++) {
+      // (distance * 2 + 1, code) or distance * 2 for the token once in the body (code 0).
+      var section = previous + Math.floor(numbers[k] / 2);
+      sections.set(section, numbers[k] % 2 ? numbers[++k] : 0);
       previous = section;
-    });
+    }
     return sections;
   }
 
@@ -226,13 +233,17 @@
     return query.parts.every(function (part) { return text.indexOf(part) >= 0; });
   }
 
-  function search(queryText, count) {
-    var query = parse(queryText);
-    if (!query.tokens.length) return Promise.resolve({ query: query, total: 0, results: [] });
+  function loadShards(query) {
     return loadManifest().then(function (manifest) {
       var shards = Array.from(new Set(query.tokens.map(function (token) { return shardOf(token, manifest.shards); })));
       return Promise.all(shards.map(function (number) { return load("shards/" + number + ".js"); }));
-    }).then(function () {
+    });
+  }
+
+  function search(queryText, count) {
+    var query = parse(queryText);
+    if (!query.tokens.length) return Promise.resolve({ query: query, total: 0, results: [] });
+    return loadShards(query).then(function () {
       var ranked = rank(query);
       return show(ranked, query, count).then(function (results) {
         return { query: query, total: ranked.length, results: results };
@@ -428,7 +439,7 @@
       });
     }
 
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 30); });
     input.addEventListener("focus", function () { loadManifest().catch(function () {}); });
     if (toggle) {
       toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
@@ -506,6 +517,12 @@
     });
   };
 
+  // Every page that holds the query, best first, without reading page text (recall checks).
+  window.jgSearch.rankedPages = function (queryText) {
+    var query = parse(queryText);
+    if (!query.tokens.length) return Promise.resolve([]);
+    return loadShards(query).then(function () { return rank(query).map(function (result) { return result.page; }); });
+  };
   window.jgSearch.tokens = tokens;  // for the test that keeps index and query cut alike
   window.jgSearch.search = search;
 

@@ -9,12 +9,16 @@ http:// and file:// alike):
   snippets of the results that are shown;
 - urls.js: every page's URL by number, read when pages are saved for offline.
 
-A posting list is a string of numbers in a 64-letter alphabet: for each section that holds
-the token, (distance from the previous section id) * 16 + code, where code 0-4 is the
-token's count in the body (1 to 5 or more), 5 a heading of the section holds it, 6 the
-page title does, and 7 + n a short title or heading of n distinct tokens does (a name or a
-term: 红军, 朱德的扁担): a query whose n tokens all carry 7 + n names the section exactly.
-Each letter carries five bits and a flag for "more letters follow".
+A posting list is a string of numbers in a 64-letter alphabet, each letter five bits and a
+flag for "more letters follow". For each section that holds the token: (distance from the
+previous section id) * 2 + 1 if a code follows, else * 2 (the token once in the body, the
+commonest case by far). The code: 1-4 the token's count in the body (2 to 5 or more), 5 a
+heading of the section holds it, 6 the page title does, 7 + n a short title or heading of n
+distinct tokens does (a name or a term: 红军, 朱德的扁担): a query whose n tokens all carry
+7 + n names the section exactly.
+
+In a page file a section is [anchor, heading, text]; the first section's heading is the
+page title (left empty) and an anchor equal to its heading is left empty too.
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import Section
-from .tokens import shard_of, title_tokens, tokens
+from .tokens import shard_of, title_tokens, token_counts, tokens
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 HEADING_CODE = 5
@@ -35,6 +39,7 @@ TITLE_CODE = 6
 NAME_CODE = 7
 NAME_MAX_LENGTH = 8  # characters: at most 7 bigrams, so codes stay below 16
 CODES = 16
+_SMALL = 4096  # numbers below this are encoded once, up front: most distances are small
 MAX_BODY_COUNT = 5
 # Bytes of postings a shard should hold at most, on average: small enough that a query of a
 # few tokens reads well under 1 MB at 10,000 lessons, large enough to keep the file count low.
@@ -59,11 +64,20 @@ def encode_number(number: int) -> str:
             return "".join(letters)
 
 
+_ENCODED = [encode_number(number) for number in range(_SMALL)]
+
+
 def encode_postings(postings: list[tuple[int, int]]) -> str:
     previous = 0
     letters = []
+    small = _ENCODED
     for section_id, code in postings:
-        letters.append(encode_number((section_id - previous) * CODES + code))
+        step = (section_id - previous) * 2
+        if code:
+            step += 1
+        letters.append(small[step] if step < _SMALL else encode_number(step))
+        if code:
+            letters.append(small[code])
         previous = section_id
     return "".join(letters)
 
@@ -71,8 +85,8 @@ def encode_postings(postings: list[tuple[int, int]]) -> str:
 def section_postings(section: Section, is_first: bool, page_title: str) -> dict[str, int]:
     """token -> code for one section: a name beats the title, which beats a heading, which
     beats the count in the body."""
-    codes: dict[str, int] = {
-        token: min(count, MAX_BODY_COUNT) - 1 for token, count in Counter(tokens(section.text)).items()}
+    codes = {token: count - 1 if count < MAX_BODY_COUNT else MAX_BODY_COUNT - 1
+             for token, count in token_counts(section.text).items()}
     named = [(page_title, TITLE_CODE)] if is_first else [(section.heading, HEADING_CODE)]
     for name, code in named:
         if len(name.strip()) <= NAME_MAX_LENGTH and tokens(name):
@@ -87,18 +101,40 @@ class SearchIndex:
     pages: list[SearchPage]
 
     def postings(self) -> dict[str, list[tuple[int, int]]]:
+        """token -> [(section id, code)], sections in order (the reference for encoded_postings)."""
         result: dict[str, list[tuple[int, int]]] = {}
-        section_id = 0
+        for section_id, codes in enumerate(self._section_codes()):
+            for token, code in codes.items():
+                result.setdefault(token, []).append((section_id, code))
+        return result
+
+    def encoded_postings(self) -> dict[str, str]:
+        """token -> its encoded posting list; one pass, as encode_postings(postings()) would give."""
+        letters: dict[str, list[str]] = {}
+        last: dict[str, int] = {}
+        small = _ENCODED
+        for section_id, codes in enumerate(self._section_codes()):
+            for token, code in codes.items():
+                step = (section_id - last.get(token, 0)) * 2 + (1 if code else 0)
+                last[token] = section_id
+                chunk = small[step] if step < _SMALL else encode_number(step)
+                if code:
+                    chunk += small[code]
+                found = letters.get(token)
+                if found is None:
+                    letters[token] = [chunk]
+                else:
+                    found.append(chunk)
+        return {token: "".join(chunks) for token, chunks in letters.items()}
+
+    def _section_codes(self) -> Iterator[dict[str, int]]:
         for page in self.pages:
             for number, section in enumerate(page.sections):
-                for token, code in section_postings(section, number == 0, page.title).items():
-                    result.setdefault(token, []).append((section_id, code))
-                section_id += 1
-        return result
+                yield section_postings(section, number == 0, page.title)
 
     def files(self) -> dict[str, str]:
         """Relative path under search/ -> file text."""
-        encoded = {token: encode_postings(postings) for token, postings in self.postings().items()}
+        encoded = self.encoded_postings()
         total = sum(len(token.encode()) + len(text) + 6 for token, text in encoded.items())
         shards = 1
         while total / shards > SHARD_TARGET_BYTES:
@@ -109,7 +145,9 @@ class SearchIndex:
         files = {f"shards/{number}.js": _script("shard", number, content) for number, content in enumerate(by_shard)}
         for number, page in enumerate(self.pages):
             record = {"u": page.url, "t": page.title, "k": page.kind,
-                      "s": [[section.anchor, section.heading, section.text] for section in page.sections]}
+                      "s": [["" if section.anchor == section.heading else section.anchor,
+                             "" if position == 0 else section.heading, section.text]
+                            for position, section in enumerate(page.sections)]}
             files[f"pages/{number}.js"] = _script("page", number, record)
         # Read only when pages are saved for offline, to find the files of the saved pages.
         files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])

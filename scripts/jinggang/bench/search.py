@@ -1,0 +1,231 @@
+"""Benchmark (not a test): the site's search at scale, as a reader meets it in headless Chromium.
+
+    .venv/bin/python -m jinggang.bench.search --lessons 2000
+
+For a built site: the time from typing a query into the header box to the first result on
+a freshly opened page and for later queries, online (127.0.0.1) and from file://; the bytes
+read before the first result; the index against the text it holds; recall on the names
+that the generator wrote and no registry knows (every page that holds a name is found, and
+a page that holds it comes first); and the CPU time of building the index within a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from ..outputs.browser import launch_options
+from .generate import NAMES_FILE, generate
+from .search_latency import serve
+
+RESULT = ".md-search-result__list [data-search-result]"
+INDEX_FILES = ("manifest.js", "urls.js", "shards", "pages")
+
+
+@dataclass
+class Timing:
+    first_ms: float
+    later_ms: float
+    first_bytes: int
+
+
+@dataclass
+class Recall:
+    names: int
+    names_complete: int  # names for which every page holding them was found
+    holders: int
+    found: int
+    first_right: int  # names whose first result holds them
+
+
+def index_sizes(site: Path) -> tuple[int, int]:
+    """(bytes of the index files, UTF-8 bytes of the titles, headings and texts they hold)."""
+    folder = site / "search"
+    index = sum(path.stat().st_size for name in INDEX_FILES for path in
+                ([folder / name] if (folder / name).is_file() else (folder / name).rglob("*.js")))
+    text = 0
+    for record in page_records(site):
+        text += len(record["t"].encode()) + sum(len(section[1].encode()) + len(section[2].encode())
+                                                for section in record["s"][1:])
+        text += len(record["s"][0][2].encode()) if record["s"] else 0
+    return index, text
+
+
+def page_records(site: Path) -> list[dict[str, Any]]:
+    records = []
+    for path in sorted((site / "search/pages").glob("*.js"), key=lambda path: int(path.stem)):
+        text = path.read_text(encoding="utf-8")
+        records.append(json.loads(text[text.index(",") + 1:text.rindex(")")]))
+    return records
+
+
+def holders(site: Path, names: list[str]) -> dict[str, set[int]]:
+    texts = [" ".join([record["t"], *(section[1] + " " + section[2] for section in record["s"])])
+             for record in page_records(site)]
+    return {name: {number for number, text in enumerate(texts) if name in text} for name in names}
+
+
+def _bytes_of(urls: list[str], base: str, site: Path) -> int:
+    total = 0
+    for url in urls:
+        if not url.startswith(base):
+            continue
+        path = site / unquote(urlparse(url).path[len(urlparse(base).path):])
+        if path.is_dir():
+            path = path / "index.html"
+        total += path.stat().st_size if path.is_file() else 0
+    return total
+
+
+def _type(page: Any, query: str) -> float:
+    box = page.locator("input.md-search__input")
+    started = time.perf_counter()
+    box.fill(query)
+    page.wait_for_function(
+        "query => { const item = document.querySelector('" + RESULT + "');"
+        " return item && document.querySelector('input.md-search__input').value === query"
+        " && item.textContent.length > 0; }", arg=query, timeout=60_000)
+    return time.perf_counter() - started
+
+
+def _clear(page: Any) -> None:
+    page.locator("input.md-search__input").fill("")
+    page.wait_for_function(f"!document.querySelector('{RESULT}')", timeout=10_000)
+
+
+def time_queries(browser: Any, home: str, base: str, site: Path, queries: list[str]) -> Timing:
+    context = browser.new_context(locale="zh-CN", reduced_motion="reduce")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(home)
+        page.wait_for_load_state("load")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        requests.clear()
+        first = _type(page, queries[0])
+        first_bytes = _bytes_of(list(requests), base, site)
+        later = []
+        for query in [*queries[1:], *queries]:
+            _clear(page)
+            later.append(_type(page, query))
+        return Timing(first * 1000, statistics.median(later) * 1000, first_bytes)
+    finally:
+        context.close()
+
+
+def recall(browser: Any, home: str, site: Path, names: list[str]) -> Recall:
+    wanted = holders(site, names)
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(home)
+        ranked: list[list[int]] = page.evaluate(
+            "names => Promise.all(names.map(name => window.jgSearch.rankedPages(name)))", names)
+    finally:
+        context.close()
+    result = Recall(len(names), 0, 0, 0, 0)
+    for name, pages in zip(names, ranked, strict=True):
+        found = wanted[name] & set(pages)
+        result.holders += len(wanted[name])
+        result.found += len(found)
+        result.names_complete += found == wanted[name]
+        result.first_right += bool(pages) and pages[0] in wanted[name]
+    return result
+
+
+def search_cpu(project: Path) -> tuple[float, float]:
+    """(CPU seconds spent on the search index, CPU seconds of the whole build), one build in this process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from ..site import plugin
+
+    spent = [0.0]
+
+    def counted(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[0] += time.process_time() - started
+        return wrapper
+
+    original_page, original_write = plugin.search_page, plugin.SearchIndex.write
+    plugin.search_page = counted(original_page)  # type: ignore[assignment]
+    plugin.SearchIndex.write = counted(original_write)  # type: ignore[method-assign]
+    try:
+        with tempfile.TemporaryDirectory(prefix="jinggang-bench-cpu-") as site_dir:
+            started = time.process_time()
+            build(load_config(str(project / "mkdocs.yml"), site_dir=site_dir))
+            total = time.process_time() - started
+    finally:
+        plugin.search_page = original_page  # type: ignore[assignment]
+        plugin.SearchIndex.write = original_write  # type: ignore[method-assign]
+    return spent[0], total
+
+
+def sample_names(project: Path, count: int = 12) -> list[str]:
+    names = (project / NAMES_FILE).read_text(encoding="utf-8").split()
+    step = max(len(names) // count, 1)
+    return names[::step][:count]
+
+
+@dataclass
+class SearchFigures:
+    lessons: int
+    online: Timing
+    offline: Timing
+    index_bytes: int
+    text_bytes: int
+    recall: Recall
+
+
+def measure(site: Path, lessons: int, queries: list[str], names: list[str]) -> SearchFigures:
+    from playwright.sync_api import sync_playwright
+
+    index_bytes, text_bytes = index_sizes(site)
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_options())
+        try:
+            online = time_queries(browser, url, url, site, queries)
+            file_base = site.resolve().as_uri() + "/"
+            offline = time_queries(browser, file_base + "index.html", file_base, site, queries)
+            found = recall(browser, url, site, names)
+        finally:
+            browser.close()
+    return SearchFigures(lessons, online, offline, index_bytes, text_bytes, found)
+
+
+QUERIES = ["井冈山", "三湾改编", "红军", "朱德的扁担", "长征", "支部建在连上"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lessons", type=int, default=2000)
+    args = parser.parse_args(argv)
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="jinggang-bench-search-") as scratch:
+        project = generate(Path(scratch) / "project", lessons=args.lessons)
+        subprocess.run([str(Path(sys.executable).parent / "jinggang"), "--root", str(project), "build"],
+                       check=True, capture_output=True)
+        figures = measure(project / "site", args.lessons, QUERIES, sample_names(project))
+        cpu, total = search_cpu(project)
+    print(figures)
+    print(f"search index CPU {cpu:.2f} s of {total:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
