@@ -11,7 +11,7 @@ from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urljoin, urlparse
 
 import pytest
 
@@ -146,6 +146,8 @@ def test_service_worker_serves_a_guide_without_network(browser: Any, starter_sit
 
         # "Save for offline" on a route page caches its stops' pages before they are opened.
         page.goto(url + "routes/sanwan-to-jinggangshan/")
+        saved = {urlparse(urljoin(page.url, link)).path for link in
+                 (page.get_by_role("button", name="保存到本机，离线查看").get_attribute("data-jg-urls") or "").split()}
         page.get_by_role("button", name="保存到本机，离线查看").click()
         page.wait_for_function("document.querySelector('[data-jg-save-status]').textContent.includes('已保存')")
     finally:
@@ -161,6 +163,12 @@ def test_service_worker_serves_a_guide_without_network(browser: Any, starter_sit
     assert page.locator(".jg-offline-badge").is_visible()
     unseen = page.goto(url + "sites/donggu/")
     assert unseen is not None and unseen.status == 503
+    # Search works offline over the saved pages, and leaves out the pages that are not saved.
+    page.goto(url + "search/?q=" + quote("三湾"))
+    page.wait_for_selector("[data-jg-search-page][data-search-done]")
+    found = page.locator("[data-search-result] h2 a").evaluate_all("links => links.map(link => link.href)")
+    assert any(urlparse(href).path == "/sites/sanwan/" for href in found), found
+    assert {urlparse(href).path for href in found} <= saved, found  # the timeline, not saved, is left out
     context.close()
 
 

@@ -124,11 +124,17 @@
     if (!button) return;
     var status = document.querySelector("[data-jg-save-status]");
     button.addEventListener("click", function () {
-      var urls = button.dataset.jgUrls.split(/\s+/).filter(Boolean).map(function (url) {
+      var pages = button.dataset.jgUrls.split(/\s+/).filter(Boolean).map(function (url) {
         return new URL(url, location.href).href;
       });
-      status.textContent = "正在保存 " + urls.length + " 个文件……";
-      navigator.serviceWorker.ready.then(function (registration) {
+      status.textContent = "正在保存……";
+      // The search files too (search.js), so that search works offline over the saved pages.
+      var search = window.jgSearch && window.jgSearch.offlineFiles
+        ? window.jgSearch.offlineFiles(pages).catch(function () { return []; }) : Promise.resolve([]);
+      Promise.all([navigator.serviceWorker.ready, search]).then(function (ready) {
+        var registration = ready[0];
+        var urls = pages.concat(ready[1]);
+        status.textContent = "正在保存 " + urls.length + " 个文件……";
         navigator.serviceWorker.addEventListener("message", function (event) {
           if (event.data.type === "saved") status.textContent = "已保存 " + event.data.count + " 个文件，没有网络时也能打开。";
           if (event.data.type === "save-failed") status.textContent = "保存失败：" + event.data.error;
