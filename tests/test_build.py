@@ -101,7 +101,7 @@ def test_generated_pages(project: Path) -> None:
     timeline = article(read(site, "timeline"))
     assert 'id="event-sanwan-reorganization"' in timeline and "人物：毛泽东" in timeline
     glossary = article(read(site, "glossary"))
-    assert re.search(r'<div id="term-party-branch-in-company"[^>]*>\s*<dt>支部建在连上</dt>', glossary)
+    assert re.search(r'<div id="term-party-branch-in-company"[^>]*>\s*<dt[^>]*>支部建在连上</dt>', glossary)
     fields = article(read(site, "editors/fields"))
     for field in ("audience", "duration", "objectives", "reviewers", "coordinates.lat", "visitor.verified",
                   "sources[].publisher"):

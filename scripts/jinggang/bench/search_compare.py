@@ -184,22 +184,26 @@ def _new_page(browser: Any) -> tuple[Any, Any]:
     return context, context.new_page()
 
 
-def _file_error(browser: Any, url: str, script: str) -> str:
-    """'yes', or 'no (the error)' after running script (an async function) on a file:// page."""
+def _file_error(browser: Any, site: Path, url: str, script: str) -> str:
+    """'yes', or 'no (why)' after running script (an async function) on a page opened from file://."""
     context, page = _new_page(browser)
+    prefix = site.resolve().as_uri() + "/"
+    failed: list[str] = []
     errors: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url.replace(prefix, '')}: {request.failure}"))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     try:
         page.goto(url, wait_until="load")
         outcome = page.evaluate(script)
-    except Exception as error:  # what the page or Playwright says is the report
-        outcome = f"no ({str(error).splitlines()[0][:160]})"
+    except Exception as error:  # what the page says is the report
+        outcome = "no (" + str(error).splitlines()[0].removeprefix("Page.evaluate: ") + ")"
     finally:
         context.close()
     if outcome == "yes":
         return "yes"
-    reason = next((text for text in errors if "CORS" in text or "blocked" in text or "Failed" in text), "")
-    return f"{outcome}{' — ' + reason[:200] if reason else ''}"
+    reason = next((text for text in errors if "CORS" in text or "blocked" in text), "") or \
+        next((text for text in failed if re.search(r"search|pagefind|index\.json", text)), "")
+    return (outcome + (f"; {reason}" if reason else "")).replace(prefix, "")[:300]
 
 
 def material(browser: Any, site: Path, queries: list[str], names: list[str], expected: dict[str, set[str]],
@@ -268,14 +272,14 @@ def material(browser: Any, site: Path, queries: list[str], names: list[str], exp
                      for name in names}
         finally:
             context.close()
-    file_url = _file_error(browser, (site / "index.html").as_uri(), f"""async () => {{
-      const box = document.querySelector('input.md-search__input');
+    file_url = _file_error(browser, site, (site / "index.html").as_uri(), f"""async () => {{
+      const box = document.querySelector('input.md-search__input[data-md-component="search-query"]');
       if (!box) return 'no (no Material search box in this build)';
-      document.querySelector('label.md-search__icon, .md-search__input').click();
-      box.focus();
+      const toggle = document.getElementById('__search');
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event('change'));
       box.value = {json.dumps(queries[0])};
-      box.dispatchEvent(new KeyboardEvent('keyup', {{key: 'End', bubbles: true}}));
-      box.dispatchEvent(new Event('input', {{bubbles: true}}));
+      for (const type of ['focus', 'input', 'keyup']) box.dispatchEvent(new Event(type, {{bubbles: true}}));
       const deadline = Date.now() + {FILE_WAIT_MS};
       while (Date.now() < deadline) {{
         if (document.querySelector({json.dumps(FIRST_RESULT)})) return 'yes';
@@ -300,11 +304,12 @@ def build_pagefind(plain_site: Path, work: Path) -> tuple[Path, str]:
     if completed.returncode != 0:
         raise RuntimeError(f"pagefind failed:\n{output[-3000:]}")
     version = re.search(r"Running Pagefind v\S+(?: \(Extended\))?", output)
-    languages = re.search(r"Indexed (\d+) languages?", output)
-    detected = re.findall(r"Language (\w+):", output) or re.findall(r"\blang(?:uage)? \"?(\w[\w-]*)", output)
-    summary = (f"{version.group(0) if version else 'Pagefind (version not reported)'}; "
-               f"{languages.group(0) if languages else ''} {'/'.join(dict.fromkeys(detected))}; "
-               f"index built in {seconds:.1f} s").replace("  ", " ")
+    languages = re.search(r"Discovered \d+ languages?: (.+)", output)
+    pages = re.search(r"Indexed (\d+) pages", output)
+    whole_body = "whole <body> indexed" if "Indexing all <body> elements" in output else "data-pagefind-body"
+    summary = (f"{version.group(0).removeprefix('Running ') if version else 'Pagefind (version not reported)'}, "
+               f"language {languages.group(1).strip() if languages else 'not reported'}, "
+               f"{pages.group(1) if pages else '?'} pages, {whole_body}; index built in {seconds:.1f} s")
     return site, summary
 
 
@@ -348,7 +353,7 @@ def pagefind(browser: Any, plain_site: Path, work: Path, queries: list[str], nam
         finally:
             context.close()
     note = summary + (f"; recall read the first {RECALL_DATA_LIMIT} of: {', '.join(capped)}" if capped else "")
-    file_url = _file_error(browser, (site / "index.html").as_uri(), """async () => {
+    file_url = _file_error(browser, site, (site / "index.html").as_uri(), """async () => {
       const pf = await __within(import('./pagefind/pagefind.js'));
       await __within(pf.init());
       const found = await __within(pf.search('井冈山'));
@@ -441,7 +446,7 @@ def minisearch(browser: Any, our_site: Path, work: Path, queries: list[str], nam
                      for name in names}
         finally:
             context.close()
-    file_url = _file_error(browser, (folder / "index.html").as_uri(), """async () => {
+    file_url = _file_error(browser, site, (folder / "index.html").as_uri(), """async () => {
       await __within(fetch('index.json'));
       return 'yes';
     }""")
@@ -477,7 +482,7 @@ def ours(browser: Any, site: Path, queries: list[str], names: list[str], expecte
                      for name in names}
         finally:
             context.close()
-    file_url = _file_error(browser, (search / "index.html").as_uri() + "?q=" + queries[0], f"""async () => {{
+    file_url = _file_error(browser, site, (search / "index.html").as_uri() + "?q=" + queries[0], f"""async () => {{
       await __within(new Promise((resolve) => {{
         const done = () => document.querySelector('[data-search-done]') ? resolve() : setTimeout(done, 50);
         done();

@@ -179,7 +179,7 @@ def lecturer_markdown(material: LecturerMaterial) -> str:
             f"## {slide.title}\n\n"
             f'<div class="jg-slide__content" markdown>\n\n{slide.content}\n\n</div>\n\n'
             f'<div class="jg-notes" markdown>\n\n'
-            f'<p class="jg-notes__label">讲稿{timing}</p>\n\n{slide.notes}\n\n</div>\n\n</section>')
+            f'<p class="jg-notes__label" data-search-exclude>讲稿{timing}</p>\n\n{slide.notes}\n\n</div>\n\n</section>')
     return "\n\n".join(part for part in parts if part) + "\n"
 
 

@@ -440,7 +440,11 @@
     }
 
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 30); });
-    input.addEventListener("focus", function () { loadManifest().catch(function () {}); });
+    input.addEventListener("focus", function () {
+      // Material's styles show the results panel while its search toggle is on.
+      if (toggle) toggle.checked = true;
+      loadManifest().catch(function () {});
+    });
     if (toggle) {
       toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
     }
