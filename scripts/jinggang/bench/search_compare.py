@@ -203,6 +203,8 @@ def _file_error(browser: Any, site: Path, url: str, script: str) -> str:
         return "yes"
     reason = next((text for text in errors if "CORS" in text or "blocked" in text), "") or \
         next((text for text in failed if re.search(r"search|pagefind|index\.json", text)), "")
+    reason = re.sub(r"Cross origin requests are only supported for protocol schemes:.*",
+                    "(file:// is not a scheme CORS allows)", reason)
     return (outcome + (f"; {reason}" if reason else "")).replace(prefix, "")[:300]
 
 
@@ -287,6 +289,8 @@ def material(browser: Any, site: Path, queries: list[str], names: list[str], exp
       }}
       return 'no (no result in {FILE_WAIT_MS // 1000} s)';
     }}""")
+    if file_url != "yes" and not (site / "search/search_index.js").exists():
+        file_url += "; from file:// Material reads search/search_index.js, which only its offline plugin writes"
     return EngineRow("Material (lunr)", lessons, recall_text(expected, found), first, statistics.median(later),
                      first_bytes, index_file.stat().st_size, file_url, note)
 
