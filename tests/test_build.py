@@ -81,7 +81,7 @@ def test_lecturer_page_boxes_slides_with_notes(project: Path) -> None:
     page = article(read(site, "lecturers/sanwan-talk"))
     assert page.count('class="jg-slide"') == 2
     assert page.count('class="jg-notes"') == 2
-    assert '<p class="jg-notes__label" data-search-exclude>讲稿（4 分钟）</p>' in page
+    assert '<p class="jg-notes__label" data-search-exclude="data-search-exclude">讲稿（4 分钟）</p>' in page
     assert "同学们，今天我们走进三湾。" in page
     assert "本讲稿供青年讲师团使用。" in page
     assert 'data-jg-view="learner"' in page
