@@ -91,6 +91,24 @@ def test_fonts_embedded_text_extracts_metadata_set(starter_site: Path) -> None:
         assert "\ufffd" not in text  # no missing glyphs
 
 
+def all_pdfs(site: Path) -> list[Path]:
+    """Every PDF a teacher can download: packets, route field kits, lecturers' notes."""
+    return sorted((site / "downloads").rglob("*.pdf"))
+
+
+def test_every_pdf_embeds_truetype_subsets_not_type3(starter_site: Path) -> None:
+    """Print shops' preflight rejects Type 3 fonts: Chinese must come as CID TrueType subsets."""
+    pdfs = all_pdfs(starter_site)
+    assert {pdf.parent.name for pdf in pdfs} == {"packets", "routes", "slides"}
+    for pdf in pdfs:
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert not [row for row in rows if "Type 3" in row], (pdf.name, fonts)
+        assert any("CID TrueType" in row and "NotoSansSC" in row for row in rows), (pdf.name, fonts)
+        assert any("CID TrueType" in row and "NotoSerifSC" in row for row in rows), (pdf.name, fonts)
+        assert all(re.match(r"[A-Z]{6}\+", row) for row in rows), (pdf.name, fonts)  # subset
+
+
 def test_each_item_has_a_qr_code_to_its_page(starter_site: Path) -> None:
     pdf = starter_site / "downloads/packets/league-sanwan-party-history.pdf"
     image = starter_site.parent / "qr-page"

@@ -42,7 +42,7 @@ def kit_html(route: Route, context: RenderContext, edition: str) -> str:
     return context.renderer.env.get_template("jinggang/route/kit.html").render(
         route=route, model=context.model, label=context.model.label, map=route_map(route, context.model),
         markdown=context.render_markdown, section=section, edition=edition,
-        max_age=context.verified_max_age_days)
+        font_css=context.font_css, max_age=context.verified_max_age_days)
 
 
 def render_route_kits(context: RenderContext, store: RenderStore, routes: list[Route], *, parallel: int,

@@ -112,6 +112,20 @@ FILL_PAGES = """(pages) => {
 }"""
 
 
+# Lay out, then wait for every font file the layout asked for. The running header and footer
+# are laid out only when printing: their characters are loaded here too (data-print-text).
+WAIT_FOR_FONTS = """async () => {
+  void document.body.offsetHeight;
+  const extra = [...document.querySelectorAll("[data-print-text]")].map((node) => node.dataset.printText).join("");
+  if (extra) {
+    const families = new Set([...document.fonts].map((face) => face.family.replace(/["']/g, "")));
+    await Promise.all([...families].map(
+      (family) => document.fonts.load(`16px "${family}"`, extra).catch(() => null)));
+  }
+  await document.fonts.ready;
+}"""
+
+
 @dataclass(frozen=True)
 class PrintResult:
     pdf: bytes
@@ -156,6 +170,9 @@ class Printer:
                 document.write(html)
                 document.flush()
                 await page.goto(Path(document.name).as_uri(), wait_until="load")
+                # Web fonts split by unicode-range load once layout asks for them; a print
+                # before they arrive falls back to the system's CFF font (Type 3 in the PDF).
+                await page.evaluate(WAIT_FOR_FONTS)
                 yield page
         finally:
             self._pages.put_nowait(page)

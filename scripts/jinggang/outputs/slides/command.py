@@ -39,7 +39,8 @@ def download_names(material_id: str) -> dict[str, str]:
 
 def _notes_html(job: SlidesJob, context: RenderContext) -> str:
     return context.renderer.env.get_template("jinggang/slides/notes.html").render(
-        material=job.material, markdown=context.render_markdown, label=context.model.label)
+        material=job.material, markdown=context.render_markdown, label=context.model.label,
+        font_css=context.font_css)
 
 
 def render_slides(context: RenderContext, store: RenderStore, docs_dir: Path, materials: list[LecturerMaterial],
