@@ -135,6 +135,32 @@ def test_packet_links_on_lesson_and_lecturer_pages(starter_site: Path) -> None:
     assert "下载讲义包" in lecturer
 
 
+PENDING = "审核中·仅供试用"
+
+
+def test_every_pdf_says_its_items_await_review(starter_site: Path) -> None:
+    """The starter items are all 审核中: each PDF says so on its cover, by headings and in every footer."""
+    for pdf in all_pdfs(starter_site):
+        pages = PdfReader(pdf).pages
+        cover = "".join(pdftotext(pdf, 1).split())
+        assert PENDING in cover and "尚在审核" in cover and "勿作为正式教材印发" in cover, pdf.name
+        for number in range(2, len(pages) + 1):
+            assert PENDING in pdftotext(pdf, number).replace(" ", ""), (pdf.name, number)  # the footer
+
+
+def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) -> None:
+    for path in ("docs/lessons/sanwan-branch.md", "docs/sites/sanwan.md", "docs/lecturers/sanwan-talk.md"):
+        page = project / path
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "status: review\n", "status: published\nreviewers: [王老师, 李馆员]\nreviewed: 2026-12-01\n"),
+            encoding="utf-8")
+    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=[]) == 0
+    text = "".join(pdftotext(minimal_site / "downloads/packets/sanwan-packet.pdf").split())
+    assert "全部内容已审核：王老师、李馆员（2026-12-01）" in text
+    assert "已审核：王老师、李馆员2026-12-01" in text  # by each item's heading
+    assert PENDING not in text and "审核中" not in text
+
+
 @pytest.fixture
 def minimal_site(project: Path) -> Path:
     return build_site(project)
