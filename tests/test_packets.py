@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -133,6 +134,35 @@ def test_packet_links_on_lesson_and_lecturer_pages(starter_site: Path) -> None:
     lecturer = (starter_site / "lecturers/zhu-de-pole-talk/index.html").read_text(encoding="utf-8")
     assert "../../downloads/packets/pioneers-jinggangshan-trip.pdf" in lecturer
     assert "下载讲义包" in lecturer
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return ["".join(page.split()) for page in pdftotext(pdf).split("\f")[:-1]]
+
+
+def test_no_page_holds_only_run_over_lines(starter_site: Path) -> None:
+    """Photocopying a page for two lines doubles the paper: every page but the cover, the
+    contents and the last (a form) holds at least 100 characters and a quarter of the median."""
+    for pdf in all_pdfs(starter_site):
+        texts = page_texts(pdf)
+        floor = max(100, statistics.median(len(text) for text in texts) / 4)
+        exempt = {0, len(texts) - 1} | ({1} if pdf.parent.name == "packets" else set())
+        short = [(number + 1, text) for number, text in enumerate(texts) if number not in exempt and len(text) < floor]
+        assert not short, (pdf.name, short)
+
+
+def test_each_worksheet_fits_one_page_and_asks_for_the_right_unit(starter_site: Path) -> None:
+    for pdf, unit in (("pioneers-jinggangshan-trip.pdf", "中队"), ("league-sanwan-party-history.pdf", "团支部")):
+        path = starter_site / "downloads/packets" / pdf
+        reader = PdfReader(path)
+        starts = [page for _, page in top_level_outline(reader)] + [len(reader.pages) + 1]
+        handouts = [(title, starts[index + 1] - page) for index, (title, page) in enumerate(top_level_outline(reader))
+                    if title.startswith("学生活页")]
+        assert handouts and all(pages == 1 for _, pages in handouts), (pdf, handouts)
+        text = "".join(pdftotext(path).split())
+        assert f"{unit}：＿" in text and "班级／团支部" not in text, pdf
+    kit = "".join(pdftotext(starter_site / "downloads/routes/jinggangshan-two-days.pdf", 1).split())
+    assert "中队／班级：＿" in kit  # a route for 少先队员 and 中学生
 
 
 PENDING = "审核中·仅供试用"
