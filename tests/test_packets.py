@@ -118,6 +118,9 @@ def test_each_item_has_a_qr_code_to_its_page(starter_site: Path) -> None:
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True,
                              check=True).stdout.split()
     assert decoded == ["https://jinggang-heirs.github.io/jinggang/lessons/sanwan-branch-in-company/"]
+    caption = [line.strip() for line in pdftotext(pdf, 3).splitlines() if re.fullmatch(r"\s*[a-z/-]+\s*", line)]
+    assert "".join(caption) == "/lessons/sanwan-branch-in-company/", caption  # the path, not the whole URL
+    assert all(line.endswith(("/", "-")) for line in caption), caption  # broken only after / or -
 
 
 def test_lecturer_slides_with_notes_and_handouts(starter_site: Path) -> None:
@@ -163,6 +166,14 @@ def test_each_worksheet_fits_one_page_and_asks_for_the_right_unit(starter_site: 
         assert f"{unit}：＿" in text and "班级／团支部" not in text, pdf
     kit = "".join(pdftotext(starter_site / "downloads/routes/jinggangshan-two-days.pdf", 1).split())
     assert "中队／班级：＿" in kit  # a route for 少先队员 and 中学生
+
+
+def test_titles_carry_one_colon_and_no_lone_character(starter_site: Path) -> None:
+    for pdf in all_pdfs(starter_site):
+        title = PdfReader(pdf).metadata["/Title"]
+        assert title.count("：") <= 1, (pdf.name, title)
+        lines = [line.strip() for line in pdftotext(pdf, 1).splitlines() if line.strip()]
+        assert not [line for line in lines if len(line) == 1], (pdf.name, lines)  # balanced wrapping
 
 
 PENDING = "审核中·仅供试用"

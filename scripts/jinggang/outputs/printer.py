@@ -36,6 +36,11 @@ class Metadata:
         return "D:" + self.date.replace("-", "") + "000000Z"
 
 
+def titled(title: str, what: str) -> str:
+    """「title：what」, or 「title（what）」 when the title has a colon of its own: never two colons."""
+    return f"{title}（{what}）" if "：" in title else f"{title}：{what}"
+
+
 def anchor_pages(pdf: bytes) -> dict[str, int]:
     """Page number (1-based) of every named destination, i.e. every linked-to anchor."""
     with pikepdf.open(io.BytesIO(pdf)) as document:

@@ -9,7 +9,7 @@ from pathlib import Path
 from ...content.model import LecturerMaterial
 from ..packets.command import RenderContext
 from ..packets.document import content_hash
-from ..printer import Metadata, Printer, page_count, print_each, run_coroutine, write_atomically
+from ..printer import Metadata, Printer, page_count, print_each, run_coroutine, titled, write_atomically
 from ..store import RenderStore
 from .deck import build_deck
 from .notes import notes_markdown
@@ -78,7 +78,7 @@ async def _print_notes(jobs: list[SlidesJob], store: RenderStore, parallel: int)
     async def print_one(printer: Printer, job: SlidesJob) -> None:
         started = time.perf_counter()
         material = job.material
-        metadata = Metadata(title=f"{material.title}：讲稿", author="、".join(material.authors),
+        metadata = Metadata(title=titled(material.title, "讲稿"), author="、".join(material.authors),
                             subject=material.summary, keywords="讲稿，幻灯片", date=material.updated)
         try:
             pdf = await printer.print_document(job.notes_html, metadata)
