@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -91,6 +92,24 @@ def test_fonts_embedded_text_extracts_metadata_set(starter_site: Path) -> None:
         assert "\ufffd" not in text  # no missing glyphs
 
 
+def all_pdfs(site: Path) -> list[Path]:
+    """Every PDF a teacher can download: packets, route field kits, lecturers' notes."""
+    return sorted((site / "downloads").rglob("*.pdf"))
+
+
+def test_every_pdf_embeds_truetype_subsets_not_type3(starter_site: Path) -> None:
+    """Print shops' preflight rejects Type 3 fonts: Chinese must come as CID TrueType subsets."""
+    pdfs = all_pdfs(starter_site)
+    assert {pdf.parent.name for pdf in pdfs} == {"packets", "routes", "slides"}
+    for pdf in pdfs:
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert not [row for row in rows if "Type 3" in row], (pdf.name, fonts)
+        assert any("CID TrueType" in row and "NotoSansSC" in row for row in rows), (pdf.name, fonts)
+        assert any("CID TrueType" in row and "NotoSerifSC" in row for row in rows), (pdf.name, fonts)
+        assert all(re.match(r"[A-Z]{6}\+", row) for row in rows), (pdf.name, fonts)  # subset
+
+
 def test_each_item_has_a_qr_code_to_its_page(starter_site: Path) -> None:
     pdf = starter_site / "downloads/packets/league-sanwan-party-history.pdf"
     image = starter_site.parent / "qr-page"
@@ -99,6 +118,9 @@ def test_each_item_has_a_qr_code_to_its_page(starter_site: Path) -> None:
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True,
                              check=True).stdout.split()
     assert decoded == ["https://jinggang-heirs.github.io/jinggang/lessons/sanwan-branch-in-company/"]
+    caption = [line.strip() for line in pdftotext(pdf, 3).splitlines() if re.fullmatch(r"\s*[a-z/-]+\s*", line)]
+    assert "".join(caption) == "/lessons/sanwan-branch-in-company/", caption  # the path, not the whole URL
+    assert all(line.endswith(("/", "-")) for line in caption), caption  # broken only after / or -
 
 
 def test_lecturer_slides_with_notes_and_handouts(starter_site: Path) -> None:
@@ -115,6 +137,69 @@ def test_packet_links_on_lesson_and_lecturer_pages(starter_site: Path) -> None:
     lecturer = (starter_site / "lecturers/zhu-de-pole-talk/index.html").read_text(encoding="utf-8")
     assert "../../downloads/packets/pioneers-jinggangshan-trip.pdf" in lecturer
     assert "下载讲义包" in lecturer
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return ["".join(page.split()) for page in pdftotext(pdf).split("\f")[:-1]]
+
+
+def test_no_page_holds_only_run_over_lines(starter_site: Path) -> None:
+    """Photocopying a page for two lines doubles the paper: every page but the cover, the
+    contents and the last (a form) holds at least 100 characters and a quarter of the median."""
+    for pdf in all_pdfs(starter_site):
+        texts = page_texts(pdf)
+        floor = max(100, statistics.median(len(text) for text in texts) / 4)
+        exempt = {0, len(texts) - 1} | ({1} if pdf.parent.name == "packets" else set())
+        short = [(number + 1, text) for number, text in enumerate(texts) if number not in exempt and len(text) < floor]
+        assert not short, (pdf.name, short)
+
+
+def test_each_worksheet_fits_one_page_and_asks_for_the_right_unit(starter_site: Path) -> None:
+    for pdf, unit in (("pioneers-jinggangshan-trip.pdf", "中队"), ("league-sanwan-party-history.pdf", "团支部")):
+        path = starter_site / "downloads/packets" / pdf
+        reader = PdfReader(path)
+        starts = [page for _, page in top_level_outline(reader)] + [len(reader.pages) + 1]
+        handouts = [(title, starts[index + 1] - page) for index, (title, page) in enumerate(top_level_outline(reader))
+                    if title.startswith("学生活页")]
+        assert handouts and all(pages == 1 for _, pages in handouts), (pdf, handouts)
+        text = "".join(pdftotext(path).split())
+        assert f"{unit}：＿" in text and "班级／团支部" not in text, pdf
+    kit = "".join(pdftotext(starter_site / "downloads/routes/jinggangshan-two-days.pdf", 1).split())
+    assert "中队／班级：＿" in kit  # a route for 少先队员 and 中学生
+
+
+def test_titles_carry_one_colon_and_no_lone_character(starter_site: Path) -> None:
+    for pdf in all_pdfs(starter_site):
+        title = PdfReader(pdf).metadata["/Title"]
+        assert title.count("：") <= 1, (pdf.name, title)
+        lines = [line.strip() for line in pdftotext(pdf, 1).splitlines() if line.strip()]
+        assert not [line for line in lines if len(line) == 1], (pdf.name, lines)  # balanced wrapping
+
+
+PENDING = "审核中·仅供试用"
+
+
+def test_every_pdf_says_its_items_await_review(starter_site: Path) -> None:
+    """The starter items are all 审核中: each PDF says so on its cover, by headings and in every footer."""
+    for pdf in all_pdfs(starter_site):
+        pages = PdfReader(pdf).pages
+        cover = "".join(pdftotext(pdf, 1).split())
+        assert PENDING in cover and "尚在审核" in cover and "勿作为正式教材印发" in cover, pdf.name
+        for number in range(2, len(pages) + 1):
+            assert PENDING in pdftotext(pdf, number).replace(" ", ""), (pdf.name, number)  # the footer
+
+
+def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) -> None:
+    for path in ("docs/lessons/sanwan-branch.md", "docs/sites/sanwan.md", "docs/lecturers/sanwan-talk.md"):
+        page = project / path
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "status: review\n", "status: published\nreviewers: [王老师, 李馆员]\nreviewed: 2026-12-01\n"),
+            encoding="utf-8")
+    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=[]) == 0
+    text = "".join(pdftotext(minimal_site / "downloads/packets/sanwan-packet.pdf").split())
+    assert "全部内容已审核：王老师、李馆员（2026-12-01）" in text
+    assert "已审核：王老师、李馆员2026-12-01" in text  # by each item's heading
+    assert PENDING not in text and "审核中" not in text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .content.loader import Settings, load_content
 from .content.problems import Problem, errors, format_report
@@ -89,9 +89,11 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     if result.model is None or errors(result.problems):
         return None, result.problems
     model = result.model.published_view()
+    plugin_config: Any = config.plugins["jinggang"].config  # type: ignore[attr-defined]
+    fonts_dir = Path(config.config_file_path).parent / plugin_config.print_fonts_dir
     return RenderContext(model, Renderer(config.theme.dirs, model),
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
-                         config.site_url or "", settings.verified_max_age_days), result.problems
+                         config.site_url or "", settings.verified_max_age_days, fonts_dir), result.problems
 
 
 def _context_or_report(config_file: Path, what: str) -> RenderContext | None:

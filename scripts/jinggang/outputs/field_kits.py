@@ -13,7 +13,7 @@ from ..content.model import Route
 from ..site.route_map import route_map
 from .packets.command import RenderContext
 from .packets.document import content_hash
-from .printer import Metadata, Printer, page_count, print_each, run_coroutine
+from .printer import Metadata, Printer, page_count, print_each, run_coroutine, titled
 from .store import RenderStore
 
 FORMAT_VERSION = "route-kit-1"
@@ -42,7 +42,7 @@ def kit_html(route: Route, context: RenderContext, edition: str) -> str:
     return context.renderer.env.get_template("jinggang/route/kit.html").render(
         route=route, model=context.model, label=context.model.label, map=route_map(route, context.model),
         markdown=context.render_markdown, section=section, edition=edition,
-        max_age=context.verified_max_age_days)
+        font_css=context.font_css, max_age=context.verified_max_age_days)
 
 
 def render_route_kits(context: RenderContext, store: RenderStore, routes: list[Route], *, parallel: int,
@@ -72,7 +72,7 @@ def render_route_kits(context: RenderContext, store: RenderStore, routes: list[R
 async def _print(jobs: list[KitJob], store: RenderStore, parallel: int) -> None:
     async def print_one(printer: Printer, job: KitJob) -> None:
         route = job.route
-        metadata = Metadata(title=f"{route.title}：研学手册", author="井冈传人编写组", subject=route.summary,
+        metadata = Metadata(title=titled(route.title, "研学手册"), author="井冈传人编写组", subject=route.summary,
                             keywords="研学，研学路线，任务单", date=job.edition)
         try:
             pdf = await printer.print_document(job.html, metadata)

@@ -36,6 +36,11 @@ class Metadata:
         return "D:" + self.date.replace("-", "") + "000000Z"
 
 
+def titled(title: str, what: str) -> str:
+    """「title：what」, or 「title（what）」 when the title has a colon of its own: never two colons."""
+    return f"{title}（{what}）" if "：" in title else f"{title}：{what}"
+
+
 def anchor_pages(pdf: bytes) -> dict[str, int]:
     """Page number (1-based) of every named destination, i.e. every linked-to anchor."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
@@ -112,6 +117,21 @@ FILL_PAGES = """(pages) => {
 }"""
 
 
+# Lay out, then wait for every font file the layout asked for. The running header and footer
+# are laid out only when printing: their characters are loaded here too (data-print-text).
+WAIT_FOR_FONTS = """async () => {
+  void document.body.offsetHeight;
+  const extra = [...document.querySelectorAll("[data-print-text]")].map((node) => node.dataset.printText).join("");
+  if (extra) {
+    const families = new Set([...document.fonts].map((face) => face.family.replace(/["']/g, "")));
+    await Promise.all([...families].map(
+      (family) => document.fonts.load(`16px "${family}"`, extra).catch(() => null)));
+  }
+  await document.fonts.ready;
+  if (window.jgFit) window.jgFit();  // one-page worksheets (site_overrides/jinggang/print/fit.html)
+}"""
+
+
 @dataclass(frozen=True)
 class PrintResult:
     pdf: bytes
@@ -156,6 +176,9 @@ class Printer:
                 document.write(html)
                 document.flush()
                 await page.goto(Path(document.name).as_uri(), wait_until="load")
+                # Web fonts split by unicode-range load once layout asks for them; a print
+                # before they arrive falls back to the system's CFF font (Type 3 in the PDF).
+                await page.evaluate(WAIT_FOR_FONTS)
                 yield page
         finally:
             self._pages.put_nowait(page)

@@ -28,3 +28,7 @@ class JinggangConfig(Config):
     # mkdocs.yml; its files are copied into the built site.
     reveal_dist = opt.Type(str, default="node_modules/reveal.js/dist")
 
+    # The fonts every PDF prints with (Noto Sans SC, Noto Serif SC as TrueType woff2, npm
+    # @fontsource, pinned), relative to mkdocs.yml: see outputs/fonts.py.
+    print_fonts_dir = opt.Type(str, default="node_modules/@fontsource")
+

@@ -15,6 +15,7 @@ from rich.table import Table
 from ...content.model import ContentModel, Packet
 from ...site.render import Renderer
 from ..browser import chromium_executable
+from ..fonts import font_face_css
 from ..printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
 from ..store import RenderStore
 from .document import (
@@ -55,6 +56,12 @@ class RenderContext:
     render_markdown: MarkdownRenderer
     site_url: str
     verified_max_age_days: int = 365
+    fonts_dir: Path = Path("node_modules/@fontsource")
+
+    @property
+    def font_css(self) -> str:
+        """@font-face rules of the print fonts, for a template's <style> (outputs/fonts.py)."""
+        return font_face_css(self.fonts_dir)
 
     def metadata(self, document: PacketDocument) -> Metadata:
         packet = document.packet
@@ -65,7 +72,8 @@ class RenderContext:
                         keywords="，".join([*audiences, *themes]), date=document.edition)
 
     def html(self, document: PacketDocument) -> str:
-        return render_html(document, self.renderer, self.render_markdown, self.verified_max_age_days)
+        return render_html(document, self.renderer, self.render_markdown, self.font_css,
+                           self.verified_max_age_days)
 
 
 def prepare(job: PacketJob, context: RenderContext) -> None:

@@ -145,13 +145,14 @@ def build_document(packet: Packet, model: ContentModel, site_url: str) -> Packet
 
 
 def render_html(document: PacketDocument, renderer: Renderer, render_markdown: MarkdownRenderer,
-                verified_max_age_days: int = 365) -> str:
+                font_css: str, verified_max_age_days: int = 365) -> str:
     """The packet's HTML; the printer fills in the table of contents' page numbers."""
     model = renderer.model
     counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in KIND_LABELS}
     return renderer.env.get_template("jinggang/packet/packet.html").render(
         document=document, packet=document.packet, sections=document.sections,
-        counts=counts, markdown=render_markdown, qr=qr_svg, model=model, max_age=verified_max_age_days,
+        counts=counts, markdown=render_markdown, qr=qr_svg, font_css=font_css, model=model,
+        max_age=verified_max_age_days,
         label=model.label, LecturerMaterial=LecturerMaterial, Lesson=Lesson, SiteGuide=SiteGuide)
 
 

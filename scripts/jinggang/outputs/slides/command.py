@@ -9,7 +9,7 @@ from pathlib import Path
 from ...content.model import LecturerMaterial
 from ..packets.command import RenderContext
 from ..packets.document import content_hash
-from ..printer import Metadata, Printer, page_count, print_each, run_coroutine, write_atomically
+from ..printer import Metadata, Printer, page_count, print_each, run_coroutine, titled, write_atomically
 from ..store import RenderStore
 from .deck import build_deck
 from .notes import notes_markdown
@@ -39,7 +39,8 @@ def download_names(material_id: str) -> dict[str, str]:
 
 def _notes_html(job: SlidesJob, context: RenderContext) -> str:
     return context.renderer.env.get_template("jinggang/slides/notes.html").render(
-        material=job.material, markdown=context.render_markdown, label=context.model.label)
+        material=job.material, markdown=context.render_markdown, label=context.model.label,
+        font_css=context.font_css)
 
 
 def render_slides(context: RenderContext, store: RenderStore, docs_dir: Path, materials: list[LecturerMaterial],
@@ -77,7 +78,7 @@ async def _print_notes(jobs: list[SlidesJob], store: RenderStore, parallel: int)
     async def print_one(printer: Printer, job: SlidesJob) -> None:
         started = time.perf_counter()
         material = job.material
-        metadata = Metadata(title=f"{material.title}：讲稿", author="、".join(material.authors),
+        metadata = Metadata(title=titled(material.title, "讲稿"), author="、".join(material.authors),
                             subject=material.summary, keywords="讲稿，幻灯片", date=material.updated)
         try:
             pdf = await printer.print_document(job.notes_html, metadata)
