@@ -149,18 +149,27 @@
     return { parts: parts, tokens: all };
   }
 
+  // A token's postings as two arrays (section ids ascending, codes), decoded once per page view.
+  var decoded = new Map();
   function postings(token) {
+    var cached = decoded.get(token);
+    if (cached) return cached;
     var shard = state.shards[shardOf(token, state.manifest.shards)] || {};
-    var numbers = Object.prototype.hasOwnProperty.call(shard, token) ? decodeNumbers(shard[token]) : [];
-    var sections = new Map();
+    var text = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : "";
+    var numbers = decodeNumbers(text);
+    var sections = new Int32Array(numbers.length);
+    var codes = new Uint8Array(numbers.length);
+    var size = 0;
     var previous = 0;
     for (var k = 0; k < numbers.length; k++) {
       // (distance * 2 + 1, code) or distance * 2 for the token once in the body (code 0).
-      var section = previous + Math.floor(numbers[k] / 2);
-      sections.set(section, numbers[k] % 2 ? numbers[++k] : 0);
-      previous = section;
+      previous += Math.floor(numbers[k] / 2);
+      sections[size] = previous;
+      codes[size++] = numbers[k] % 2 ? numbers[++k] : 0;
     }
-    return sections;
+    var list = { sections: sections.subarray(0, size), codes: codes.subarray(0, size), size: size };
+    decoded.set(token, list);
+    return list;
   }
 
   function weight(code) {
@@ -173,46 +182,45 @@
   // Candidates hold every token of the query (in one section or across the page). Tiers, best
   // first: 4 a title or heading that is the query itself (a name, a term); 3 every token in the
   // page title or in one heading; 2 every token in one section; 1 the tokens spread over the
-  // page. Within a tier, the idf-weighted score.
+  // page. Within a tier, the idf-weighted score. One pass over the postings, into arrays.
+  var MAX_TOKENS = 30;  // one bit per token in a page's mask
   function rank(query) {
-    var lists = query.tokens.map(postings);
+    var lists = query.tokens.slice(0, MAX_TOKENS).map(postings);
     if (!lists.length || lists.some(function (list) { return list.size === 0; })) return [];
     var total = state.pageOfSection.length;
-    var idf = lists.map(function (list) { return Math.log(1 + total / list.size); });
+    var full = (1 << lists.length) - 1;
     var exactCode = NAME_CODE + lists.length;
-    var pages = new Map();
-    var pageTokens = new Map();
+    var pageMask = new Int32Array(state.firstSection.length);
+    var present = new Uint8Array(total);
+    var named = new Uint8Array(total);
+    var exact = new Uint8Array(total);
+    var score = new Float64Array(total);
+    var touched = [];
     lists.forEach(function (list, k) {
-      list.forEach(function (_, section) {
-        var page = state.pageOfSection[section];
-        var seen = pageTokens.get(page);
-        if (!seen) { seen = new Set(); pageTokens.set(page, seen); }
-        seen.add(k);
-      });
+      var idf = Math.log(1 + total / list.size);
+      for (var n = 0; n < list.size; n++) {
+        var section = list.sections[n];
+        var code = list.codes[n];
+        if (!present[section]) touched.push(section);
+        present[section]++;
+        if (code >= HEADING_CODE) named[section]++;
+        if (code === exactCode) exact[section]++;
+        score[section] += idf * weight(code);
+        pageMask[state.pageOfSection[section]] |= 1 << k;
+      }
     });
-    pageTokens.forEach(function (seen, page) {
-      if (seen.size === lists.length) pages.set(page, { page: page, tier: 1, score: 0, sections: [] });
+    var pages = new Map();
+    touched.sort(function (a, b) { return a - b; });
+    touched.forEach(function (section) {
+      var page = state.pageOfSection[section];
+      if (pageMask[page] !== full) return;
+      var result = pages.get(page);
+      if (!result) { result = { page: page, tier: 1, score: 0, sections: [] }; pages.set(page, result); }
+      var count = lists.length;
+      var tier = exact[section] === count ? 4 : named[section] === count ? 3 : present[section] === count ? 2 : 1;
+      result.sections.push({ section: section, tier: tier, score: score[section] });
     });
     pages.forEach(function (result) {
-      var first = state.firstSection[result.page];
-      var last = result.page + 1 < state.firstSection.length ? state.firstSection[result.page + 1] : total;
-      for (var section = first; section < last; section++) {
-        var score = 0;
-        var present = 0;
-        var named = 0;
-        var exact = 0;
-        for (var k = 0; k < lists.length; k++) {
-          var code = lists[k].get(section);
-          if (code === undefined) continue;
-          present++;
-          if (code >= HEADING_CODE) named++;
-          if (code === exactCode) exact++;
-          score += idf[k] * weight(code);
-        }
-        if (!present) continue;
-        var tier = exact === lists.length ? 4 : named === lists.length ? 3 : present === lists.length ? 2 : 1;
-        result.sections.push({ section: section, tier: tier, score: score });
-      }
       result.sections.sort(function (a, b) { return b.tier - a.tier || b.score - a.score || a.section - b.section; });
       var best = result.sections[0];
       result.tier = best.tier;
@@ -253,7 +261,7 @@
 
   // The first `count` results with their page text loaded, whole-query holders first.
   function show(ranked, query, count) {
-    var head = ranked.slice(0, count + 5);
+    var head = ranked.slice(0, count + 3);
     return loadPages(head.map(function (result) { return result.page; })).then(function (loaded) {
       var readable = head.filter(function (_, k) { return loaded[k]; });
       readable.forEach(function (result) { result.whole = holdsQuery(result, query); });
