@@ -11,7 +11,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..content.loader import Settings, load_content
 from ..content.model import ContentModel, LecturerMaterial
@@ -25,6 +27,7 @@ from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
+from .share import ShareTarget, share_meta, share_targets_by_uri
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -77,6 +80,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         self.renderer = Renderer(config.theme.dirs, self.model)
         self.search_pages: dict[str, SearchPage] = {}
+        self.share_targets: dict[str, ShareTarget] = share_targets_by_uri(self.model)
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
@@ -130,6 +134,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.search_pages[page.file.src_uri] = search_page(
                 html, page.url, str(page.title or ""), page_kind(page, item))
         return html
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext | None:
+        # What a shared link shows (site/share.py); site_overrides/main.html writes it.
+        if not self.config.enabled or self.model is None:
+            return context
+        meta = share_meta(self.share_targets.get(page.file.src_uri), page_title=str(page.title or ""),
+                          page_url=page.url, site_name=config.site_name, site_url=config.site_url or "/",
+                          site_description=config.site_description or "")
+        page.meta["description"] = meta.escaped_description  # Material's own meta tag writes it as is
+        context["jg_share"] = meta  # type: ignore[typeddict-unknown-key]
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:
