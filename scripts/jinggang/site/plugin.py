@@ -27,7 +27,7 @@ from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
-from .share import ShareTarget, share_meta, share_targets_by_uri
+from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -129,6 +129,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             footer = self.renderer.render("jinggang/footer.html", page.url, **context)
             head, separator, rest = html.partition("</h1>")
             html = head + separator + card + rest + footer if separator else card + html + footer
+        if page.file.src_uri in self.share_targets and self.renderer is not None:
+            meta = self._share_meta(page, config)
+            html = with_share_panel(html, self.renderer.render("jinggang/share-panel.html", page.url, meta=meta,
+                                                               qr=qr_svg(meta.url)))
         # The search reads the body as it is published, after every change above.
         if not (page.meta.get("search") or {}).get("exclude"):
             self.search_pages[page.file.src_uri] = search_page(
@@ -140,12 +144,17 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # What a shared link shows (site/share.py); site_overrides/main.html writes it.
         if not self.config.enabled or self.model is None:
             return context
-        meta = share_meta(self.share_targets.get(page.file.src_uri), page_title=str(page.title or ""),
-                          page_url=page.url, site_name=config.site_name, site_url=config.site_url or "/",
-                          site_description=config.site_description or "")
+        meta = self._share_meta(page, config)
         page.meta["description"] = meta.escaped_description  # Material's own meta tag writes it as is
         context["jg_share"] = meta  # type: ignore[typeddict-unknown-key]
         return context
+
+    def _share_meta(self, page: Page, config: MkDocsConfig) -> ShareMeta:
+        # The online address, also in the offline build (use_directory_urls off): a shared link
+        # or a scanned code must open the site.
+        return share_meta(self.share_targets.get(page.file.src_uri), page_title=str(page.title or ""),
+                          page_url=url_for(page.file.src_uri), site_name=config.site_name,
+                          site_url=config.site_url or "/", site_description=config.site_description or "")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:

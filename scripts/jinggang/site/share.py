@@ -99,3 +99,17 @@ def share_meta(target: ShareTarget | None, *, page_title: str, page_url: str, si
     return ShareMeta(title=title, description=site_description, type="website", url=url,
                      image=absolute_url(site_url, SITE_CARD), image_alt=f"{site_name}：{site_description}",
                      site_name=site_name)
+
+
+def qr_svg(url: str) -> str:
+    """The page's address as a QR code, inline SVG (segno; the same url gives the same bytes)."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_inline(scale=4, border=2, title="本页二维码", dark="#000",
+                                                      light="#fff"))
+
+
+def with_share_panel(html: str, panel: str) -> str:
+    """The page's content with the 分享 panel right under its title."""
+    head, separator, rest = html.partition("</h1>")
+    return head + separator + panel + rest if separator else panel + html
