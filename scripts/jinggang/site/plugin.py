@@ -23,6 +23,7 @@ from ..content.reproducible import page_update_date
 from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
+from .feeds import feed_documents
 from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
@@ -107,6 +108,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             files.append(File.generated(config, page.src_uri, content=content))
         files.append(File.generated(config, READINGS_SCRIPT,
                                     content=readings_script(reading_calendar(self.model), urls)))
+        # The Atom feeds (site/feeds.py), files of the site like the readings script.
+        for path, document in feed_documents(self.model, self.renderer, site_name=config.site_name,
+                                             site_url=config.site_url or "/", rights=config.copyright or "",
+                                             site_description=config.site_description or "").items():
+            files.append(File.generated(config, path, content=document))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
