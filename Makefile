@@ -39,6 +39,7 @@ ROUTES_ARGS ?=
 site: setup
 	$(BIN)/jinggang check
 	$(BIN)/jinggang build
+	$(BIN)/jinggang share
 	$(BIN)/jinggang packets $(PACKETS_ARGS)
 	$(BIN)/jinggang slides
 	$(BIN)/jinggang routes $(ROUTES_ARGS)

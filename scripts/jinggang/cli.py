@@ -68,6 +68,9 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     from .outputs.packets.command import copy_downloads  # here, not at the top: check need not import PDF code
 
     copy_downloads(site_dir, staging)
+    from .outputs.share_images import carry_share_cards
+
+    carry_share_cards(site_dir, staging)
     previous = site_dir.with_name(f"{site_dir.name}.old")
     shutil.rmtree(previous, ignore_errors=True)
     if site_dir.exists():
@@ -204,6 +207,54 @@ def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
     return 0
 
 
+def run_share(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> int:
+    """The share cards (1200×630 PNG) of every lesson, guide, lecturer material and route."""
+    from .outputs.share_images import render_share_cards
+    from .outputs.store import RenderStore
+    from .site.share import SHARE_FOLDER
+
+    started = time.perf_counter()
+    context = _context_or_report(config_file, "分享图片")
+    if context is None:
+        return 1
+    config = _config(config_file)[0]
+    store = RenderStore(site_dir / SHARE_FOLDER, root / ".cache" / "jinggang" / "share")
+    outcome = render_share_cards(context.model, context.renderer, context.fonts_dir, store,
+                                 site_name=config.site_name, site_description=config.site_description or "",
+                                 site_url=config.site_url or "", parallel=jobs)
+    rendered = [job for job in outcome if job.status == "rendered"]
+    for job in outcome:
+        if job.status == "failed":
+            print(f"  {job.name}：失败（{job.error}）", file=sys.stderr)
+    print(f"共 {len(outcome)} 张分享图片，新生成 {len(rendered)} 张，"
+          f"{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
+    return 1 if any(job.status == "failed" for job in outcome) else 0
+
+
+def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, out_dir: Path | None) -> int:
+    """Print the day's reading as Markdown; write it, and a paste-ready HTML fragment, to a folder."""
+    from datetime import date
+
+    from .content.daily import daily_reading
+    from .editing.reading import reading_files, write_reading
+
+    try:
+        when = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        print(f"日期 {day} 不对：请写成 YYYY-MM-DD，例如 2025-09-29。", file=sys.stderr)
+        return 2
+    context = _context_or_report(config_file, "天天读")
+    if context is None:
+        return 1
+    config = _config(config_file)[0]
+    files = reading_files(daily_reading(context.model, when), context.renderer, site_dir,
+                          site_name=config.site_name, site_url=config.site_url or "/")
+    print(files.markdown)
+    written = write_reading(files, out_dir or root / "reading" / when.isoformat())
+    print("已写出：" + "、".join(str(path) for path in written), file=sys.stderr)
+    return 0
+
+
 def _with_changed(args: argparse.Namespace, root: Path, config_file: Path,
                   affected_ids: Callable[[Path, Settings, str], list[str] | None], label: str) -> list[str] | int:
     """--only, plus what --changed-since REF affects; an exit code when there is nothing to do."""
@@ -250,6 +301,14 @@ def main(argv: list[str] | None = None) -> int:
                                help="只生成自 REF 以来的改动影响到的路线手册")
     offline_parser = commands.add_parser("offline", help="生成整站离线包和每条路线的离线包")
     offline_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    share_parser = commands.add_parser("share", help="生成分享图片（1200×630 PNG）到 SITE/assets/share/")
+    share_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    share_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    reading_parser = commands.add_parser("reading", help="输出某天的百年党史天天读（Markdown 和可粘贴的 HTML）")
+    reading_parser.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="日期（默认今天）")
+    reading_parser.add_argument("--out", type=Path, default=None, help="写出文件的目录（默认 ROOT/reading/日期）")
+    reading_parser.add_argument("--site-dir", type=Path, default=None,
+                                help="站点目录，从中取分享图片（默认 ROOT/site）")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -269,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(only, int):
             return only
         return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only)
+    if args.command == "reading":
+        return run_reading(root, config_file, args.site_dir or root / "site", args.date, args.out)
+    if args.command == "share":
+        return run_share(root, config_file, args.site_dir or root / "site", jobs=args.jobs)
     if args.command == "offline":
         return run_offline(root, config_file, args.site_dir or root / "site")
     if args.command == "slides":

@@ -11,7 +11,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..content.loader import Settings, load_content
 from ..content.model import ContentModel, LecturerMaterial
@@ -21,10 +23,12 @@ from ..content.reproducible import page_update_date
 from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
+from .feeds import feed_documents
 from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
+from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -77,6 +81,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         self.renderer = Renderer(config.theme.dirs, self.model)
         self.search_pages: dict[str, SearchPage] = {}
+        self.share_targets: dict[str, ShareTarget] = share_targets_by_uri(self.model)
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
@@ -103,6 +108,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             files.append(File.generated(config, page.src_uri, content=content))
         files.append(File.generated(config, READINGS_SCRIPT,
                                     content=readings_script(reading_calendar(self.model), urls)))
+        # The Atom feeds (site/feeds.py), files of the site like the readings script.
+        for path, document in feed_documents(self.model, self.renderer, site_name=config.site_name,
+                                             site_url=config.site_url or "/", rights=config.copyright or "",
+                                             site_description=config.site_description or "").items():
+            files.append(File.generated(config, path, content=document))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -125,11 +135,32 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             footer = self.renderer.render("jinggang/footer.html", page.url, **context)
             head, separator, rest = html.partition("</h1>")
             html = head + separator + card + rest + footer if separator else card + html + footer
+        if page.file.src_uri in self.share_targets and self.renderer is not None:
+            meta = self._share_meta(page, config)
+            html = with_share_panel(html, self.renderer.render("jinggang/share-panel.html", page.url, meta=meta,
+                                                               qr=qr_svg(meta.url)))
         # The search reads the body as it is published, after every change above.
         if not (page.meta.get("search") or {}).get("exclude"):
             self.search_pages[page.file.src_uri] = search_page(
                 html, page.url, str(page.title or ""), page_kind(page, item))
         return html
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext | None:
+        # What a shared link shows (site/share.py); site_overrides/main.html writes it.
+        if not self.config.enabled or self.model is None:
+            return context
+        meta = self._share_meta(page, config)
+        page.meta["description"] = meta.escaped_description  # Material's own meta tag writes it as is
+        context["jg_share"] = meta  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def _share_meta(self, page: Page, config: MkDocsConfig) -> ShareMeta:
+        # The online address, also in the offline build (use_directory_urls off): a shared link
+        # or a scanned code must open the site.
+        return share_meta(self.share_targets.get(page.file.src_uri), page_title=str(page.title or ""),
+                          page_url=url_for(page.file.src_uri), site_name=config.site_name,
+                          site_url=config.site_url or "/", site_description=config.site_description or "")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:
