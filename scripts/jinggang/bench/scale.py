@@ -41,6 +41,8 @@ theme:
   custom_dir: plain_overrides
 plugins:
   - search
+extra_javascript:
+  - assets/javascripts/jinggang.js
 nav:
   - index.md
   - editors/index.md

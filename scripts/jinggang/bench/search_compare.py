@@ -49,23 +49,6 @@ WAIT_MS = 120_000  # the longest any one step may take
 FILE_WAIT_MS = 20_000  # how long a file:// page gets to show a result
 RECALL_DATA_LIMIT = 400  # Pagefind: results whose data() is read for recall
 
-# A plain Material build of the same Markdown with Material's own search: its header and
-# search box (the site's own partials replace them), Material's search plugin, no plugin
-# of ours, and a nav of the hand-written pages only.
-PLAIN_CONFIG = """\
-INHERIT: mkdocs.yml
-strict: false
-theme:
-  custom_dir: plain_overrides
-plugins:
-  - search
-extra_javascript:
-  - assets/javascripts/jinggang.js
-nav:
-  - index.md
-  - editors/index.md
-"""
-
 # In every page: bound every promise the benchmark waits for.
 WITHIN = f"""
 window.__within = (promise, ms) => Promise.race([promise, new Promise((_, reject) =>
@@ -523,18 +506,9 @@ def compare_engines(plain_site: Path, our_site: Path, lessons: int, queries: lis
 
 def build(project: Path) -> None:
     """Our site into project/site, plain Material with its own search into project/plain."""
-    overrides = project / "plain_overrides"
-    shutil.rmtree(overrides, ignore_errors=True)
-    shutil.copytree(project / "site_overrides", overrides)
-    for partial in ("partials/search.html", "partials/header.html"):
-        (overrides / partial).unlink(missing_ok=True)
-    (project / "mkdocs-plain.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
-    for command in ([str(BIN / "jinggang"), "--root", str(project), "build", "--site-dir", str(project / "site")],
-                    [str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(project / "mkdocs-plain.yml"),
-                     "--site-dir", str(project / "plain")]):
-        completed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, timeout=3600)
-        if completed.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
+    from .scale import build_times
+
+    build_times(project)
 
 
 def _ms(value: float | None) -> str:
