@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import threading
 import zipfile
@@ -131,6 +132,105 @@ def test_field_kit_has_one_card_per_stop(starter_site: Path, starter_project: Pa
         assert "紧急联系" in text and "安全提示" in text
         size = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "419.53 x 595.28 pts (A5)" in size or "A5" in size
+
+
+# What a reader sees of a route map: every label's box, the line, the markers, the legend and
+# the rendered sizes, in the SVG's own units (getBBox) and in CSS pixels (getScreenCTM).
+MAP_GEOMETRY = """svg => {
+  const scale = svg.getScreenCTM().a;
+  const box = node => { const b = node.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+  const number = (node, name) => parseFloat(node.getAttribute(name));
+  return {
+    labels: [...svg.querySelectorAll('.jg-route-map__label')].map(t => ({text: t.textContent, box: box(t)})),
+    lines: [...svg.querySelectorAll('line')].map(l => ['x1', 'y1', 'x2', 'y2'].map(a => number(l, a))),
+    markers: [...svg.querySelectorAll('circle')].map(c => [number(c, 'cx'), number(c, 'cy'), number(c, 'r') + 1]),
+    pixels: [...svg.querySelectorAll('text')].map(t => [t.textContent,
+                                                       parseFloat(getComputedStyle(t).fontSize) * scale]),
+    legend: svg.querySelector('.jg-route-map__legend').textContent,
+    panel: getComputedStyle(svg.querySelector('.jg-route-map__panel')).fill,
+    ink: getComputedStyle(svg.querySelector('.jg-route-map__name')).fill,
+  };
+}"""
+
+
+def _meets_segment(box: list[float], line: list[float], clearance: float) -> bool:
+    """Does the line (drawn 3 units wide) pass through the box? Sampled every half unit."""
+    x0, y0, x1, y1 = box[0] - clearance, box[1] - clearance, box[2] + clearance, box[3] + clearance
+    steps = max(int(((line[2] - line[0]) ** 2 + (line[3] - line[1]) ** 2) ** 0.5 * 2), 1)
+    points = ((line[0] + (line[2] - line[0]) * i / steps, line[1] + (line[3] - line[1]) * i / steps)
+              for i in range(steps + 1))
+    return any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points)
+
+
+def map_problems(geometry: dict[str, Any]) -> list[str]:
+    """Labels that overlap each other, the line or a marker, as a reader would see them."""
+    labels, problems = geometry["labels"], []
+    for index, first in enumerate(labels):
+        a = first["box"]
+        for second in labels[index + 1:]:
+            b = second["box"]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                problems.append(f"{first['text']} over {second['text']}")
+        problems += [f"line through {first['text']}" for line in geometry["lines"] if _meets_segment(a, line, 1.5)]
+        for cx, cy, r in geometry["markers"]:
+            nearest = (min(max(cx, a[0]), a[2]) - cx) ** 2 + (min(max(cy, a[1]), a[3]) - cy) ** 2
+            if nearest < r * r:
+                problems.append(f"marker under {first['text']}")
+    return problems
+
+
+def _luminance(css: str) -> float:
+    channels = [float(part) / 255 for part in css[css.index("(") + 1:-1].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_route_map_reads_on_a_phone(browser: Any, starter_site: Path, starter_project: Path, scheme: str) -> None:
+    """At 390 px: no label meets another label, the line or a marker; all text at least 12 px;
+    a legend for the line styles; in dark mode the panel is dark and the labels light."""
+    model = load_content(Settings.for_project(starter_project)).model
+    assert model is not None
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    for route in model.routes.values():
+        page.goto((starter_site / "routes" / route.id / "index.html").as_uri())
+        geometry = page.locator("svg.jg-route-map").evaluate(MAP_GEOMETRY)
+        assert len(geometry["labels"]) >= len(route.stops)
+        assert not map_problems(geometry), (route.id, map_problems(geometry))
+        small = [(text, round(size, 1)) for text, size in geometry["pixels"] if size < 12]
+        assert not small, (route.id, small)
+        assert "实线" in geometry["legend"]
+        assert ("虚线" in geometry["legend"]) == (len(route.days) > 1), route.id
+        panel, ink = _luminance(geometry["panel"]), _luminance(geometry["ink"])
+        assert (panel < 0.1 < 0.5 < ink) if scheme == "dark" else (ink < 0.1 < 0.5 < panel), (scheme, geometry)
+        assert (max(panel, ink) + 0.05) / (min(panel, ink) + 0.05) >= 4.5
+    context.close()
+
+
+def test_printed_route_map_labels_are_apart_and_8_pt(starter_site: Path, starter_project: Path) -> None:
+    """The field kit's map, read back with pdftotext -bbox: label words do not overlap and the
+    station names print at 8 pt or more (a Chinese character is one em wide)."""
+    model = load_content(Settings.for_project(starter_project)).model
+    assert model is not None
+    for route in model.routes.values():
+        pdf = starter_site / "downloads/routes" / f"{route.id}.pdf"
+        xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        page = next(page for page in xml.split("<page ")[1:] if "示意图" in page)
+        words = [(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+        # The map stands under the schedule table, which names the stations too: a station's
+        # lowest name on the page is its map label; the legend closes the map.
+        stations = {model.site_guides[stop.site].name for stop in route.stops}
+        names = [max((word for word in words if word[4] == name), key=lambda word: word[1]) for name in stations]
+        top = min(word[1] for word in names)
+        bottom = min(word[1] for word in words if word[4].startswith("实线"))
+        labels = [word for word in words if top <= word[1] < bottom]
+        assert len(names) == len(route.stops), (route.id, labels)
+        assert all((x1 - x0) / len(text) >= 8 for x0, _, x1, _, text in names), names
+        overlaps = [(a[4], b[4]) for i, a in enumerate(labels) for b in labels[i + 1:]
+                    if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+        assert not overlaps, (route.id, overlaps)
 
 
 def test_service_worker_serves_a_guide_without_network(browser: Any, starter_site: Path) -> None:

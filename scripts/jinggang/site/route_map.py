@@ -6,8 +6,13 @@ import math
 from dataclasses import dataclass
 
 from ..content.model import ContentModel, Route
+from .map_labels import Box, Label, Placer, Point, leg_candidates, stop_candidates
 
-WIDTH, HEIGHT, MARGIN = 640.0, 420.0, 60.0
+# The drawing is 400 units wide so that, shown 358 px wide on a 390 px phone, 15-unit text
+# renders at 13.4 px; a legend band of LEGEND_ROW units a row sits under the drawing.
+WIDTH, MAP_HEIGHT, MARGIN = 400.0, 360.0, 40.0
+NAME_SIZE = MINUTES_SIZE = 15.0
+LEGEND_ROW = 24.0
 
 
 @dataclass(frozen=True)
@@ -26,24 +31,39 @@ class MapLeg:
     end: MapStop
     minutes: int
 
-    @property
-    def label_x(self) -> float:
-        return (self.start.x + self.end.x) / 2
 
     @property
-    def label_y(self) -> float:
-        return (self.start.y + self.end.y) / 2
+    def overnight(self) -> bool:
+        return self.start.day != self.end.day
 
 
 @dataclass(frozen=True)
 class RouteMap:
     width: float
-    height: float
+    map_height: float
     stops: tuple[MapStop, ...]
     legs: tuple[MapLeg, ...]
+    # One name label a stop; one minutes label a leg, None for an overnight leg (its time
+    # runs from the night's lodging, not from the stop before).
+    stop_labels: tuple[Label, ...]
+    leg_labels: tuple[Label | None, ...]
+    # Labels that found no free position (drawn where they meet least): none on a good map.
+    crowded: tuple[str, ...] = ()
+
+    @property
+    def overnight(self) -> bool:
+        return any(leg.overnight for leg in self.legs)
+
+    @property
+    def legend_rows(self) -> int:
+        return 3 if self.overnight else 2
+
+    @property
+    def height(self) -> float:
+        return self.map_height + self.legend_rows * LEGEND_ROW + 8
 
 
-MIN_GAP = 44.0
+MIN_GAP = 60.0
 
 
 def _spread(stops: tuple[MapStop, ...]) -> tuple[MapStop, ...]:
@@ -75,9 +95,9 @@ def route_map(route: Route, model: ContentModel) -> RouteMap:
     scale_x = math.cos(math.radians(sum(latitudes) / len(latitudes)))
     span_x = max((max(longitudes) - min(longitudes)) * scale_x, 1e-3)
     span_y = max(max(latitudes) - min(latitudes), 1e-3)
-    factor = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+    factor = min((WIDTH - 2 * MARGIN) / span_x, (MAP_HEIGHT - 2 * MARGIN) / span_y)
     offset_x = (WIDTH - span_x * factor) / 2
-    offset_y = (HEIGHT - span_y * factor) / 2
+    offset_y = (MAP_HEIGHT - span_y * factor) / 2
     stops = tuple(
         MapStop(stop.number, stop.site, guide.name,
                 round(offset_x + (guide.longitude - min(longitudes)) * scale_x * factor, 1),
@@ -86,4 +106,18 @@ def route_map(route: Route, model: ContentModel) -> RouteMap:
     stops = _spread(stops)
     legs = tuple(MapLeg(stops[index - 1], stops[index], places[index][0].travel_minutes)
                  for index in range(1, len(stops)))
-    return RouteMap(WIDTH, HEIGHT, stops, legs)
+    stop_labels, leg_labels, crowded = place_labels(stops, legs)
+    return RouteMap(WIDTH, MAP_HEIGHT, stops, legs, stop_labels, leg_labels, crowded)
+
+
+def place_labels(stops: tuple[MapStop, ...], legs: tuple[MapLeg, ...]
+                 ) -> tuple[tuple[Label, ...], tuple[Label | None, ...], tuple[str, ...]]:
+    """Station names first, then the legs' minutes, each clear of everything placed before."""
+    segments = [(Point(leg.start.x, leg.start.y), Point(leg.end.x, leg.end.y)) for leg in legs]
+    placer = Placer(Box(2, 2, WIDTH - 2, MAP_HEIGHT - 2), segments, [Point(stop.x, stop.y) for stop in stops])
+    names = tuple(placer.place(stop_candidates(stop.name, Point(stop.x, stop.y), NAME_SIZE), index)
+                  for index, stop in enumerate(stops))
+    minutes = tuple(None if leg.overnight else placer.place(
+        leg_candidates(f"约 {leg.minutes} 分钟", *segments[index], MINUTES_SIZE), index)
+        for index, leg in enumerate(legs))
+    return names, minutes, tuple(label.text for label in placer.crowded)
