@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from jinggang.content.loader import Settings, load_content
+from jinggang.outputs.slides.deck import build_deck
 from jinggang.outputs.slides.text import plain_text
 
 pytestmark = pytest.mark.browser
@@ -65,14 +69,33 @@ def test_libreoffice_converts_every_deck(starter_site: Path, starter_model: Any,
         assert pages == len(starter_model.lecturers[deck.stem].slides) + 1
 
 
-def test_notes_pdf_has_one_box_per_slide(starter_site: Path, starter_model: Any) -> None:
+def test_notes_pdf_gives_each_slide_a_readable_page(starter_site: Path, starter_model: Any) -> None:
+    """One slide a page, page n showing slide n with its notes, and slide text a room could read:
+    read back with pdftotext -bbox, where a Chinese character is one em wide."""
     for material in starter_model.lecturers.values():
         pdf = starter_site / "downloads/slides" / f"{material.id}-notes.pdf"
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")[:-1]
         total = len(material.slides)
-        assert [number for number in range(1, total + 1) if f"幻灯片 {number} / {total}" in text] == \
-            list(range(1, total + 1))
-        assert re.search(r"第\s*1\s*页\s*/\s*共", text)
+        assert len(pages) == total, (material.id, len(pages))
+        assert re.search(r"第\s*1\s*页\s*/\s*共", pages[0])
+        xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        for slide, text, page in zip(material.slides, pages, xml.split("<page ")[1:], strict=True):
+            assert [n for n in range(1, total + 1) if f"幻灯片 {n} / {total}" in text] == [slide.number]
+            assert plain_text(slide.notes)[:20] in "".join(text.split())
+            found = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page)
+            # Words of Chinese characters only (full-width punctuation included): one em each.
+            # The slide box comes before the notes: a word's first occurrence is the slide's. Curly
+            # quotes count as an em too: if narrower, the size read is a lower bound.
+            words: dict[str, float] = {}
+            for x0, x1, word in found:
+                if len(word) >= 2 and all(ord(char) >= 0x2E80 or char in "“”‘’" for char in word):
+                    words.setdefault(word, float(x1) - float(x0))
+            title = next(word for word in words if word in slide.title)
+            assert words[title] / len(title) >= 18, (material.id, slide.number, title)  # points a character
+            content = plain_text(slide.content)
+            first = next(word for word in words if word in content and word not in slide.title)
+            assert words[first] / len(first) >= 14, (material.id, slide.number, first)
 
 
 def test_notes_markdown(starter_site: Path, starter_model: Any) -> None:
@@ -117,3 +140,41 @@ def test_lecturer_page_links_all_forms(starter_site: Path) -> None:
                  'href="../../downloads/slides/zhu-de-pole-talk-notes.pdf"',
                  'href="../../downloads/slides/zhu-de-pole-talk-notes.md"'):
         assert href in html
+
+
+def test_deck_has_the_site_colours_and_a_designed_title_slide(starter_site: Path, starter_model: Any) -> None:
+    for material in starter_model.lecturers.values():
+        path = starter_site / "downloads/slides" / f"{material.id}.pptx"
+        with zipfile.ZipFile(path) as package:
+            theme = package.read("ppt/theme/theme1.xml").decode("utf-8")
+        assert re.search(r'<a:accent1><a:srgbClr val="B71C1C"/>', theme), material.id
+        deck = Presentation(str(path))
+        cover, first = deck.slides[0], deck.slides[1]
+        assert str(cover.background.fill.fore_color.rgb) == "B71C1C"  # not the default white slide
+        assert str(cover.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb) == "FFFFFF"
+        assert str(first.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb) == "B71C1C"
+        bars = [shape for shape in first.shapes if shape.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+        assert bars and str(bars[0].fill.fore_color.rgb) == "B71C1C"
+        assert all(page.notes_slide.notes_text_frame.text for page in deck.slides)
+
+
+def test_slide_image_goes_into_the_deck_and_a_missing_one_is_refused(project: Path) -> None:
+    """A slide may carry a Markdown image (a PNG made here): it lands in the deck as a picture
+    with its alt text; the same line naming a file that is not there fails the check."""
+    from PIL import Image
+
+    talk = project / "docs/lecturers/sanwan-talk.md"
+    Image.new("RGB", (320, 180), (183, 28, 28)).save(project / "docs/lecturers/pole.png")
+    source = talk.read_text(encoding="utf-8")
+    talk.write_text(source.replace("- 永新县三湾村\n", "- 永新县三湾村\n\n![一根竹扁担](pole.png)\n"), encoding="utf-8")
+    result = load_content(Settings.for_project(project))
+    assert result.ok and result.model is not None, result.problems
+    material = result.model.lecturers["sanwan-talk"]
+    deck = Presentation(io.BytesIO(build_deck(material, result.model, project / "docs")))
+    pictures = [shape for shape in deck.slides[1].shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1 and pictures[0]._element.nvPicPr.cNvPr.get("descr") == "一根竹扁担"
+    assert deck.slides[1].notes_slide.notes_text_frame.text == "同学们，今天我们走进三湾。"
+
+    (project / "docs/lecturers/pole.png").unlink()
+    problems = load_content(Settings.for_project(project)).problems
+    assert any("图片 pole.png 不存在" in problem.message for problem in problems), problems
