@@ -86,6 +86,13 @@ def _lines_outside_code(body: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
 def check_images(source: SourceFile, root: Path) -> list[Problem]:
     """Images must be files of the project, next to the page, each with alt text."""
     problems = []
@@ -93,10 +100,17 @@ def check_images(source: SourceFile, root: Path) -> list[Problem]:
     for index, line in _lines_outside_code(source.body):
         for alt, target in _IMAGE.findall(line):
             line_number = source.body_line + index
-            if re.match(r"^(?:[a-z]+:)?//", target, re.I) or target.startswith("data:"):
+            if re.match(r"^(?:[a-z]+:)?//", target, re.I):
                 problems.append(Problem(
                     source.path, line_number, f"图片 {target} 来自外部网站",
                     "离线使用时外部图片无法显示：把图片（有使用授权的）放进 docs/ 并用相对路径引用。"))
+            elif re.match(r"^[a-z][a-z0-9+.-]*:", re.sub(r"[\x00-\x20]", "", target), re.I):
+                problems.append(Problem(
+                    source.path, line_number, f"图片地址 {target[:40]} 是 {target.split(':')[0].strip().lower()}: 地址",
+                    "图片要作为文件放进 docs/，用相对路径引用（例如 ../images/sanwan.jpg）。"))
+            elif not _inside(page_dir / target.split("#")[0], root / source.path.split("/")[0]):
+                problems.append(Problem(source.path, line_number, f"图片 {target} 在 docs/ 以外",
+                                        "图片要放进 docs/（例如 docs/images/），用相对路径引用。"))
             elif not (page_dir / target.split("#")[0]).is_file():
                 problems.append(Problem(source.path, line_number, f"图片 {target} 不存在",
                                         "检查文件名和相对路径（相对于这个 Markdown 文件所在的目录）。"))

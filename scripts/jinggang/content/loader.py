@@ -16,6 +16,7 @@ from .bodies import (
     check_slide_timing,
     parse_slides,
 )
+from .docs_tree import check_docs_tree
 from .model import (
     ContentModel,
     Event,
@@ -221,6 +222,10 @@ def load_content(settings: Settings) -> LoadResult:
             # An unreadable page keeps its id (the file name), so references to it do not
             # add a second, misleading error.
             pages[folder].append(source or SourceFile(settings.relative(file), data={}))
+
+    item_files = {file for folder in PAGE_KINDS for file in (settings.docs_dir / folder).glob("*.md")
+                  if file.name != "index.md"}
+    problems += check_docs_tree(settings, item_files)
 
     packet_sources = [source for file in sorted((curriculum / "packets").glob("*.yml"))
                       if (source := _read(read_registry, file, settings, problems)) is not None]

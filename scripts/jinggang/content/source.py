@@ -8,6 +8,7 @@ and list item is recorded before the values are built.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,8 +186,39 @@ def _parse_with(loader_class: type, text: str, path: str,
         loader.dispose()
 
 
+# Far above any page or registry (a long lesson is 30 KB); checked before a byte is read.
+MAX_FILE_BYTES = 2_000_000
+
+
+def _read_bytes(file: Path, path: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; a ReadError for anything else."""
+    try:
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadError(Problem(path, 1, f"{file.name} 是一个目录，不是文件",
+                                    "目录名不要以 .md 或 .yml 结尾：改名，或换成同名的文件。"))
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(Problem(path, 1, "这不是普通文件（可能是管道、设备或指向它们的符号链接）",
+                                    "删除它，换成普通的文本文件。"))
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReadError(Problem(path, 1, f"文件太大（{info.st_size:,} 字节，上限 {MAX_FILE_BYTES:,}）",
+                                    "内容文件应当简短：把内容拆成几个文件；图片不要以文字形式嵌入。"))
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ReadError(Problem(path, 1, f"无法读取文件：{reason}",
+                                "检查文件是否存在、读取权限，以及符号链接是否指向真实的文件。")) from error
+    except RuntimeError as error:  # a symlink loop on some Python versions
+        raise ReadError(Problem(path, 1, "符号链接成环，无法读取", "删除这个符号链接。")) from error
+    if len(raw) > MAX_FILE_BYTES:
+        raise ReadError(Problem(path, 1, f"文件太大（超过 {MAX_FILE_BYTES:,} 字节）",
+                                "内容文件应当简短：把内容拆成几个文件。"))
+    return raw
+
+
 def read_text(file: Path, path: str) -> str:
-    raw = file.read_bytes()
+    raw = _read_bytes(file, path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ReadError(Problem(path, 1, "文件以字节顺序标记（BOM）开头",
                                 "用编辑器另存为“UTF-8（无 BOM）”。"))

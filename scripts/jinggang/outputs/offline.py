@@ -7,6 +7,7 @@ there too, so nothing is requested from another host.
 
 from __future__ import annotations
 
+import html
 import io
 import shutil
 import tempfile
@@ -60,9 +61,10 @@ def route_files(route: Route, model: ContentModel, offline_dir: Path) -> list[st
 
 
 def _route_index(route: Route) -> str:
+    title = html.escape(route.title)
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{route.title}</title>'
-            f'</head><body><p><a href="routes/{route.id}.html">打开《{route.title}》</a></p></body></html>')
+            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{title}</title>'
+            f'</head><body><p><a href="routes/{route.id}.html">打开《{title}》</a></p></body></html>')
 
 
 def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel) -> dict[str, int]:
