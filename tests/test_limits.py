@@ -102,3 +102,21 @@ def test_unreadable_build_input_is_a_message_not_a_traceback(
         assert "Traceback" not in captured.out + captured.err
         assert "docs/lessons/pipe.md:1" in captured.out + captured.err
     assert not (project / "site").exists()
+
+
+def test_broken_mkdocs_yml_is_a_message_with_its_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = project / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    config.write_text(config.read_text(encoding="utf-8") + "site_name: [\n", encoding="utf-8")
+    for command in (["check"], ["build"], ["packets"]):
+        assert main(["--root", str(project), *command]) == 1
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.out + captured.err
+        assert f"mkdocs.yml:{lines + 2}: 错误: mkdocs.yml 配置有误" in captured.err, captured.err
+
+
+def test_annotation_escapes_the_file_name() -> None:
+    from jinggang.content.problems import Problem
+
+    annotation = Problem("docs/a\n::error file=x,line=1::forged.md", 3, "消息").github_annotation()
+    assert "\n" not in annotation and annotation.count("::") == 2

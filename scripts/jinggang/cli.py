@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -47,7 +49,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     """Build into a staging folder beside site_dir; replace site_dir only on success."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import ConfigurationError, MkDocsException
 
     from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
 
@@ -60,6 +62,10 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
             try:
                 config = load_config(str(config_file), site_dir=str(staging), strict=strict)
                 build(config)
+            except ConfigurationError as error:
+                print(f"构建失败，{site_dir.name}/ 保持原样：\n{_config_message(config_file, str(error))}",
+                      file=sys.stderr)
+                return 1
             except MkDocsException as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{error}", file=sys.stderr)
                 return 1
@@ -324,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
                                 help="站点目录，从中取分享图片（默认 ROOT/site）")
     args = parser.parse_args(argv)
 
+    from mkdocs.exceptions import ConfigurationError
+
     from .outputs.site_folder import Interrupted, handle_signals
 
     try:
@@ -332,6 +340,27 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("\n已中断：临时文件已清理，原有的站点和下载文件保持不变。", file=sys.stderr)
         return 130
+    except ConfigurationError as error:
+        print(_config_message(args.config or args.root / "mkdocs.yml", str(error)), file=sys.stderr)
+        return 1
+    except Exception as error:  # the promise is a message, never a traceback
+        if os.environ.get("JINGGANG_DEBUG"):
+            raise
+        print(f"内部错误：{type(error).__name__}: {error}\n    提示：这是程序的问题，不是内容的问题；"
+              "请把这条消息和所用命令提交 issue（设置 JINGGANG_DEBUG=1 可看到详细的调用栈）。", file=sys.stderr)
+        return 1
+
+
+_CONFIG_LINE = re.compile(r'in "([^"]+)", line (\d+)')
+
+
+def _config_message(config_file: Path, detail: str) -> str:
+    """mkdocs.yml problems as `file:line: 错误:` with a hint, like content problems."""
+    where = _CONFIG_LINE.search(detail)
+    location = f"{Path(where.group(1)).name}:{where.group(2)}" if where else f"{config_file.name}:1"
+    first = detail.strip().splitlines()[0] if detail.strip() else "配置无效"
+    return (f"{location}: 错误: mkdocs.yml 配置有误：{first}\n"
+            "    提示：检查这一行的缩进、冒号和括号；配置项的说明见 MkDocs 和 Material for MkDocs 文档。")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -40,8 +40,11 @@ class Problem:
         def escape(value: str) -> str:
             return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+        def escape_property(value: str) -> str:  # a newline or comma in a file name must not forge fields
+            return escape(value).replace(":", "%3A").replace(",", "%2C")
+
         body = self.message + (f"（{self.hint}）" if self.hint else "")
-        return f"::{self.severity.value} file={self.path},line={self.line}::{escape(body)}"
+        return f"::{self.severity.value} file={escape_property(self.path)},line={self.line}::{escape(body)}"
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
