@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,6 +23,8 @@ from .printer import write_atomically
 
 SITE_ZIP = "downloads/offline/jinggang-site.zip"
 SIZE_MARKER = "<span data-jg-offline-size></span>"
+# The same marker after the page passed the sanitizer, which writes empty attributes as ="".
+_SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 
 
@@ -119,6 +122,6 @@ def _show_site_zip_size(site_dir: Path, size: int) -> None:
         return
     html = home.read_text(encoding="utf-8")
     label = f"{SIZE_MARKER[:-7]}（{size / 1_000_000:.1f} MB）</span>"
-    marked = html.replace(SIZE_MARKER, label, 1)
+    marked = _SIZE_MARKER.sub(label, html, count=1)
     if marked != html:
         write_atomically(home, marked.encode("utf-8"))
