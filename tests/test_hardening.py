@@ -9,8 +9,8 @@ or other hosts. Pages are opened in Chromium with a dialog listener: alert() mus
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,18 @@ VECTORS = [
     '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
 ]
+
+
+def event_attributes(page: str) -> list[str]:
+    """on*= attributes of the parsed page (text that only looks like one inside a value is fine)."""
+    found: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend(f"<{tag} {name}>" for name, _ in attrs if name.startswith("on"))
+
+    Parser().feed(page)
+    return found
 
 
 def dialogs_on(browser: Any, url: str) -> list[str]:
@@ -89,7 +101,7 @@ def test_html_in_titles_is_shown_not_run(browser: Any, tmp_path: Path) -> None:
     site = project / "site"
     assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
     page = (site / "lessons/sanwan-branch/index.html").read_text(encoding="utf-8")
-    assert "<img src=x" not in page and re.search(r"<[^>]*\bon(error|load|click)=", page) is None
+    assert "<img src=x" not in page and event_attributes(page) == []
     assert "共青团&lt;img src=x onerror=alert(1)&gt;" in page
     for url in ("lessons/sanwan-branch/index.html", "lessons/index.html", "routes/sanwan-day/index.html"):
         assert dialogs_on(browser, (site / url).as_uri()) == [], url
