@@ -65,7 +65,7 @@ lock:
 	/tmp/jinggang-lock/bin/pip freeze --exclude jinggang > requirements.lock
 
 clean:
-	rm -rf site site.new-* site.old .cache node_modules
+	rm -rf site site.new-* site.old-* .cache node_modules
 
 # Benchmarks print figures; they are not tests.
 bench-packets: setup

@@ -31,8 +31,6 @@ HARMLESS = """
 和[党史网站](https://www.example.org/dangshi/ "外部链接可以写")。
 
 <abbr title="中国工农红军">红军</abbr>在三湾<span class="jg-note">整编</span>。
-
-<iframe src="../sites/sanwan/" title="站内页面"></iframe>
 """
 
 LINKS = re.compile(r'<a href="([^"]+)">')

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
+import os
+import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -46,39 +46,58 @@ def run_check(root: Path, config_file: Path) -> int:
 
 
 def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) -> int:
-    """Build into a temporary folder beside site_dir; replace site_dir only on success."""
+    """Build into a staging folder beside site_dir; replace site_dir only on success."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import ConfigurationError, MkDocsException
 
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.new-", dir=site_dir.parent))
+    from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
+
     started = time.perf_counter()
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        build(config)
-    except MkDocsException as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        print(f"构建失败，{site_dir.name}/ 保持原样：\n{error}", file=sys.stderr)
+        check_output_folder(root, site_dir, replaces=True)
+        site_dir = site_dir.resolve()
+        remove_leftovers(site_dir)
+        with staging_folder(site_dir) as staging:
+            try:
+                config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+                build(config)
+            except ConfigurationError as error:
+                print(f"构建失败，{site_dir.name}/ 保持原样：\n{_config_message(config_file, str(error))}",
+                      file=sys.stderr)
+                return 1
+            except MkDocsException as error:
+                print(f"构建失败，{site_dir.name}/ 保持原样：\n{error}", file=sys.stderr)
+                return 1
+            from .outputs.packets.command import copy_downloads  # here: check need not import PDF code
+
+            copy_downloads(site_dir, staging)
+            from .outputs.share_images import carry_share_cards
+
+            carry_share_cards(site_dir, staging)
+            swap_in(staging, site_dir)
+    except OutputFolderError as error:
+        print(f"构建失败：{error}", file=sys.stderr)
         return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    from .outputs.packets.command import copy_downloads  # here, not at the top: check need not import PDF code
-
-    copy_downloads(site_dir, staging)
-    from .outputs.share_images import carry_share_cards
-
-    carry_share_cards(site_dir, staging)
-    previous = site_dir.with_name(f"{site_dir.name}.old")
-    shutil.rmtree(previous, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(previous)
-    staging.rename(site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+    except OSError as error:
+        where = f"（{error.filename}）" if error.filename else ""
+        print(f"构建失败，{site_dir.name}/ 保持原样：无法写入输出目录{where}：{error.strerror or error}"
+              "\n    提示：检查磁盘空间和目录权限。", file=sys.stderr)
+        return 1
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")
     return 0
+
+
+def _output_folder_refused(root: Path, site_dir: Path) -> bool:
+    """Print why site_dir may not receive downloads; True when it may not."""
+    from .outputs.site_folder import OutputFolderError, check_output_folder
+
+    try:
+        check_output_folder(root, site_dir, replaces=False)
+    except OutputFolderError as error:
+        print(f"没有生成：{error}", file=sys.stderr)
+        return True
+    return False
 
 
 def render_context(config_file: Path) -> tuple[RenderContext | None, list[Problem]]:
@@ -311,8 +330,45 @@ def main(argv: list[str] | None = None) -> int:
                                 help="站点目录，从中取分享图片（默认 ROOT/site）")
     args = parser.parse_args(argv)
 
+    from mkdocs.exceptions import ConfigurationError
+
+    from .outputs.site_folder import Interrupted, handle_signals
+
+    try:
+        with handle_signals():
+            return _dispatch(args)
+    except (KeyboardInterrupt, Interrupted):
+        print("\n已中断：临时文件已清理，原有的站点和下载文件保持不变。", file=sys.stderr)
+        return 130
+    except ConfigurationError as error:
+        print(_config_message(args.config or args.root / "mkdocs.yml", str(error)), file=sys.stderr)
+        return 1
+    except Exception as error:  # the promise is a message, never a traceback
+        if os.environ.get("JINGGANG_DEBUG"):
+            raise
+        print(f"内部错误：{type(error).__name__}: {error}\n    提示：这是程序的问题，不是内容的问题；"
+              "请把这条消息和所用命令提交 issue（设置 JINGGANG_DEBUG=1 可看到详细的调用栈）。", file=sys.stderr)
+        return 1
+
+
+_CONFIG_LINE = re.compile(r'in "([^"]+)", line (\d+)')
+
+
+def _config_message(config_file: Path, detail: str) -> str:
+    """mkdocs.yml problems as `file:line: 错误:` with a hint, like content problems."""
+    where = _CONFIG_LINE.search(detail)
+    location = f"{Path(where.group(1)).name}:{where.group(2)}" if where else f"{config_file.name}:1"
+    first = detail.strip().splitlines()[0] if detail.strip() else "配置无效"
+    return (f"{location}: 错误: mkdocs.yml 配置有误：{first}\n"
+            "    提示：检查这一行的缩进、冒号和括号；配置项的说明见 MkDocs 和 Material for MkDocs 文档。")
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     config_file = (args.config or root / "mkdocs.yml").resolve()
+    site_dir = getattr(args, "site_dir", None) or root / "site"
+    if args.command in ("packets", "slides", "routes", "offline", "share") and _output_folder_refused(root, site_dir):
+        return 1
     if args.command == "check":
         return run_check(root, config_file)
     if args.command == "build":
@@ -322,27 +378,30 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_log = logging.getLogger("mkdocs")
         mkdocs_log.addHandler(handler)
         mkdocs_log.setLevel(logging.INFO)
-        return run_build(root, config_file, args.site_dir or root / "site", strict=not args.no_strict)
+        try:
+            return run_build(root, config_file, site_dir, strict=not args.no_strict)
+        finally:
+            mkdocs_log.removeHandler(handler)
     if args.command == "routes":
         only = _with_changed(args, root, config_file, changed_route_ids, "研学路线")
         if isinstance(only, int):
             return only
-        return run_routes(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only)
+        return run_routes(root, config_file, site_dir, jobs=args.jobs, only=only)
     if args.command == "reading":
-        return run_reading(root, config_file, args.site_dir or root / "site", args.date, args.out)
+        return run_reading(root, config_file, site_dir, args.date, args.out)
     if args.command == "share":
-        return run_share(root, config_file, args.site_dir or root / "site", jobs=args.jobs)
+        return run_share(root, config_file, site_dir, jobs=args.jobs)
     if args.command == "offline":
-        return run_offline(root, config_file, args.site_dir or root / "site")
+        return run_offline(root, config_file, site_dir)
     if args.command == "slides":
-        return run_slides(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=args.only)
+        return run_slides(root, config_file, site_dir, jobs=args.jobs, only=args.only)
     if args.command in EDITING_COMMANDS:
         return run_command(args, root, _config(config_file)[1])
     if args.command == "packets":
         only = _with_changed(args, root, config_file, changed_packet_ids, "讲义包")
         if isinstance(only, int):
             return only
-        return run_packets(root, config_file, args.site_dir or root / "site", jobs=args.jobs, only=only,
+        return run_packets(root, config_file, site_dir, jobs=args.jobs, only=only,
                            cache_dir=args.cache_dir)
     return 2
 

@@ -86,6 +86,13 @@ def _lines_outside_code(body: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
 def check_images(source: SourceFile, root: Path) -> list[Problem]:
     """Images must be files of the project, next to the page, each with alt text."""
     problems = []
@@ -93,10 +100,17 @@ def check_images(source: SourceFile, root: Path) -> list[Problem]:
     for index, line in _lines_outside_code(source.body):
         for alt, target in _IMAGE.findall(line):
             line_number = source.body_line + index
-            if re.match(r"^(?:[a-z]+:)?//", target, re.I) or target.startswith("data:"):
+            if re.match(r"^(?:[a-z]+:)?//", target, re.I):
                 problems.append(Problem(
                     source.path, line_number, f"图片 {target} 来自外部网站",
                     "离线使用时外部图片无法显示：把图片（有使用授权的）放进 docs/ 并用相对路径引用。"))
+            elif re.match(r"^[a-z][a-z0-9+.-]*:", re.sub(r"[\x00-\x20]", "", target), re.I):
+                problems.append(Problem(
+                    source.path, line_number, f"图片地址 {target[:40]} 是 {target.split(':')[0].strip().lower()}: 地址",
+                    "图片要作为文件放进 docs/，用相对路径引用（例如 ../images/sanwan.jpg）。"))
+            elif not _inside(page_dir / target.split("#")[0], root / source.path.split("/")[0]):
+                problems.append(Problem(source.path, line_number, f"图片 {target} 在 docs/ 以外",
+                                        "图片要放进 docs/（例如 docs/images/），用相对路径引用。"))
             elif not (page_dir / target.split("#")[0]).is_file():
                 problems.append(Problem(source.path, line_number, f"图片 {target} 不存在",
                                         "检查文件名和相对路径（相对于这个 Markdown 文件所在的目录）。"))
@@ -121,6 +135,17 @@ def _section_text(lines: list[str], start: int, end: int) -> str:
     return "\n".join(lines[start + 1:end]).strip()
 
 
+# More headings than any lesson, guide or lecture needs (a lecture of 150 slides is long):
+# beyond it the body is a pasted document, and one error says so instead of thousands.
+MAX_HEADINGS = 300
+
+
+def _too_many_headings(source: SourceFile, found: list[Heading]) -> Problem:
+    return Problem(source.path, source.body_line + found[MAX_HEADINGS].index,
+                   f"正文的标题太多（{len(found):,} 个，上限 {MAX_HEADINGS}）",
+                   "一课、一篇指南或一份讲稿应当简短：把内容拆成几篇；幻灯片每张一个“## ”标题。")
+
+
 def _no_title_heading(source: SourceFile, found: list[Heading]) -> list[Problem]:
     return [Problem(source.path, source.body_line + heading.index,
                     f"正文不要写一级标题“{heading.text}”",
@@ -132,16 +157,21 @@ def check_sections(source: SourceFile, required: tuple[str, ...], *, exact: bool
     """Required level-2 sections, in order and not empty; exact forbids other sections."""
     lines = body_lines(source.body)
     found = headings(source.body)
+    if len(found) > MAX_HEADINGS:
+        return [_too_many_headings(source, found)]
     problems = _no_title_heading(source, found)
     level_two = [heading for heading in found if heading.level == 2]
     names = [heading.text for heading in level_two]
+    first_position: dict[str, int] = {}
+    for position, name in enumerate(names):
+        first_position.setdefault(name, position)
     expected = " → ".join(f"## {name}" for name in required)
     for name in required:
         if name not in names:
             problems.append(Problem(source.path, source.body_line, f"正文缺少“## {name}”一节",
                                     f"正文依次包含：{expected}。"))
     firsts = [heading for position, heading in enumerate(level_two)
-              if heading.text in required and names.index(heading.text) == position]
+              if heading.text in required and first_position[heading.text] == position]
     in_order = sorted(firsts, key=lambda heading: required.index(heading.text))
     misplaced = next((got for got, want in zip(firsts, in_order, strict=True) if got != want), None)
     if misplaced:
@@ -150,7 +180,7 @@ def check_sections(source: SourceFile, required: tuple[str, ...], *, exact: bool
     for position, heading in enumerate(level_two):
         end = level_two[position + 1].index if position + 1 < len(level_two) else len(lines)
         line = source.body_line + heading.index
-        if heading.text in required and names.count(heading.text) > 1 and names.index(heading.text) != position:
+        if heading.text in required and first_position[heading.text] != position:
             problems.append(Problem(source.path, line, f"“## {heading.text}”出现了不止一次", "把两节合并成一节。"))
         elif heading.text not in required and exact:
             problems.append(Problem(source.path, line, f"多余的一节“## {heading.text}”",
@@ -164,8 +194,17 @@ def parse_slides(source: SourceFile) -> tuple[list[Slide], list[Problem]]:
     """Split a lecturer material into slides, reporting each malformed slide by its line."""
     lines = body_lines(source.body)
     found = headings(source.body)
+    if len(found) > MAX_HEADINGS:
+        return [], [_too_many_headings(source, found)]
     problems = _no_title_heading(source, found)
     level_two = [heading for heading in found if heading.level == 2]
+    inner_of: dict[int, list[Heading]] = {}  # slide heading index -> its deeper headings, in one pass
+    current: Heading | None = None
+    for heading in found:
+        if heading.level <= 2:
+            current = heading if heading.level == 2 else None
+        elif current is not None:
+            inner_of.setdefault(current.index, []).append(heading)
     if not level_two:
         problems.append(Problem(source.path, source.body_line, "讲师资料里没有幻灯片",
                                 "每张幻灯片以“## 标题”开头，其后写投影内容，再写一行“讲稿：”和讲稿。"))
@@ -174,8 +213,8 @@ def parse_slides(source: SourceFile) -> tuple[list[Slide], list[Problem]]:
         end = level_two[number].index if number < len(level_two) else len(lines)
         line = source.body_line + heading.index
         label = f"第 {number} 张幻灯片“{heading.text}”"
-        for inner in found:
-            if heading.index < inner.index < end and inner.level > 2:
+        for inner in inner_of.get(heading.index, []):
+            if inner.index < end:
                 problems.append(Problem(source.path, source.body_line + inner.index,
                                         f"{label}里不要用 {'#' * inner.level} 小标题",
                                         "幻灯片里用列表和加粗；每个“## ”开始一张新幻灯片。"))

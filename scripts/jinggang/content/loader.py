@@ -16,6 +16,7 @@ from .bodies import (
     check_slide_timing,
     parse_slides,
 )
+from .docs_tree import check_docs_tree
 from .model import (
     ContentModel,
     Event,
@@ -29,7 +30,7 @@ from .model import (
     Source,
     Term,
 )
-from .problems import Problem, Severity, errors
+from .problems import Problem, Severity, cap_per_kind, errors
 from .safety import check_body_safety
 from .schemas import SchemaSet, Vocabularies, schema_problems
 from .source import ReadError, SourceFile, read_page, read_registry
@@ -135,6 +136,23 @@ def _verified_problems(guide: SiteGuide, settings: Settings) -> list[Problem]:
     return []
 
 
+MAX_TITLE_CHARACTERS = 60
+
+
+def _title_problems(source: SourceFile) -> list[Problem]:
+    """A title is a heading, a PDF bookmark and a line in every index: not blank, not a paragraph."""
+    title = source.data.get("title") if isinstance(source.data, dict) else None
+    if not isinstance(title, str):
+        return []
+    line = source.line_of(("title",))
+    if not title.strip():
+        return [Problem(source.path, line, "标题是空白的", "写一个简短的标题，例如 title: 支部建在连上。")]
+    if len(title) > MAX_TITLE_CHARACTERS:
+        return [Problem(source.path, line, f"标题太长（{len(title):,} 字，上限 {MAX_TITLE_CHARACTERS}）",
+                        "标题要简短；更多内容写进 summary 或正文。")]
+    return []
+
+
 def _id_matches_file(source: SourceFile, suffix: str) -> list[Problem]:
     stem = Path(source.path).stem
     if isinstance(source.data, dict) and source.data.get("id") not in (None, stem):
@@ -222,6 +240,10 @@ def load_content(settings: Settings) -> LoadResult:
             # add a second, misleading error.
             pages[folder].append(source or SourceFile(settings.relative(file), data={}))
 
+    item_files = {file for folder in PAGE_KINDS for file in (settings.docs_dir / folder).glob("*.md")
+                  if file.name != "index.md"}
+    problems += check_docs_tree(settings, item_files)
+
     packet_sources = [source for file in sorted((curriculum / "packets").glob("*.yml"))
                       if (source := _read(read_registry, file, settings, problems)) is not None]
 
@@ -244,6 +266,7 @@ def load_content(settings: Settings) -> LoadResult:
             if not source.data:
                 continue
             found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
+            found += _title_problems(source)
             problems += found + check_images(source, settings.root) + check_body_safety(source, settings)
             if not errors(found):
                 valid_pages[folder].append(source)
@@ -293,6 +316,7 @@ def load_content(settings: Settings) -> LoadResult:
         if not errors(found):
             rotation = tuple(reading_source.data["rotation"])
 
+    problems = cap_per_kind(problems)
     if errors(problems):
         return LoadResult(None, problems)
     model = ContentModel(

@@ -40,8 +40,11 @@ class Problem:
         def escape(value: str) -> str:
             return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+        def escape_property(value: str) -> str:  # a newline or comma in a file name must not forge fields
+            return escape(value).replace(":", "%3A").replace(",", "%2C")
+
         body = self.message + (f"（{self.hint}）" if self.hint else "")
-        return f"::{self.severity.value} file={self.path},line={self.line}::{escape(body)}"
+        return f"::{self.severity.value} file={escape_property(self.path)},line={self.line}::{escape(body)}"
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -65,3 +68,26 @@ def format_report(problems: Iterable[Problem], *, annotations: bool | None = Non
     if ordered:
         lines.append(f"共 {error_count} 个错误，{warning_count} 个警告。")
     return "\n".join(lines)
+
+
+MAX_OF_ONE_KIND = 50
+
+
+def cap_per_kind(problems: Iterable[Problem], limit: int = MAX_OF_ONE_KIND) -> list[Problem]:
+    """At most `limit` problems of one kind (same file, same hint) per file, then one that counts the rest."""
+    ordered = sorted(set(problems))
+    kept: list[Problem] = []
+    counts: dict[tuple[str, str, str], int] = {}
+    last: dict[tuple[str, str, str], Problem] = {}
+    for problem in ordered:
+        kind = (problem.path, problem.severity.value, problem.hint or problem.message)
+        counts[kind] = counts.get(kind, 0) + 1
+        if counts[kind] <= limit:
+            kept.append(problem)
+            last[kind] = problem
+    for kind, count in counts.items():
+        if count > limit:
+            sample = last[kind]
+            kept.append(Problem(sample.path, sample.line, f"同类问题还有 {count - limit:,} 个，没有逐条列出",
+                                f"先改正上面的 {limit} 个：{sample.hint or sample.message}", sample.severity))
+    return kept

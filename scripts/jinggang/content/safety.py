@@ -13,8 +13,11 @@ the indexes) are left to MkDocs' own link validation, which fails the strict bui
 
 from __future__ import annotations
 
+import bisect
+import html
 import posixpath
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,21 +50,30 @@ _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}")
 _HTML_ID = re.compile(r"""\sid=["']([^"']+)["']""")
-_SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.I)
+_SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript|livescript|data:text/html|data:image/svg)", re.I)
+_DATA_OR_FILE = re.compile(r"^(data|file|filesystem|blob):", re.I)
+# What a browser skips when it reads a URL's scheme: ASCII whitespace and control characters.
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+# attr_list: `{: onclick=... }` after a heading, a paragraph or a link sets any attribute.
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
 _OTHER_HOST = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 # Elements that embed a plugin or another document: never from an editor.
-_EMBEDDING = {"object", "embed", "applet", "frame", "frameset"}
+_EMBEDDING = {"object", "embed", "applet", "frame", "frameset", "iframe", "portal", "fencedframe"}
+# Elements that change the whole page: its base URL, a redirect, styles or a form that posts away.
+_PAGE_LEVEL = {"base", "meta", "link", "style", "form", "template", "noscript"}
 # Attributes that load a resource into the page (an image, a video, a stylesheet).
 _LOADING = {"src", "srcset", "poster", "data", "background"}
 
 _NO_SCRIPT_HINT = "内容里不能运行脚本（站点给学生离线使用）：删除它；需要交互效果请提 issue，由开发者在模板中实现。"
+_DATA_HINT = ("正文不能用 data:、file: 等地址内嵌或读取文件：把图片作为文件放进 docs/，用相对路径引用"
+              "（例如 ![说明](../images/sanwan.jpg)）。")
 _OFFLINE_HINT = "离线使用时外部内容无法显示：把文件（有使用授权的）放进 docs/ 并用相对路径引用，或改成普通链接。"
 
 
-def _blank_code(body: str) -> str:
-    """The body with fenced and inline code replaced by spaces, so offsets and lines stay put."""
+def _blank_code(body: str, *, inline: bool = True) -> str:
+    """The body with fenced (and inline) code replaced by spaces, so offsets and lines stay put."""
     lines = body.split("\n")
     fence: str | None = None
     for index, line in enumerate(lines):
@@ -73,7 +85,7 @@ def _blank_code(body: str) -> str:
         elif opening:
             fence = opening.group(1)
             lines[index] = ""
-        else:
+        elif inline:
             # Indented code blocks (four spaces) are rare in our pages and would also match
             # list continuations; they are scanned like text.
             lines[index] = _INLINE_CODE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), line)
@@ -90,9 +102,51 @@ def _unquote(value: str | None) -> str:
     return value[1:-1] if value[:1] in "\"'" and value[-1:] == value[:1] else value
 
 
-def _tag_problems(source: SourceFile, text: str) -> list[Problem]:
+def _plain_value(value: str) -> str:
+    """An attribute value as the browser reads it: entities decoded, whitespace and controls dropped."""
+    return _IGNORED_IN_SCHEME.sub("", html.unescape(value))
+
+
+def _attribute_problems(source: SourceFile, line: int, name: str, attributes: dict[str, str]) -> list[Problem]:
+    """name: the tag's name, or "" for an attr_list block."""
     problems = []
+    where = f"<{name}> 的" if name else "属性列表 {: } 里的"
+    for key, value in attributes.items():
+        plain = _plain_value(value)
+        if key.startswith("on"):
+            problems.append(Problem(source.path, line, f"{where} {key} 属性会运行脚本", _NO_SCRIPT_HINT))
+        elif key == "srcdoc":
+            problems.append(Problem(source.path, line, f"{where} srcdoc 属性嵌入了一个文档", _NO_SCRIPT_HINT))
+        elif key == "style" and re.search(r"url\s*\(|expression\s*\(|@import", html.unescape(value), re.I):
+            problems.append(Problem(source.path, line, f"{where} style 属性加载外部资源",
+                                    "样式由站点模板统一提供：删除 style 属性。"))
+        elif _SCRIPT_SCHEME.match(plain):
+            problems.append(Problem(source.path, line, f"{where} {key} 是脚本链接 {value[:40]}",
+                                    _NO_SCRIPT_HINT))
+        elif _DATA_OR_FILE.match(plain):
+            problems.append(Problem(source.path, line, f"{where} {key} 是 {plain.split(':')[0].lower()}: 地址",
+                                    _DATA_HINT))
+        elif key in _LOADING and _OTHER_HOST.match(plain):
+            problems.append(Problem(source.path, line, f"<{name}> 从其他网站加载 {value}", _OFFLINE_HINT))
+    return problems
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _INLINE_CODE.finditer(text)]
+
+
+def _inside_code(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    index = bisect.bisect_right(spans, (start, sys.maxsize)) - 1
+    return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
+
+
+def _tag_problems(source: SourceFile, text: str) -> list[Problem]:
+    """text: the body with fenced code blanked; a tag wholly inside inline code is only shown."""
+    problems = []
+    spans = _code_spans(text) if "`" in text else []
     for match in _TAG.finditer(text):
+        if spans and _inside_code(spans, *match.span()):
+            continue
         name = match.group(1).lower()
         line = _line(source, text, match.start())
         attributes = {key.lower(): _unquote(value) for key, value in _ATTRIBUTE.findall(match.group(2))}
@@ -101,20 +155,31 @@ def _tag_problems(source: SourceFile, text: str) -> list[Problem]:
             detail = f"（来自 {where}）" if where else ""
             problems.append(Problem(source.path, line, f"正文里有 <script> 标签{detail}", _NO_SCRIPT_HINT))
             continue
+        source_url = attributes.get("src", "")
+        if name == "iframe" and (_OTHER_HOST.match(source_url) or _SCHEME.match(source_url)):
+            problems.append(Problem(source.path, line, f"<iframe> 嵌入了其他网站的页面 {source_url}", _OFFLINE_HINT))
+            continue
+        if name == "iframe":
+            problems.append(Problem(source.path, line, "正文里有 <iframe> 标签",
+                                    "嵌入页面不能使用（打印讲义时它可能读到本机文件）："
+                                    "改成普通链接，例如 [三湾](../sites/sanwan.md)。"))
+            continue
         if name in _EMBEDDING:
             problems.append(Problem(source.path, line, f"正文里有 <{name}> 标签",
                                     "嵌入插件或其他文档的标签不能使用：改成图片或普通链接。"))
             continue
-        for key, value in attributes.items():
-            if key.startswith("on"):
-                problems.append(Problem(source.path, line, f"<{name}> 的 {key} 属性会运行脚本", _NO_SCRIPT_HINT))
-            elif key in ("href", "action", "formaction", *_LOADING) and _SCRIPT_SCHEME.match(value):
-                problems.append(Problem(source.path, line, f"<{name}> 的 {key} 是脚本链接 {value[:40]}",
-                                        _NO_SCRIPT_HINT))
-            elif name == "iframe" and key == "src" and (_OTHER_HOST.match(value) or _SCHEME.match(value)):
-                problems.append(Problem(source.path, line, f"<iframe> 嵌入了其他网站的页面 {value}", _OFFLINE_HINT))
-            elif key in _LOADING and _OTHER_HOST.match(value):
-                problems.append(Problem(source.path, line, f"<{name}> 从其他网站加载 {value}", _OFFLINE_HINT))
+        if name in _PAGE_LEVEL:
+            problems.append(Problem(source.path, line, f"正文里有 <{name}> 标签",
+                                    f"<{name}> 会改变整个页面（地址、跳转、样式或表单）：删除它；"
+                                    "需要时请提 issue，由开发者在模板中实现。"))
+            continue
+        problems += _attribute_problems(source, line, name, attributes)
+    for match in _ATTR_LIST.finditer(text):
+        if spans and _inside_code(spans, *match.span()):
+            continue
+        attributes = {key.lower(): _unquote(value) for key, value in _ATTRIBUTE.findall(match.group(1))
+                      if not key.startswith((".", "#"))}
+        problems += _attribute_problems(source, _line(source, text, match.start()), "", attributes)
     return problems
 
 
@@ -190,8 +255,13 @@ def _link_problems(source: SourceFile, text: str, settings: Settings) -> list[Pr
     page_file = (settings.root / source.path).resolve()
     for offset, raw_target in _link_targets(text):
         line = _line(source, text, offset)
-        if _SCRIPT_SCHEME.match(raw_target):
+        plain = _plain_value(raw_target)
+        if _SCRIPT_SCHEME.match(plain):
             problems.append(Problem(source.path, line, f"链接 {raw_target[:40]} 会运行脚本", _NO_SCRIPT_HINT))
+            continue
+        if _DATA_OR_FILE.match(plain):
+            problems.append(Problem(source.path, line, f"链接 {raw_target[:40]} 是 {plain.split(':')[0].lower()}: 地址",
+                                    _DATA_HINT))
             continue
         if not raw_target or _SCHEME.match(raw_target) or raw_target.startswith("//"):
             continue  # an ordinary link to another site (or mailto:): allowed
@@ -228,7 +298,7 @@ def check_body_safety(source: SourceFile, settings: Settings) -> list[Problem]:
                         f"正文太长（{len(source.body):,} 字符，上限 {MAX_BODY_CHARACTERS:,}）",
                         "一课、一篇指南或一份讲稿应当简短：把内容拆成几篇；图片不要以文字形式嵌入。")]
     body = source.body
-    if "<" not in body and "](" not in body and "]:" not in body:
+    if "<" not in body and "](" not in body and "]:" not in body and "{" not in body:
         return []  # no HTML and no link: most pages, checked without scanning
     text = _blank_code(body)
-    return _tag_problems(source, text) + _link_problems(source, text, settings)
+    return _tag_problems(source, _blank_code(body, inline=False)) + _link_problems(source, text, settings)

@@ -8,6 +8,7 @@ and list item is recorded before the values are built.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,8 @@ class _NotPlain(Exception):
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+# C0 and C1 controls except tab and newline, and the bidirectional overrides that disguise text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, int], problems: list[Problem],
@@ -120,7 +123,14 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
     2,000 lessons; content files use plain mappings, lists and scalars, built directly here.
     """
     if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node)
+        if node.tag != _STR:
+            return loader.construct_object(node)
+        control = _CONTROL.search(node.value)
+        if control:
+            problems.append(Problem(path, node.start_mark.line + 1 + offset,
+                                    f"文字里有控制字符 U+{ord(control.group(0)):04X}",
+                                    "删除这个看不见的字符（常来自复制粘贴）；换行请直接换行。"))
+        return node.value
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item_node in enumerate(node.value):
@@ -130,8 +140,13 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+            if key_node.tag == _MERGE:
                 raise _NotPlain(key_node.tag)
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "（列表或映射）"
+                raise ReadError(Problem(path, key_node.start_mark.line + 1 + offset,
+                                        f"键 {str(shown)[:40]} 不是文字",
+                                        "键只能是文字（例如 title、date）：检查缩进和冒号；数字键请加引号。"))
             key = key_node.value
             line = key_node.start_mark.line + 1 + offset
             if key in mapping:
@@ -153,14 +168,56 @@ def _yaml_problem(error: yaml.YAMLError, path: str, offset: int) -> Problem:
                    "检查这一行及上一行的缩进、冒号后的空格和引号是否成对；含冒号的文字请加引号。")
 
 
+def _refuse_aliases(text: str, path: str, offset: int) -> None:
+    """Anchors and aliases (&a, *a) are refused: an alias bomb expands a few lines into gigabytes."""
+    if "&" not in text and "*" not in text:
+        return  # neither can be written without one of them: most files, no scan
+    loader = _FastContentLoader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                sign = "*" if isinstance(token, yaml.AliasToken) else "&"
+                raise ReadError(Problem(path, token.start_mark.line + 1 + offset,
+                                        f"YAML 里不能用锚点和别名（{sign}{token.value}）",
+                                        "把要重复的内容直接写出来；以 & 或 * 开头的文字请加引号。"))
+    except yaml.YAMLError:
+        return  # the parse reports it with its line
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[Any, dict[KeyPath, int], list[Problem]]:
     """Parse YAML text; offset is the number of file lines before the text starts."""
+    _refuse_aliases(text, path, offset)
+    if _nesting_depth(text) > MAX_NESTING:
+        raise ReadError(Problem(path, 1 + offset, f"YAML 嵌套太深（超过 {MAX_NESTING} 层）",
+                                "内容文件只需要几层缩进：检查是否误粘贴了大量括号或缩进。"))
     try:
         return _parse_with(_FastContentLoader, text, path, offset)
     except ReadError:
         if _FastContentLoader is _ContentLoader:
             raise
     return _parse_with(_ContentLoader, text, path, offset)
+
+
+MAX_NESTING = 50
+_OPENERS = re.compile(r"[\[{]")
+
+
+def _nesting_depth(text: str) -> int:
+    """An upper bound of the nesting: flow brackets plus indentation (cheap, before any parse)."""
+    if "[" not in text and "{" not in text:
+        deepest_indent = max((len(line) - len(line.lstrip(" -")) for line in text.split("\n")), default=0)
+        return deepest_indent // 2
+    depth = deepest = 0
+    for character in text:
+        if character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth = max(0, depth - 1)
+    return deepest + max((len(line) - len(line.lstrip(" -")) for line in text.split("\n")), default=0) // 2
 
 
 def _parse_with(loader_class: type, text: str, path: str,
@@ -181,12 +238,46 @@ def _parse_with(loader_class: type, text: str, path: str,
         return loader.construct_document(node), lines, problems
     except yaml.YAMLError as error:
         raise ReadError(_yaml_problem(error, path, offset)) from error
+    except RecursionError as error:
+        raise ReadError(Problem(path, 1 + offset, "YAML 嵌套太深",
+                                "内容文件只需要几层缩进：检查是否误粘贴了大量括号或缩进。")) from error
     finally:
         loader.dispose()
 
 
+# Far above any page or registry (a long lesson is 30 KB); checked before a byte is read.
+MAX_FILE_BYTES = 2_000_000
+
+
+def _read_bytes(file: Path, path: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; a ReadError for anything else."""
+    try:
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadError(Problem(path, 1, f"{file.name} 是一个目录，不是文件",
+                                    "目录名不要以 .md 或 .yml 结尾：改名，或换成同名的文件。"))
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(Problem(path, 1, "这不是普通文件（可能是管道、设备或指向它们的符号链接）",
+                                    "删除它，换成普通的文本文件。"))
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReadError(Problem(path, 1, f"文件太大（{info.st_size:,} 字节，上限 {MAX_FILE_BYTES:,}）",
+                                    "内容文件应当简短：把内容拆成几个文件；图片不要以文字形式嵌入。"))
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ReadError(Problem(path, 1, f"无法读取文件：{reason}",
+                                "检查文件是否存在、读取权限，以及符号链接是否指向真实的文件。")) from error
+    except RuntimeError as error:  # a symlink loop on some Python versions
+        raise ReadError(Problem(path, 1, "符号链接成环，无法读取", "删除这个符号链接。")) from error
+    if len(raw) > MAX_FILE_BYTES:
+        raise ReadError(Problem(path, 1, f"文件太大（超过 {MAX_FILE_BYTES:,} 字节）",
+                                "内容文件应当简短：把内容拆成几个文件。"))
+    return raw
+
+
 def read_text(file: Path, path: str) -> str:
-    raw = file.read_bytes()
+    raw = _read_bytes(file, path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ReadError(Problem(path, 1, "文件以字节顺序标记（BOM）开头",
                                 "用编辑器另存为“UTF-8（无 BOM）”。"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..content.loader import PAGE_KINDS, Settings
 from ..content.problems import Problem, Severity
+from ..content.source import ReadError, read_text
 from .skeletons import PLACEHOLDER
 
 _PUBLISHED = re.compile(r"^status:\s*published\s*(#.*)?$")
@@ -43,9 +44,9 @@ def placeholder_problems(settings: Settings) -> list[Problem]:
     problems = []
     for file in _content_files(settings):
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # the loader reports unreadable files
+            lines = read_text(file, settings.relative(file)).splitlines()
+        except ReadError:
+            continue  # the loader reports unreadable files (and never opens a FIFO or a device)
         numbers = [number for number, line in enumerate(lines, start=1) if PLACEHOLDER in line]
         if not numbers:
             continue

@@ -7,7 +7,9 @@ there too, so nothing is requested from another host.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import tempfile
 import zipfile
@@ -21,6 +23,8 @@ from .printer import write_atomically
 
 SITE_ZIP = "downloads/offline/jinggang-site.zip"
 SIZE_MARKER = "<span data-jg-offline-size></span>"
+# The same marker after the page passed the sanitizer, which writes empty attributes as ="".
+_SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 
 
@@ -60,9 +64,10 @@ def route_files(route: Route, model: ContentModel, offline_dir: Path) -> list[st
 
 
 def _route_index(route: Route) -> str:
+    title = html.escape(route.title)
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{route.title}</title>'
-            f'</head><body><p><a href="routes/{route.id}.html">打开《{route.title}》</a></p></body></html>')
+            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{title}</title>'
+            f'</head><body><p><a href="routes/{route.id}.html">打开《{title}》</a></p></body></html>')
 
 
 def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel) -> dict[str, int]:
@@ -117,6 +122,6 @@ def _show_site_zip_size(site_dir: Path, size: int) -> None:
         return
     html = home.read_text(encoding="utf-8")
     label = f"{SIZE_MARKER[:-7]}（{size / 1_000_000:.1f} MB）</span>"
-    marked = html.replace(SIZE_MARKER, label, 1)
+    marked = _SIZE_MARKER.sub(label, html, count=1)
     if marked != html:
         write_atomically(home, marked.encode("utf-8"))

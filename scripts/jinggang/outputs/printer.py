@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import pikepdf
 
@@ -132,6 +135,35 @@ WAIT_FOR_FONTS = """async () => {
 }"""
 
 
+# Files a printed document may load: images we wrote into it as file:// URLs (MarkdownRenderer's
+# image rewrite) and the print fonts of its @font-face rules (fonts.py). Anything else — a
+# relative path climbing out of the temporary folder, an iframe, another host — is aborted,
+# so no host file and no remote resource reaches a PDF.
+_FILE_URL = re.compile(r"""\ssrc=["'](file://[^"'\s]+)["']|url\(["']?(file://[^"')\s]+)["']?\)""")
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"})
+FONT_SUFFIXES = frozenset({".woff2", ".woff", ".ttf", ".otf"})
+
+
+def own_files(html: str) -> set[str]:
+    """file:// URLs of existing regular files: images in src attributes, fonts in CSS url()."""
+    found = set()
+    for image_url, css_url in _FILE_URL.findall(html):
+        url = image_url or css_url
+        suffixes = IMAGE_SUFFIXES if image_url else FONT_SUFFIXES
+        path = Path(unquote(urlsplit(url).path))
+        if path.suffix.lower() in suffixes and path.is_file():
+            found.add(unquote(url))  # compared decoded: Chromium may percent-encode differently
+    return found
+
+
+async def _only_allowed(allowed: set[str], route: Any, request: Any) -> None:
+    url: str = request.url
+    if unquote(url) in allowed or url.startswith("data:") or url == "about:blank":
+        await route.continue_()
+    else:
+        await route.abort("blockedbyclient")
+
+
 @dataclass(frozen=True)
 class PrintResult:
     pdf: bytes
@@ -150,6 +182,7 @@ class Printer:
         self._lock = asyncio.Lock()
         self._pages: asyncio.Queue[Any] = asyncio.Queue()
         self._opened = 0
+        self._allowed: dict[Any, set[str]] = {}  # page -> the only URLs it may load
 
     async def _page(self) -> Any:
         # Chromium starts on first use: a run where every packet is cached never launches it.
@@ -162,7 +195,11 @@ class Printer:
             if self._pages.empty() and self._opened < self.jobs:
                 self._opened += 1
                 context = await self._browser.new_context()
-                await self._pages.put(await context.new_page())
+                page = await context.new_page()
+                allowed: set[str] = set()
+                self._allowed[page] = allowed
+                await page.route("**/*", functools.partial(_only_allowed, allowed))
+                await self._pages.put(page)
         return await self._pages.get()
 
     @contextlib.asynccontextmanager
@@ -175,7 +212,11 @@ class Printer:
                                              prefix="jinggang-print-", delete=True) as document:
                 document.write(html)
                 document.flush()
-                await page.goto(Path(document.name).as_uri(), wait_until="load")
+                uri = Path(document.name).as_uri()
+                allowed = self._allowed[page]
+                allowed.clear()
+                allowed.update({unquote(uri), *own_files(html)})
+                await page.goto(uri, wait_until="load")
                 # Web fonts split by unicode-range load once layout asks for them; a print
                 # before they arrive falls back to the system's CFF font (Type 3 in the PDF).
                 await page.evaluate(WAIT_FOR_FONTS)

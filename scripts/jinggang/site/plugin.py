@@ -20,6 +20,7 @@ from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
 from ..content.reading import reading_calendar, readings_script
 from ..content.reproducible import page_update_date
+from ..content.sanitize import html_text, markdown_heading, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
@@ -120,13 +121,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         if self.model:  # sitemap lastmod from the content, not the clock: reproducible builds
             page.update_date = page_update_date(self.model, page.file.src_uri)
+        if page.meta.get("title") is not None:
+            # Material writes the meta title into <title> and the header without escaping.
+            page.meta["title"] = html_text(str(item.title if item else page.meta["title"]))
         if item is None:
             return markdown
         body = lecturer_markdown(item) if isinstance(item, LecturerMaterial) else markdown
-        return f"# {item.title}\n\n{body}"
+        return f"{markdown_heading(item.title)}\n\n{body}"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
+        if page.file.generated_by is None:
+            html = sanitize_html(html)  # a page an editor wrote: allowlist only (generated: templates)
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         if item is not None and self.renderer is not None:
             context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft,

@@ -6,6 +6,7 @@ Material `custom_dir`) is where they live and where a reader would change them.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import jinja2
 from mkdocs.utils import get_relative_url
 
 from ..content.model import ContentItem, ContentModel
+from ..content.sanitize import html_text, markdown_heading
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,16 @@ class Renderer:
     def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
         """A generated page: a title and one raw HTML block from its template."""
         html = self.render(page.template, page_url, **page.context).strip()
-        front = ""
+        # The title as meta too: MkDocs would otherwise take the rendered <h1>'s text unescaped.
+        front = f"title: {json.dumps(html_text(page.title), ensure_ascii=False)}\n"
         if page.hide:
             front += "hide:\n" + "".join(f"  - {name}\n" for name in page.hide)
         if not page.searchable:
             front += "search:\n  exclude: true\n"
-        front = f"---\n{front}---\n\n" if front else ""
+        front = f"---\n{front}---\n\n"
         # Blank lines inside the block would end Python-Markdown's raw HTML block.
         compact = "\n".join(line for line in html.splitlines() if line.strip())
-        return f"{front}# {page.title}\n\n{compact}\n"
+        return f"{front}{markdown_heading(page.title)}\n\n{compact}\n"
 
 
 def url_for(src_uri: str, use_directory_urls: bool = True) -> str:

@@ -102,6 +102,16 @@
     box.dataset.jgTodayKey = key;
   }
 
+  // The year's readings (a generated script) load only where a page shows one: pages hold no script.
+  function showReadings(boxes) {
+    if (!boxes.length) return;
+    if (window.JINGGANG_READINGS) { boxes.forEach(showTodaysReading); return; }
+    var script = document.createElement("script");
+    script.src = new URL("assets/javascripts/readings.js", siteBase()).href;
+    script.onload = function () { boxes.forEach(showTodaysReading); };
+    document.head.appendChild(script);
+  }
+
   function siteBase() {
     var config = document.getElementById("__config");
     var base = config ? JSON.parse(config.textContent).base : ".";
@@ -146,7 +156,7 @@
 
   function init() {
     setupOfflineCache();
-    Array.prototype.forEach.call(document.querySelectorAll("[data-jg-today]"), showTodaysReading);
+    showReadings(Array.prototype.slice.call(document.querySelectorAll("[data-jg-today]")));
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-verified]"), markStale);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-catalog]"), setupCatalog);
     var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-jg-view]"));

@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
+from ...content.sanitize import sanitize_html
 from ...site.render import Renderer
 
 KIND_LABELS = {"lesson": "微团课", "lecturer": "讲师资料", "site": "研学指南", "handout": "学生活页"}
@@ -97,7 +98,7 @@ class MarkdownRenderer:
         self.md.reset()
         self.images.base_dir = (self.docs_dir / item.src_uri).parent if item else None
         try:
-            return Markup(self.md.convert(text))
+            return Markup(sanitize_html(self.md.convert(text), images_from_files=self.images.rewrite is Path.as_uri))
         except Exception as error:
             where = item.source.path if item else "?"
             raise PacketItemError(f"{where}：{error}") from error

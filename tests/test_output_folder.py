@@ -1,0 +1,129 @@
+"""The output folder guard: a build replaces its output folder, so it must never be ours to lose.
+
+Each refused case runs the real command line in tmp_path and asserts the project is byte for
+byte untouched; the staging tests assert nothing is left beside the site on any exit path.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jinggang.cli import main, run_build
+from jinggang.outputs import site_folder
+from jinggang.outputs.site_folder import MARKER
+
+from .conftest import make_project
+
+
+def snapshot(tree: Path) -> dict[str, str]:
+    return {path.relative_to(tree).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(tree.rglob("*")) if path.is_file() and not path.is_symlink()}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if ".new-" in path.name or ".old-" in path.name)
+
+
+@pytest.mark.parametrize("site_dir", [".", "", "docs", "curriculum", "docs/lessons", "..", ".git"])
+def test_refused_output_folders_leave_the_project_untouched(
+        site_dir: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "project")
+    (project / ".git").mkdir()
+    (project / ".git/HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["--root", str(project), "build", "--site-dir", site_dir]) == 1
+    err = capsys.readouterr().err
+    assert "构建失败：输出目录" in err
+    assert "Traceback" not in err
+    assert snapshot(tmp_path) == before
+    assert leftovers(project) == [] and leftovers(tmp_path) == []
+
+
+def test_downloads_refuse_the_project_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path / "project")
+    before = snapshot(project)
+    for command in ("packets", "slides", "routes", "offline"):
+        assert main(["--root", str(project), command, "--site-dir", str(project / "docs")]) == 1
+        assert "在项目的 docs/ 里" in capsys.readouterr().err
+    assert snapshot(project) == before
+
+
+def test_non_empty_folder_without_marker_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path / "project")
+    mine = tmp_path / "my-files"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("重要", encoding="utf-8")
+    assert run_build(project, project / "mkdocs.yml", mine, strict=True) == 1
+    assert "不是空目录" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "重要"
+    assert leftovers(tmp_path) == []
+
+
+def test_empty_folder_is_built_marked_and_rebuilt(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run_build(project, project / "mkdocs.yml", out, strict=True) == 0
+    assert (out / MARKER).is_file() and (out / "index.html").is_file()
+    assert run_build(project, project / "mkdocs.yml", out, strict=True) == 0
+    assert leftovers(tmp_path) == []
+
+
+def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = project / f"site.new-{dead}-abc"
+    stale.mkdir()
+    (stale / MARKER).write_text("x", encoding="utf-8")
+    (stale / "index.html").write_text("old", encoding="utf-8")
+    foreign = project / f"site.new-{dead}-unmarked"  # not ours: no marker, kept
+    foreign.mkdir()
+    assert run_build(project, project / "mkdocs.yml", project / "site", strict=True) == 0
+    assert leftovers(project) == [foreign.name]
+
+
+def test_failed_swap_on_a_full_disk_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path / "project")
+    site = project / "site"
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
+    before = snapshot(site)
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(site))
+
+    monkeypatch.setattr(site_folder, "swap_in", full)
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 1
+    err = capsys.readouterr().err
+    assert "无法写入输出目录" in err and "磁盘空间" in err
+    assert snapshot(site) == before
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_signal_during_build_removes_the_staging_folder(signal_number: int, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    jinggang = Path(sys.executable).with_name("jinggang")
+    process = subprocess.Popen([str(jinggang), "--root", str(project), "build"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not leftovers(project) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the build ended before it could be interrupted"
+    os.kill(process.pid, signal_number)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "已中断" in err and "Traceback" not in err
+    assert leftovers(project) == []
+    assert not (project / "site").exists()
