@@ -33,6 +33,10 @@ NEW_LESSONS = {
 }
 
 
+# Titles are kept HTML-escaped in the page's metadata: results must show them as written.
+AMPERSAND_TITLE = "东固 & 兴国：交通站的故事"
+
+
 def _new_lesson(template: str, lesson_id: str, title: str, name: str) -> str:
     front, body = template.split("\n---\n", 1)
     front = re.sub(r"^id: .*$", f"id: {lesson_id}", front, count=1, flags=re.M)
@@ -50,6 +54,8 @@ def search_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for lesson_id, (title, name) in NEW_LESSONS.items():
         (project / f"docs/lessons/{lesson_id}.md").write_text(_new_lesson(template, lesson_id, title, name),
                                                               encoding="utf-8")
+    (project / "docs/lessons/ampersand.md").write_text(
+        _new_lesson(template, "ampersand", AMPERSAND_TITLE, "石背岭"), encoding="utf-8")
     return project
 
 
@@ -247,6 +253,13 @@ def test_ranking(tab: tuple[Any, list[str]], search_url: str, query: str, expect
         assert all(len(mark) >= 2 for mark in result["marks"]), result["marks"]
         assert not whole or query in result["marks"], (result["href"], result["marks"])
     assert not any(path.endswith(("/lessons/", "/sites/", "/browse/themes/")) for path in paths)
+
+
+@pytest.mark.browser
+def test_result_titles_show_as_written(tab: tuple[Any, list[str]], search_url: str) -> None:
+    page, _ = tab
+    found = results_page(page, search_url, "石背岭")
+    assert found[0]["title"] == AMPERSAND_TITLE
 
 
 @pytest.mark.browser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # The search reads the body as it is published, after every change above.
         if not (page.meta.get("search") or {}).get("exclude"):
             self.search_pages[page.file.src_uri] = search_page(
-                html, page.url, str(page.title or ""), page_kind(page, item))
+                html, page.url, plain_title(page), page_kind(page, item))
         return html
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -164,7 +165,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def _share_meta(self, page: Page, config: MkDocsConfig) -> ShareMeta:
         # The online address, also in the offline build (use_directory_urls off): a shared link
         # or a scanned code must open the site.
-        return share_meta(self.share_targets.get(page.file.src_uri), page_title=str(page.title or ""),
+        return share_meta(self.share_targets.get(page.file.src_uri), page_title=plain_title(page),
                           page_url=url_for(page.file.src_uri), site_name=config.site_name,
                           site_url=config.site_url or "/", site_description=config.site_description or "")
 
@@ -181,6 +182,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
                          list(config.markdown_extensions), dict(config.mdx_configs))
+
+
+def plain_title(page: Page) -> str:
+    """The page title as text: titles are kept HTML-escaped in page.meta (they go into HTML as is)."""
+    return unescape(str(page.title or ""))
 
 
 def _is_item_uri(src_uri: str) -> bool:
