@@ -2,7 +2,7 @@
 
 What a golden YAML case cannot express lives here: FIFOs, symlinks (to /dev/zero, out of the
 repository, in a loop), a folder named like a page, and bodies with a huge number of slides
-or headings, timed so that quadratic parsing would fail the test.
+or headings, bounded so that quadratic parsing (minutes) would fail the test.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from jinggang.content.problems import MAX_OF_ONE_KIND, errors, format_report
 def report(project: Path) -> str:
     started = time.perf_counter()
     result = load_content(Settings.for_project(project))
-    assert time.perf_counter() - started < 20, "the check must stay fast on hostile input"
+    # A hang guard, not a speed measure: quadratic parsing of these inputs took minutes, and
+    # the bound leaves room for a loaded machine (speed is measured by make bench).
+    assert time.perf_counter() - started < 60, "the check must not hang on hostile input"
     assert errors(result.problems)
     return format_report(result.problems, annotations=False)
 
