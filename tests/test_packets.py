@@ -12,7 +12,7 @@ import markdown
 import pytest
 from pypdf import PdfReader
 
-from jinggang.cli import run_packets
+from jinggang.cli import run_packets, run_routes
 
 from .conftest import build_site
 
@@ -166,6 +166,62 @@ def test_each_worksheet_fits_one_page_and_asks_for_the_right_unit(starter_site: 
         assert f"{unit}：＿" in text and "班级／团支部" not in text, pdf
     kit = "".join(pdftotext(starter_site / "downloads/routes/jinggangshan-two-days.pdf", 1).split())
     assert "中队／班级：＿" in kit  # a route for 少先队员 and 中学生
+
+
+CONTINUED = "（续）"
+
+
+def test_starter_marks_only_pages_that_continue_a_block(starter_site: Path) -> None:
+    """One-page worksheets (every packet's) carry no 「（续）」; the field kits' two-page stop cards
+    carry it on the second page, after the stop's number and name, the first page being that stop's."""
+    for pdf in all_pdfs(starter_site):
+        texts = page_texts(pdf)
+        marked = [number for number, text in enumerate(texts, start=1) if CONTINUED in text]
+        if pdf.parent.name != "routes":
+            assert not marked, (pdf.name, marked)
+            continue
+        assert marked, pdf.name
+        for number in marked:
+            title = re.search(r"(\d+)\.(.+?)（续）", texts[number - 1])
+            assert title and texts[number - 1].count(CONTINUED) == 1, (pdf.name, number)
+            assert texts[number - 2].startswith(title.group(1) + title.group(2)), (pdf.name, number)
+
+
+def test_long_worksheet_continues_on_a_page_marked_with_its_title(project: Path, minimal_site: Path) -> None:
+    """A worksheet too long for one page takes two; the second starts with its title and 「（续）」,
+    in the packet (A4) and in the field kit (A5). The one-page worksheet beside it has no mark."""
+    guide = project / "docs/sites/sanwan.md"
+    tasks = "".join(f"  - 第 {number} 题：在展厅里找到一件与三湾改编有关的展品，写下它的名称、年代，"
+                    "以及它说明了改编的哪一项内容。\n" for number in range(1, 17))
+    text = guide.read_text(encoding="utf-8")
+    assert "tasks:\n  - 找到“支部建在连上”的展陈，记下改编的三项内容。\n" in text
+    guide.write_text(text.replace("tasks:\n  - 找到“支部建在连上”的展陈，记下改编的三项内容。\n", "tasks:\n" + tasks),
+                     encoding="utf-8")
+    config = project / "mkdocs.yml"
+    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    assert run_routes(project, config, minimal_site, jobs=1) == 0
+
+    packet = minimal_site / "downloads/packets/sanwan-packet.pdf"
+    reader = PdfReader(packet)
+    outline = top_level_outline(reader)
+    starts = [page for _, page in outline] + [len(reader.pages) + 1]
+    spans = {title: (page, starts[index + 1] - page) for index, (title, page) in enumerate(outline)}
+    texts = page_texts(packet)
+    long_start, long_pages = spans["学生活页：三湾改编旧址"]
+    short_pages = spans["学生活页：支部建在连上"][1]
+    assert (long_pages, short_pages) == (2, 1), spans
+    marked = [number for number, text in enumerate(texts, start=1) if CONTINUED in text]
+    assert marked == [long_start + 1], marked
+    assert "学生活页：三湾改编旧址（续）" in texts[long_start]
+    assert "第16题" in texts[long_start] and "第1题" in texts[long_start - 1]
+    assert "安全提示" in texts[long_start]  # the box moved with the last tasks, not left alone on a page
+
+    kit = page_texts(minimal_site / "downloads/routes/sanwan-day.pdf")
+    marked = [number for number, text in enumerate(kit, start=1) if CONTINUED in text]
+    assert marked and "1三湾改编旧址" in kit[marked[0] - 2] and "第1题" in kit[marked[0] - 2], marked
+    assert marked == list(range(marked[0], marked[-1] + 1))  # the card's pages follow each other
+    assert all("1.三湾改编旧址（续）" in kit[number - 1] for number in marked)
+    assert "第16题" in kit[marked[-1] - 1]
 
 
 def test_titles_carry_one_colon_and_no_lone_character(starter_site: Path) -> None:

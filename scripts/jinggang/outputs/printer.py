@@ -131,7 +131,7 @@ WAIT_FOR_FONTS = """async () => {
       (family) => document.fonts.load(`16px "${family}"`, extra).catch(() => null)));
   }
   await document.fonts.ready;
-  if (window.jgFit) window.jgFit();  // one-page worksheets (site_overrides/jinggang/print/fit.html)
+  if (window.jgFit) await window.jgFit();  // one-page worksheets (site_overrides/jinggang/print/fit.html)
 }"""
 
 
