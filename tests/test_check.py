@@ -20,7 +20,7 @@ import yaml
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors, format_report
 
-from .conftest import make_project
+from .conftest import REPO, make_project
 
 CASES = sorted((Path(__file__).parent / "check_cases").glob("*.yml"))
 TODAY = date(2026, 11, 26)
@@ -75,6 +75,15 @@ def test_check_case(case_file: Path, tmp_path: Path, request: pytest.FixtureRequ
 def test_minimal_fixture_is_clean(project: Path) -> None:
     report, exit_code = report_for(project)
     assert (report, exit_code) == ("", 0)
+
+
+def test_starter_deck_that_asks_for_a_picture_is_warned_not_refused() -> None:
+    """zhu-de-pole-talk's first slide says 展示图片 and has no licensed picture yet: a warning."""
+    problems = load_content(Settings.for_project(REPO, today=TODAY)).problems
+    assert not errors(problems)
+    assert [(problem.line, problem.severity.value) for problem in problems
+            if problem.path == "docs/lecturers/zhu-de-pole-talk.md" and "没有图片" in problem.message] == \
+        [(27, "warning")]
 
 
 def test_cli_reports_and_exits_non_zero(project: Path) -> None:

@@ -30,6 +30,8 @@ _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 _NOTES_MARK = re.compile(r"^\s*讲稿\s*(?:[（(]\s*(?:约\s*)?(\d+)\s*分钟\s*[)）])?\s*[：:]\s*$")
 _NOTES_LIKE = re.compile(r"^\s*\**讲稿")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+# Notes that tell the lecturer to show a picture: the slide should carry one.
+_SHOW_PICTURE = re.compile(r"展示图片|出示图片|看图")
 
 
 @dataclass(frozen=True)
@@ -254,3 +256,32 @@ def check_slide_timing(source: SourceFile, slides: list[Slide], duration: object
     return [Problem(source.path, source.line_of(("duration",)),
                     f"幻灯片的用时合计 {total} 分钟，与 duration: {duration} 不一致",
                     "调整各张幻灯片“讲稿（N 分钟）：”中的分钟数或 duration。", Severity.WARNING)]
+
+
+def check_slide_pictures(source: SourceFile, slides: list[Slide]) -> list[Problem]:
+    """A slide whose notes ask to show a picture (展示图片, 出示图片, 看图) but that has none.
+
+    A warning, not an error: a deck may wait for a licensed picture while the talk is given
+    with a real object or a printed picture.
+    """
+    lines = body_lines(source.body)
+    problems = []
+    for position, slide in enumerate(slides):
+        if slide.images:
+            continue
+        start = slide.line - source.body_line
+        end = slides[position + 1].line - source.body_line if position + 1 < len(slides) else len(lines)
+        mark = next((index for index in range(start + 1, end) if _NOTES_MARK.match(lines[index])), end)
+        found = next(((index, match.group(0)) for index in range(mark + 1, end)
+                      if (match := _SHOW_PICTURE.search(lines[index]))), None)
+        if found is None:
+            continue
+        index, phrase = found
+        problems.append(Problem(
+            source.path, source.body_line + index,
+            f"第 {slide.number} 张幻灯片“{slide.title}”的讲稿要“{phrase}”，但这张幻灯片上没有图片",
+            "在这张幻灯片的投影内容里（“讲稿：”一行之前）用 Markdown 插入图片，例如 "
+            "![一句话描述图片内容](images/图片文件名.jpg)：方括号里写替代文字，图片文件（须有使用授权）"
+            "放在 docs/lecturers/images/ 下。图片会进入网页、讲义包和 .pptx 演示文稿；不用图片就改写讲稿。",
+            Severity.WARNING))
+    return problems

@@ -13,6 +13,7 @@ from .bodies import (
     LESSON_SECTIONS,
     check_images,
     check_sections,
+    check_slide_pictures,
     check_slide_timing,
     parse_slides,
 )
@@ -287,6 +288,7 @@ def load_content(settings: Settings) -> LoadResult:
         problems += slide_problems
         if not errors(slide_problems):
             problems += check_slide_timing(source, slides, source.data.get("duration"))
+            problems += check_slide_pictures(source, slides)
         lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
 
     packets = {}
