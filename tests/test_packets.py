@@ -7,6 +7,8 @@ import shutil
 import statistics
 import subprocess
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import pytest
@@ -333,6 +335,32 @@ def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, mini
 def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=["nope"]) == 2
     assert "没有这些讲义包：nope" in capsys.readouterr().out
+
+
+FONT_FILE = re.compile(r"\.(woff2?|ttf|otf)(\?|#|$)", re.I)
+
+
+def test_site_pages_load_no_print_fonts(minimal_site: Path, browser: Any) -> None:
+    """The PDFs' Noto fonts stay out of the site: a page adds 0 bytes for them, on screen or printed.
+
+    Measured (README): @font-face rules for the four faces are 397 KB of CSS (31 KB gzipped a
+    face) fetched by every first page view even behind media="print" or @import … print, and
+    ~17 MB of woff2 in the site and its offline copy; added at beforeprint instead they arrive
+    after the print is laid out. So a page printed from the browser uses the reader's system
+    fonts, and the PDFs (packets, field kits, notes) are the print-shop path.
+    """
+    page = browser.new_page()  # type: ignore[attr-defined]
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    lesson = (minimal_site / "lessons/sanwan-branch/index.html").as_uri()
+    page.goto(lesson, wait_until="load")
+    page.emulate_media(media="print")
+    page.evaluate("async () => { void document.body.offsetHeight; await document.fonts.ready; }")
+    page.pdf()
+    page.close()
+    sheets = [Path(unquote(urlsplit(url).path)) for url in loaded if urlsplit(url).path.endswith(".css")]
+    assert sheets and not [sheet for sheet in sheets if "@font-face" in sheet.read_text(encoding="utf-8")]
+    assert not [url for url in loaded if FONT_FILE.search(url)], loaded
 
 
 def test_wrong_page_prediction_is_corrected_by_a_second_print(project: Path, minimal_site: Path,
