@@ -88,6 +88,37 @@ def _lines_outside_code(body: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=16)
+def _outside_code_indexes(body: str) -> frozenset[int]:
+    return frozenset(index for index, _line in _lines_outside_code(body))
+
+
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+# Lines after which a row of = or - is not an underline: blank, headings, lists, quotes, tables, HTML.
+_NOT_PARAGRAPH = re.compile(r"^\s*$|^\s*(?:#|[-*+]\s|\d+[.)]\s|>|\||<|`{3}|~{3})")
+
+
+def check_setext_headings(source: SourceFile, *, slides: bool) -> list[Problem]:
+    """A row of --- or === right under a line of text makes that line a heading (setext).
+
+    The checks read "## " headings only, so such a heading is a section or a slide they never
+    see: for a lecturer material a slide without notes, hidden from the check.
+    """
+    problems = []
+    previous: tuple[int, str] | None = None
+    for index, line in _lines_outside_code(source.body):
+        underline = _SETEXT_UNDERLINE.match(line)
+        if underline and previous is not None and previous[0] == index - 1 and not _NOT_PARAGRAPH.match(previous[1]):
+            level = "一级" if underline.group(1).startswith("=") else "二级"
+            effect = "会多出一张没有讲稿的幻灯片" if slides else "会多出一节"
+            problems.append(Problem(
+                source.path, source.body_line + index,
+                f"“{previous[1].strip()[:30]}”下面的 {underline.group(1)[:3]} 把它变成了{level}标题，{effect}",
+                "要分隔线就在 --- 上面空一行；要标题就写成“## 标题”。"))
+        previous = (index, line)
+    return problems
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         return path.resolve().is_relative_to(folder.resolve())
@@ -220,7 +251,15 @@ def parse_slides(source: SourceFile) -> tuple[list[Slide], list[Problem]]:
                 problems.append(Problem(source.path, source.body_line + inner.index,
                                         f"{label}里不要用 {'#' * inner.level} 小标题",
                                         "幻灯片里用列表和加粗；每个“## ”开始一张新幻灯片。"))
-        marks = [index for index in range(heading.index + 1, end) if _NOTES_MARK.match(lines[index])]
+        outside = _outside_code_indexes(source.body)
+        all_marks = [index for index in range(heading.index + 1, end) if _NOTES_MARK.match(lines[index])]
+        marks = [index for index in all_marks if index in outside]
+        if not marks and all_marks:
+            # In a code block the notes line is code: everything after it would be shown on the slide.
+            problems.append(Problem(source.path, source.body_line + all_marks[0],
+                                    f"{label}的“讲稿：”写在了代码块里",
+                                    "代码块（``` 或 ~~~）没有在“讲稿：”之前结束：在它前面加一行 ``` 结束代码块。"))
+            continue
         if not marks:
             near = next((index for index in range(heading.index + 1, end) if _NOTES_LIKE.match(lines[index])), None)
             where = source.body_line + near if near is not None else line

@@ -13,6 +13,7 @@ from .bodies import (
     LESSON_SECTIONS,
     check_images,
     check_sections,
+    check_setext_headings,
     check_slide_pictures,
     check_slide_timing,
     parse_slides,
@@ -48,6 +49,7 @@ class Settings:
     curriculum_dir: Path
     verified_max_age_days: int = 365
     today: date = field(default_factory=date.today)
+    config_file: Path | None = None  # mkdocs.yml, to name its line in a problem of the settings
 
     @classmethod
     def for_project(cls, root: Path, **overrides: Any) -> Settings:
@@ -113,7 +115,27 @@ def _collect_ids(sources: dict[str, Any], pages: dict[str, list[SourceFile]],
                 problems.append(Problem(source.path, source.line_of(("id",)), f"标识 {stem} 重复",
                                         f"{table[stem].path} 已经用了它。"))
             table[stem] = source
+    problems += _shared_page_ids(ids)
     return ids
+
+
+_PAGE_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料"}
+
+
+def _shared_page_ids(ids: dict[str, dict[str, SourceFile]]) -> list[Problem]:
+    """One id for a lesson and a guide (or a lecturer material): a packet's handout or a link
+    names items by id alone, and would silently pick one of them."""
+    problems = []
+    kinds = list(_PAGE_LABELS)
+    for position, kind in enumerate(kinds):
+        for later in kinds[position + 1:]:
+            for shared in sorted(set(ids.get(kind, {})) & set(ids.get(later, {}))):
+                source = ids[later][shared]
+                problems.append(Problem(source.path, source.line_of(("id",)),
+                                        f"标识 {shared} 同时用于{_PAGE_LABELS[kind]}和{_PAGE_LABELS[later]}",
+                                        f"{ids[kind][shared].path} 已经用了它；讲义包和链接只按标识找条目："
+                                        "给其中一个换个标识（文件名和 id 一起改）。"))
+    return problems
 
 
 def _registry_entries(source: SourceFile | None) -> list[dict[str, Any]]:
@@ -130,7 +152,7 @@ def _verified_problems(guide: SiteGuide, settings: Settings) -> list[Problem]:
                         "向景点核实开放时间和门票后，把 verified 改为核实日期；在此之前页面会标注“未核实”。",
                         Severity.WARNING)]
     age = (settings.today - date.fromisoformat(verified)).days
-    if age > settings.verified_max_age_days:
+    if age > settings.verified_max_age_days >= 0:  # a negative limit is an error of its own
         return [Problem(guide.source.path, line,
                         f"参观信息已 {age} 天未核实（上限 {settings.verified_max_age_days} 天）",
                         "重新向景点核实参观信息并更新 verified 日期。", Severity.WARNING)]
@@ -195,6 +217,69 @@ def _route_draft_stops(route: Route, lessons: dict[str, Lesson], guides: dict[st
     return problems
 
 
+def _duplicate_entries(packet: Packet) -> list[Problem]:
+    """The same item twice in one packet prints it twice."""
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for entry in packet.entries:
+        first = seen.setdefault((entry.kind, entry.id), entry.line)
+        if first != entry.line:
+            problems.append(Problem(packet.source.path, entry.line,
+                                    f"讲义包两次收录 {entry.kind}: {entry.id}（第一次在第 {first} 行）",
+                                    "删除重复的这一项。"))
+    return problems
+
+
+def _duplicate_stops(route: Route) -> list[Problem]:
+    """A site twice on one day is a slip (error); on another day it may be a return (warning)."""
+    problems = []
+    first_seen: dict[str, tuple[int, int]] = {}  # site -> (day number, line)
+    for day_index, day in enumerate(route.days):
+        for stop_index, stop in enumerate(day.stops):
+            line = route.source.line_of(("days", day_index, "stops", stop_index))
+            earlier = first_seen.setdefault(stop.site, (day.number, line))
+            if earlier[1] == line:
+                continue
+            if earlier[0] == day.number:
+                problems.append(Problem(route.source.path, line,
+                                        f"第 {day.number} 天两次停靠 {stop.site}（第一次在第 {earlier[1]} 行）",
+                                        "删除重复的这一站，或把两站的停留时间合并。"))
+            else:
+                problems.append(Problem(route.source.path, line,
+                                        f"研学路线再次停靠 {stop.site}（第 {earlier[0]} 天已到过，第 {earlier[1]} 行）",
+                                        "如果确实要再去一次，可以忽略这个警告；否则删除这一站。",
+                                        Severity.WARNING))
+    return problems
+
+
+def _lecturer_draft_lessons(material: LecturerMaterial, lessons: dict[str, Lesson]) -> list[Problem]:
+    """A lecturer material past the draft stage is published: the lessons it names must be too."""
+    if material.is_draft:
+        return []
+    return [Problem(material.source.path, material.source.line_of(("lessons", index)),
+                    f"{material.source.data.get('status')} 状态的讲师资料引用了草稿 {lesson_id}",
+                    "草稿不会发布，链接会失效：等这课进入 review 或 published，或先从 lessons 中去掉。")
+            for index, lesson_id in enumerate(material.lessons)
+            if lesson_id in lessons and lessons[lesson_id].is_draft]
+
+
+def _settings_problems(settings: Settings) -> list[Problem]:
+    """Plugin settings of mkdocs.yml that MkDocs' type check lets through."""
+    if settings.verified_max_age_days >= 0:
+        return []
+    path, line = "mkdocs.yml", 1
+    if settings.config_file is not None:
+        path = settings.relative(settings.config_file)
+        try:
+            text = settings.config_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        line = next((number for number, content in enumerate(text.splitlines(), start=1)
+                     if content.strip().startswith("verified_max_age_days")), 1)
+    return [Problem(path, line, f"verified_max_age_days 不能是负数（现在是 {settings.verified_max_age_days}）",
+                    "写参观信息多少天内必须重新核实，例如 365。")]
+
+
 def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
                    lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
     """Packets go to print: every item in one must be past the draft stage."""
@@ -208,7 +293,7 @@ def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str,
 
 def load_content(settings: Settings) -> LoadResult:
     """Read every content file, validate it, and link the model; collect every problem."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _settings_problems(settings)
     curriculum = settings.curriculum_dir
     schema_set = SchemaSet(curriculum / "schema")
 
@@ -268,7 +353,8 @@ def load_content(settings: Settings) -> LoadResult:
                 continue
             found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
             found += _title_problems(source)
-            problems += found + check_images(source, settings.root) + check_body_safety(source, settings)
+            problems += found + check_images(source, settings.root) + check_body_safety(source, settings) \
+                + check_setext_headings(source, slides=folder == "lecturers")
             if not errors(found):
                 valid_pages[folder].append(source)
 
@@ -290,6 +376,7 @@ def load_content(settings: Settings) -> LoadResult:
             problems += check_slide_timing(source, slides, source.data.get("duration"))
             problems += check_slide_pictures(source, slides)
         lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
+        problems += _lecturer_draft_lessons(lecturers[source.data["id"]], lessons)
 
     packets = {}
     for source in packet_sources:
@@ -298,7 +385,7 @@ def load_content(settings: Settings) -> LoadResult:
         problems += found
         if not errors(found):
             packet = Packet.from_source(source)
-            problems += _draft_entries(packet, lessons, guides, lecturers)
+            problems += _draft_entries(packet, lessons, guides, lecturers) + _duplicate_entries(packet)
             packets[packet.id] = packet
 
     routes = {}
@@ -308,7 +395,8 @@ def load_content(settings: Settings) -> LoadResult:
         problems += found
         if not errors(found):
             route = Route.from_source(source)
-            problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides)
+            problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides) \
+                + _duplicate_stops(route)
             routes[route.id] = route
 
     rotation: tuple[str, ...] = ()

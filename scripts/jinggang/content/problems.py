@@ -7,9 +7,31 @@ all that is wrong with a change in one run.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+
+def did_you_mean(written: str, guess: str) -> str:
+    """The "did you mean" hint; where the two differ only in look-alike characters, their code points.
+
+    A Cyrillic а beside a Latin a looks the same on screen: without the code points the hint
+    seems to suggest exactly what was written.
+    """
+    hint = f"你是不是想写 {guess}？"
+    if len(written) != len(guess):
+        return hint
+    pairs = [(got, want) for got, want in zip(written, guess, strict=True) if got != want]
+    lookalikes = [(got, want) for got, want in pairs if not got.isascii() or not want.isascii()]
+    if not pairs or len(lookalikes) != len(pairs):
+        return hint
+    details = "；".join(f"写的是 {_code_point(got)}，应为 {_code_point(want)}" for got, want in lookalikes[:3])
+    return f"{hint}两者看起来一样，但字符不同：{details}。"
+
+
+def _code_point(character: str) -> str:
+    return f"U+{ord(character):04X}（{unicodedata.name(character, '未命名字符')}）"
 
 
 class Severity(StrEnum):

@@ -20,6 +20,15 @@ from jsonschema import FormatChecker
 Check = Callable[[Any], bool]
 
 
+
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema means it: `$` is the end of the text.
+
+    Python's `$` also matches before a final newline, which let an id "sanwan\\n" through.
+    """
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
 class Unsure(Exception):
     """This walker cannot decide: let jsonschema do it."""
 
@@ -135,7 +144,7 @@ class QuickValidator:
             applies, measure, holds = bounds[key]
             return lambda instance: not applies(instance) or holds(measure(instance), value)
         if key == "pattern":
-            pattern = re.compile(value)
+            pattern = ecma_pattern(value)
             return lambda instance: not isinstance(instance, str) or pattern.search(instance) is not None
         if key == "format":
             return lambda instance: self.format_checker.conforms(instance, value)

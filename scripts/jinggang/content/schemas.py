@@ -20,8 +20,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
-from .problems import Problem
-from .schema_fast import QuickValidator
+from .problems import Problem, did_you_mean
+from .schema_fast import QuickValidator, ecma_pattern
 from .source import SourceFile
 
 REF_KINDS = {
@@ -37,7 +37,7 @@ REF_KINDS = {
 }
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 
 format_checker = FormatChecker()
 
@@ -77,6 +77,11 @@ class Vocabularies:
             return next(slug for slug, label in entries.items() if label == by_label[0])
         by_slug = difflib.get_close_matches(value, list(entries), n=1, cutoff=0.6)
         return by_slug[0] if by_slug else None
+
+
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "…"
 
 
 def suggest_id(value: str, known: Mapping[str, object] | set[str]) -> str | None:
@@ -136,9 +141,14 @@ class SchemaSet:
                 yield ValidationError(f"'{instance}' is not a known {' or '.join(kinds)}", validator="x-ref",
                                       validator_value=ref_kinds, instance=instance)
 
+        def pattern_keyword(_validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+            if isinstance(instance, str) and ecma_pattern(pattern).search(instance) is None:
+                yield ValidationError(f"{instance!r} does not match {pattern!r}", validator="pattern",
+                                      validator_value=pattern, instance=instance)
+
         validator_class = validators.extend(
             Draft202012Validator,
-            {"x-vocabulary": vocabulary_keyword, "x-ref": ref_keyword},
+            {"x-vocabulary": vocabulary_keyword, "x-ref": ref_keyword, "pattern": pattern_keyword},
         )
         return validator_class(self._inlined(kind), registry=self.registry, format_checker=format_checker)
 
@@ -171,16 +181,21 @@ class SchemaSet:
         return resolve(self.schemas[kind], kind)  # type: ignore[no-any-return]
 
 
-def _field_name(error: ValidationError) -> str:
+def _field_name(error: ValidationError, whole: str) -> str:
     keys = [str(part) for part in error.absolute_path if not isinstance(part, int)]
-    return keys[-1] if keys else "前置元数据"
+    return keys[-1] if keys else whole
 
 
-def _describe(error: ValidationError, vocabularies: Vocabularies,
-              ids: Mapping[str, Mapping[str, object]]) -> tuple[str, str, tuple[str | int, ...]]:
+def _whole(source: SourceFile) -> str:
+    """What the top level of a file is called: a page's front matter, or a data file's content."""
+    return "前置元数据" if source.path.endswith(".md") else "文件内容"
+
+
+def _describe(error: ValidationError, vocabularies: Vocabularies, ids: Mapping[str, Mapping[str, object]],
+              whole: str = "前置元数据") -> tuple[str, str, tuple[str | int, ...]]:
     """Message, hint and the key path whose line the message should name."""
     path = tuple(error.absolute_path)
-    name = _field_name(error)
+    name = _field_name(error, whole)
     value: Any = error.instance
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -197,7 +212,7 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         extras = sorted(set(value) - allowed) if isinstance(value, dict) else []
         extra = extras[0] if extras else "?"
         close = difflib.get_close_matches(extra, sorted(allowed), n=1)
-        hint = f"你是不是想写 {close[0]}？" if close else "删除这个字段，或查看“字段参考”里允许的字段。"
+        hint = did_you_mean(extra, close[0]) if close else "删除这个字段，或查看“字段参考”里允许的字段。"
         return f"未知字段 {extra}", hint, (*path, extra)
     if kind == "type":
         expected = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
@@ -205,13 +220,14 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         words = "或".join(expected.get(str(item), str(item)) for item in wanted)
         hint = "列表的每一项单独一行，以“- ”开头。" if "array" in wanted else f"把 {name} 的值改成{words}。"
-        return f"字段 {name} 应为{words}，现在是 {value!r}", hint, path
+        subject = f"字段 {name} " if path else name
+        return f"{subject}应为{words}，现在是 {_shown(value)}", hint, path
     if kind == "x-vocabulary":
         vocabulary = str(error.validator_value)
         entries = vocabularies.terms.get(vocabulary, {})
         allowed_slugs = "、".join(f"{slug}（{label}）" for slug, label in entries.items())
         guess = vocabularies.suggest(vocabulary, str(value))
-        hint = f"你是不是想写 {guess}？" if guess else f"可用的值：{allowed_slugs}。"
+        hint = did_you_mean(str(value), guess) if guess else f"可用的值：{allowed_slugs}。"
         return f"{name} 的值 {value!r} 不在词表 {vocabulary} 中", hint, path
     if kind == "x-ref":
         declared: Any = error.validator_value
@@ -222,7 +238,7 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
             return f"{label}标识 {value!r} 没有登记", f"在 {where} 中登记它，或改正拼写。", path
         known = {known_id for ref_kind in ref_kinds for known_id in ids.get(ref_kind, {})}
         guess = suggest_id(str(value), known)
-        hint = f"你是不是想写 {guess}？" if guess else f"先在 {where} 中添加它，或改正拼写。"
+        hint = did_you_mean(str(value), guess) if guess else f"先在 {where} 中添加它，或改正拼写。"
         return f"找不到{label} {value!r}（{name} 引用了它）", hint, path
     if kind in ("minItems", "minLength") and (value == [] or value == "" or value is None):
         return f"字段 {name} 不能为空", f"为 {name} 至少写一项内容。", path
@@ -239,6 +255,9 @@ def _describe(error: ValidationError, vocabularies: Vocabularies,
         return "这一项写了不止一个键", "每一项只写一个键，例如“- lesson: sanwan-branch”；多个条目分行写。", path
     if kind == "uniqueItems":
         return f"字段 {name} 中有重复的项", "删除重复的那一项。", path
+    if kind == "pattern" and isinstance(value, str) and value != value.strip():
+        return (f"字段 {name} 的值 {value!r} 首尾有空白或换行",
+                "删除首尾的空格和换行：引号里不要写 \\n，也不要用 | 或 > 写多行。", path)
     if kind == "pattern" and error.validator_value == _ID_PATTERN:
         return (f"标识 {value!r} 格式不对",
                 "只用小写英文字母、数字和连字符，例如 sanwan-reorganization。", path)
@@ -261,6 +280,6 @@ def schema_problems(kind: str, source: SourceFile, instance: Any, schema_set: Sc
         return []  # the common case, without jsonschema's cost; errors are still its to describe
     problems = []
     for error in validator.iter_errors(instance):
-        message, hint, key_path = _describe(error, vocabularies, ids)
+        message, hint, key_path = _describe(error, vocabularies, ids, _whole(source))
         problems.append(Problem(source.path, source.line_of((*base_path, *key_path)), message, hint))
     return problems

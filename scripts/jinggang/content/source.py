@@ -20,6 +20,8 @@ from .problems import Problem
 KeyPath = tuple[str | int, ...]
 
 _FENCE = re.compile(r"^-{3}\s*$")
+# A level-2 to level-6 heading: never front matter (a YAML comment is "# " at most, by habit).
+_BODY_HEADING = re.compile(r"^#{2,6}\s+\S")
 
 
 _RESOLVERS = {
@@ -297,9 +299,13 @@ def read_page(file: Path, path: str) -> tuple[SourceFile, list[Problem]]:
         raise ReadError(Problem(path, 1, "缺少前置元数据（front matter）",
                                 "文件第一行必须是 ---，接着写 YAML 字段，再用一行 --- 结束。"))
     closing = next((index for index in range(1, len(lines)) if _FENCE.match(lines[index])), None)
-    if closing is None:
-        raise ReadError(Problem(path, 1, "前置元数据没有结束行 ---",
-                                "在 YAML 字段之后加一行 ---，再写正文。"))
+    # A Markdown heading before the closing line: the real closing line is missing and the
+    # "---" found is a thematic break in the body. Blame the opening line, not the body.
+    heading = next((index for index in range(1, closing or len(lines)) if _BODY_HEADING.match(lines[index])), None)
+    if closing is None or heading is not None:
+        where = f"、第 {heading + 1} 行“{lines[heading].strip()[:20]}”之前" if heading is not None else ""
+        raise ReadError(Problem(path, 1, "前置元数据没有结束行 ---（第 1 行的 --- 没有配对）",
+                                f"在 YAML 字段之后{where}加一行 ---，再写正文。"))
     data, key_lines, problems = parse_yaml("\n".join(lines[1:closing]), path, offset=1)
     if not isinstance(data, dict):
         raise ReadError(Problem(path, 2, "前置元数据必须是“字段: 值”的列表",

@@ -42,7 +42,8 @@ def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settin
     root = Path(config.config_file_path).parent
     return Settings(root=root, docs_dir=Path(config.docs_dir),
                     curriculum_dir=root / plugin_config.curriculum_dir,
-                    verified_max_age_days=plugin_config.verified_max_age_days)
+                    verified_max_age_days=plugin_config.verified_max_age_days,
+                    config_file=Path(config.config_file_path))
 
 
 class JinggangPlugin(BasePlugin[JinggangConfig]):
