@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
+import shutil
 import subprocess
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,6 +21,7 @@ from urllib.parse import quote, urljoin, urlparse
 import pytest
 
 from jinggang.content.loader import Settings, load_content
+from jinggang.site.service_worker import build_stamp, stamp_service_worker
 
 from .conftest import build_site
 
@@ -304,3 +309,73 @@ def test_stale_guide_shows_the_notice(browser: Any, project: Path) -> None:
     assert "上次核实于 2026-06-01" in later.locator(".jg-stale").inner_text()
     page.close()
     later.close()
+
+
+def _build_stamp(site: Path) -> dict[str, Any]:
+    line = re.search(r"^var BUILD = (\{.*\});$", (site / "sw.js").read_text(encoding="utf-8"), re.MULTILINE)
+    assert line is not None
+    return json.loads(line.group(1))  # type: ignore[no-any-return]
+
+
+def test_service_worker_stamp_names_this_builds_assets(starter_site: Path) -> None:
+    stamp = _build_stamp(starter_site)
+    assert re.fullmatch(r"[0-9a-f]{16}", stamp["version"])
+    assets = stamp["assets"]
+    css = "assets/stylesheets/jinggang.css"
+    assert assets[css] == hashlib.sha256((starter_site / css).read_bytes()).hexdigest()[:12]
+    assert not any(path.endswith(".html") or path.startswith("downloads/") or path == "sw.js" for path in assets)
+    # Later commands (offline, routes) rewrite some pages, never an asset: the hashes still hold.
+    assert build_stamp(starter_site)["assets"] == assets
+
+
+def test_service_worker_versions_its_cache_per_build(browser: Any, starter_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(starter_site, site)
+    (site / "downloads/big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024))  # over the cap
+    (site / "downloads/small.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1000)
+    first = _build_stamp(site)["version"]
+    css = "assets/stylesheets/jinggang.css"
+    server, url = serve(site)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + "sites/ciping/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        for path in (css, "downloads/big.pdf", "downloads/small.pdf", "downloads/offline/jinggang-site.zip"):
+            assert page.evaluate("url => fetch(url).then(response => response.status)", url + path) == 200
+
+        def cached(name: str) -> set[str]:
+            return set(page.evaluate("""name => caches.open(name).then(cache => cache.keys())
+                .then(keys => keys.map(key => new URL(key.url).pathname.slice(1)))""", name))
+
+        def eventually(expression: str, arg: Any) -> None:
+            # wait_for_function does not wait for a promise: poll evaluate, which does.
+            deadline = time.monotonic() + 10
+            while not page.evaluate(expression, arg):
+                assert time.monotonic() < deadline, expression
+                page.wait_for_timeout(100)
+
+        eventually("""([name, url]) => caches.open(name).then(cache => cache.match(url)).then(found => !!found)""",
+                   [f"jinggang-{first}", url + "downloads/small.pdf"])
+        before = cached(f"jinggang-{first}")
+        assert {css, "sites/ciping/", "downloads/small.pdf"} <= before, before
+        assert "downloads/big.pdf" not in before
+        assert "downloads/offline/jinggang-site.zip" not in before
+
+        # A new build changes the stylesheet: a new worker, a new cache, the old one deleted,
+        # the stylesheet from the network though an older copy is cached, the saved page kept.
+        (site / css).write_text((site / css).read_text(encoding="utf-8") + "\n/* the next build */\n",
+                                encoding="utf-8")
+        second = stamp_service_worker(site)
+        assert second is not None and second != first
+        page.evaluate("navigator.serviceWorker.getRegistration().then(registration => registration.update())")
+        eventually("name => caches.keys().then(names => names.length === 1 && names[0] === name)",
+                   f"jinggang-{second}")
+        assert "the next build" in page.evaluate("url => fetch(url).then(response => response.text())", url + css)
+        assert "sites/ciping/" in cached(f"jinggang-{second}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        context.close()

@@ -30,6 +30,7 @@ from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
+from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
@@ -183,6 +184,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
                          list(config.markdown_extensions), dict(config.mdx_configs))
+        try:  # last: the stamp hashes every file the build wrote
+            stamp_service_worker(site_dir)
+        except PlaceholderMissing as error:
+            raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
 
 
 def plain_title(page: Page) -> str:
