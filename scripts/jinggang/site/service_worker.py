@@ -19,6 +19,10 @@ PLACEHOLDER = re.compile(r"^var BUILD = \{.*\};$", re.MULTILINE)
 # Not in the stamp: the worker itself, the output-folder marker, and downloads written by
 # later commands (packets, slides, routes, offline), which the worker caches by size only.
 _LEFT_OUT = re.compile(r"^(?:sw\.js|\.jinggang-site|downloads/.*)$")
+# In the version but not listed one by one: the search index (one file per page) and the share
+# cards would make the worker itself hundreds of KB at 10,000 lessons. Unlisted assets are
+# fetched network-first, so they are never stale online and still come from the cache offline.
+_UNLISTED = re.compile(r"^(?:search/|assets/share/)")
 
 
 class PlaceholderMissing(Exception):
@@ -37,7 +41,7 @@ def build_stamp(site_dir: Path) -> dict[str, object]:
             continue
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         total.update(f"{relative}\0{digest}\n".encode())
-        if not relative.endswith(".html"):
+        if not relative.endswith(".html") and not _UNLISTED.match(relative):
             assets[relative] = digest[:12]
     return {"version": total.hexdigest()[:16], "assets": assets}
 
