@@ -13,13 +13,14 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..content.model import ContentModel, Route
 from ..site.search.index import FOLDER as SEARCH_FOLDER
 from ..site.search.index import read_page_urls
 from .printer import write_atomically
+from .zip_links import confine, links_of, target_of
 
 SITE_ZIP = "downloads/offline/jinggang-site.zip"
 SIZE_MARKER = "<span data-jg-offline-size></span>"
@@ -28,13 +29,33 @@ _SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 
 
-def build_offline_site(config_file: Path, output_dir: Path) -> None:
+def build_offline_site(config_file: Path, output_dir: Path) -> str:
+    """Build the site for file:// into output_dir; return the online site's address."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     # What Material's offline plugin does besides its search shims, which this site does not need.
     config = load_config(str(config_file), site_dir=str(output_dir), strict=True, use_directory_urls=False)
+    # Templates leave out what needs a server (the service worker's "save for offline").
+    config.plugins["jinggang"].config["offline_build"] = True
     build(config)
+    # A file:// reader never gets a 404 page, and Material's links there are absolute (site_url).
+    (output_dir / "404.html").unlink(missing_ok=True)
+    return str(config.site_url or "")
+
+
+def confine_pages(root: Path, pages: Iterable[str], members: set[str], site_url: str,
+                  write: Callable[[str, str], Path]) -> list[tuple[str, Path]]:
+    """The pages as the zip holds them: no link to a file outside `members` (see zip_links)."""
+    confined = []
+    for name in pages:
+        path = root / name
+        if name.endswith(".html"):
+            html = path.read_text(encoding="utf-8")
+            kept = confine(html, name, members.__contains__, site_url)
+            path = write(name, kept) if kept != html else path
+        confined.append((name, path))
+    return confined
 
 
 def deterministic_zip(files: Iterable[tuple[str, Path]]) -> bytes:
@@ -75,30 +96,69 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="jinggang-offline-") as scratch:
         offline_dir = Path(scratch) / "jinggang-site"
-        build_offline_site(config_file, offline_dir)
+        site_url = build_offline_site(config_file, offline_dir)
         for folder in CARRIED_DOWNLOADS:
             if (site_dir / "downloads" / folder).is_dir():
                 # Not the route zips: each holds a copy of pages the site zip already has.
                 shutil.copytree(site_dir / "downloads" / folder, offline_dir / "downloads" / folder,
                                 dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.zip"))
+        everything = {path.relative_to(offline_dir).as_posix() for path in offline_dir.rglob("*") if path.is_file()}
+        # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
+        confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
         site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
         write_atomically(site_dir / SITE_ZIP, site_zip)
         sizes[SITE_ZIP] = len(site_zip)
         for route in model.routes.values():
-            prefix = route.id
-            pages = route_files(route, model, offline_dir)
-            members = [(f"{prefix}/{name}", offline_dir / name) for name in pages]
-            members += _tree(offline_dir / "assets", f"{prefix}/assets")
-            members += _route_search_files(offline_dir, prefix, pages)
-            index = Path(scratch) / f"{route.id}-index.html"
-            index.write_text(_route_index(route), encoding="utf-8")
-            members.append((f"{prefix}/index.html", index))
-            data = deterministic_zip(members)
+            data = _route_zip(route, model, offline_dir, Path(scratch) / route.id, site_url)
             name = f"downloads/routes/{route.id}.zip"
             write_atomically(site_dir / name, data)
             sizes[name] = len(data)
     _show_site_zip_size(site_dir, sizes[SITE_ZIP])
     return sizes
+
+
+def _writer(root: Path) -> Callable[[str, str], Path]:
+    def write(name: str, html: str) -> Path:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        return path
+
+    return write
+
+
+def _route_zip(route: Route, model: ContentModel, offline_dir: Path, copies: Path, site_url: str) -> bytes:
+    """One route's pages, the files they show (images) and the assets, with links confined to them."""
+    prefix = route.id
+    pages = route_files(route, model, offline_dir)
+    search = _route_search_files(offline_dir, prefix, pages)
+    assets = _tree(offline_dir / "assets", f"{prefix}/assets")
+    carried = {name.removeprefix(f"{prefix}/") for name, _ in search + assets}
+    pages += [name for name in _resources(offline_dir, pages) if name not in carried]
+    index = copies / "index.html"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text(_route_index(route), encoding="utf-8")
+    # The search page is among the search files: its links are confined like the pages'.
+    search_pages = [name for name in carried if name.startswith(f"{SEARCH_FOLDER}/") and name.endswith(".html")]
+    present = carried | set(pages) | {"index.html"}
+    confined = confine_pages(offline_dir, pages + search_pages, present, site_url, _writer(copies))
+    members = [(f"{prefix}/{name}", path) for name, path in confined]
+    members += [entry for entry in search if entry[0].removeprefix(f"{prefix}/") not in search_pages]
+    members += [*assets, (f"{prefix}/index.html", index)]
+    return deterministic_zip(members)
+
+
+def _resources(offline_dir: Path, pages: list[str]) -> list[str]:
+    """Files the pages show (images: src, not href), which come along into the zip."""
+    found: dict[str, None] = {}
+    for page in pages:
+        if page.endswith(".html"):
+            for link in links_of((offline_dir / page).read_text(encoding="utf-8"), ("src",)):
+                target = target_of(page, link)
+                if target and not target.endswith(".html") and not target.startswith("assets/") \
+                        and (offline_dir / target).is_file():
+                    found[target] = None
+    return [name for name in found if name not in pages]
 
 
 def _route_search_files(offline_dir: Path, prefix: str, pages: list[str]) -> list[tuple[str, Path]]:

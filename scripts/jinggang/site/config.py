@@ -20,6 +20,9 @@ class JinggangConfig(Config):
     # Visitor information verified longer ago than this (or never) gives a warning.
     verified_max_age_days = opt.Type(int, default=365)
 
+    # Set by `jinggang offline` for the build it zips (opened from file://): pages leave out
+    # what needs a server, such as the service worker's "save for offline".
+    offline_build = opt.Type(bool, default=False)
 
     # Glossary terms get a hover definition on their first use in every page.
     glossary_hovers = opt.Type(bool, default=True)

@@ -83,7 +83,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         full = result.model
         self.model = full if self.show_drafts else full.published_view()
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
-        self.renderer = Renderer(config.theme.dirs, self.model)
+        self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build)
         self.search_pages: dict[str, SearchPage] = {}
         self.share_targets: dict[str, ShareTarget] = share_targets_by_uri(self.model)
         if self.config.glossary_hovers:
@@ -183,7 +183,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except RevealMissing as error:
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
-                         list(config.markdown_extensions), dict(config.mdx_configs))
+                         list(config.markdown_extensions), dict(config.mdx_configs), self.renderer.urls)
         try:  # last: the stamp hashes every file the build wrote
             stamp_service_worker(site_dir)
         except PlaceholderMissing as error:

@@ -32,7 +32,7 @@ class GeneratedPage:
 
 class Renderer:
     def __init__(self, template_dirs: Iterable[str], model: ContentModel,
-                 urls: Mapping[str, str] | None = None) -> None:
+                 urls: Mapping[str, str] | None = None, offline: bool = False) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(template_dirs)),
             autoescape=True,
@@ -42,6 +42,8 @@ class Renderer:
         )
         self.model = model
         self.urls: dict[str, str] = dict(urls or {})
+        # The build zipped for file:// (no server): templates leave out what needs one.
+        self.offline = offline
 
     def url_of(self, src_uri: str) -> str | None:
         return self.urls.get(src_uri)
@@ -65,7 +67,8 @@ class Renderer:
             return self.model.label(vocabulary, slug)
 
         return self.env.get_template(template).render(
-            model=self.model, link=link, item_link=item_link, site_file=site_file, label=label, **context)
+            model=self.model, link=link, item_link=item_link, site_file=site_file, label=label,
+            offline=self.offline, **context)
 
     def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
         """A generated page: a title and one raw HTML block from its template."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -42,7 +43,9 @@ def copy_reveal(reveal_dist: Path, site_dir: Path) -> None:
 
 
 def write_presenters(model: ContentModel, env: jinja2.Environment, site_dir: Path, docs_dir: Path,
-                     extensions: list[object], extension_configs: dict[str, object]) -> list[Path]:
+                     extensions: list[object], extension_configs: dict[str, object],
+                     page_urls: Mapping[str, str] | None = None) -> list[Path]:
+    """One show per material; page_urls (src_uri -> URL in this build) gives the way back."""
     written = []
     template = env.get_template("jinggang/slides/present.html")
     for material in model.lecturers.values():
@@ -54,8 +57,10 @@ def write_presenters(model: ContentModel, env: jinja2.Environment, site_dir: Pat
             return posixpath.relpath(image.relative_to(docs_dir.resolve()).as_posix(), page_dir)
 
         render_markdown = MarkdownRenderer(extensions, extension_configs, docs_dir, image_url=site_url)
+        back = (page_urls or {}).get(material.src_uri, material.url)
+        back = back + "index.html" if back.endswith("/") else back
         html = template.render(material=material, markdown=render_markdown, label=model.label,
-                               assets=posixpath.relpath(VENDOR_DIR, page_dir))
+                               assets=posixpath.relpath(VENDOR_DIR, page_dir), back=posixpath.relpath(back, page_dir))
         target = site_dir / page
         write_atomically(target, html.encode("utf-8"))
         written.append(target)

@@ -1,0 +1,106 @@
+"""Links inside an offline zip: every href and src opens a file of the zip, or the online site.
+
+A route zip holds only its route's pages. In the zip's copies of them, navigation entries
+(header tabs, drawer) whose pages are not in the zip are left out, so the zip's navigation
+covers its own pages; any other link to a page outside the zip points at the page on the
+online site (`site_url`) and is marked `data-jg-online` (the stylesheet shows it as online
+only), so it opens when there is a network instead of leading nowhere. `dead_links` is the
+check the tests run on the unpacked zips (what LinkChecker counts).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+LINK_ATTRIBUTES = ("href", "src")
+NAV_ITEMS = ("md-tabs__item", "md-nav__item")
+ONLINE_TITLE = "这一页不在离线包里：有网络时打开在线版"
+
+
+def target_of(page: str, link: str) -> str | None:
+    """The file a relative link of a page opens, as a path from the zip's root; None when the
+    link is not to a file of the zip (another host, a fragment of the same page, data:)."""
+    parts = urlsplit(link)
+    if parts.scheme or link.startswith("//") or not parts.path:
+        return None
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    if link.split("#")[0].split("?")[0].endswith("/"):
+        path = posixpath.join(path, "index.html")
+    return path
+
+
+def online_url(site_url: str, path: str, link: str) -> str:
+    """The online address of a file of the offline build (pages there end in .html)."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")] + "/"
+    fragment = urlsplit(link).fragment
+    return site_url.rstrip("/") + "/" + path + (f"#{fragment}" if fragment else "")
+
+
+def _outside(tag: Tag, page: str, present: Callable[[str], bool]) -> bool:
+    links = [str(a.get("href")) for a in tag.find_all("a", href=True)]
+    targets = [target_of(page, link) for link in links]
+    return bool(links) and all(target is not None and not present(target) for target in targets)
+
+
+def confine(html: str, page: str, present: Callable[[str], bool], site_url: str) -> str:
+    """The page with no link to a file that is not in the zip (present() says what is)."""
+    soup = BeautifulSoup(html, "html.parser")
+    changed = False
+    for item in soup.find_all("li", class_=NAV_ITEMS):
+        if not item.decomposed and _outside(item, page, present):
+            item.decompose()
+            changed = True
+    for tag in soup.find_all(["a", "link", "img", "script", "source"]):
+        for attribute in LINK_ATTRIBUTES:
+            value = tag.get(attribute)
+            target = target_of(page, str(value)) if isinstance(value, str) else None
+            if target is None or present(target):
+                continue
+            changed = True
+            if tag.name == "a":
+                tag[attribute] = online_url(site_url, target, str(value))
+                tag["data-jg-online"] = ""
+                tag["title"] = ONLINE_TITLE
+                if tag.has_attr("download"):
+                    del tag["download"]
+            else:
+                tag.decompose()
+            break
+    return str(soup) if changed else html
+
+
+class _Links(HTMLParser):
+    def __init__(self, attributes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.attributes = attributes
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [value for name, value in attrs if name in self.attributes and value]
+
+
+def links_of(html: str, attributes: tuple[str, ...] = LINK_ATTRIBUTES) -> list[str]:
+    parser = _Links(attributes)
+    parser.feed(html)
+    return parser.links
+
+
+def dead_links(root: Path) -> list[tuple[str, str]]:
+    """(page, link) for every href and src of an unpacked zip that opens no file in it."""
+    dead = []
+    for page in sorted(root.rglob("*.html")):
+        name = page.relative_to(root).as_posix()
+        for link in links_of(page.read_text(encoding="utf-8")):
+            target = target_of(name, link)
+            if target is not None and not (root / target).is_file():
+                dead.append((name, link))
+    return dead
