@@ -9,6 +9,7 @@ from typing import Any
 from ..content.model import ContentModel, LecturerMaterial, Lesson
 from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
+from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order
 from .render import GeneratedPage
 from .route_map import route_map
 
@@ -25,7 +26,7 @@ class LessonGroup:
 
 
 def _by_title(lessons: Iterable[Lesson]) -> tuple[Lesson, ...]:
-    return tuple(sorted(lessons, key=lambda lesson: (lesson.title, lesson.id)))
+    return lessons_in_order(lessons)
 
 
 def lesson_groups(model: ContentModel, by: str) -> list[LessonGroup]:
@@ -33,7 +34,7 @@ def lesson_groups(model: ContentModel, by: str) -> list[LessonGroup]:
     lessons = model.lessons.values()
     if by == "sites":
         return [LessonGroup(guide.id, guide.name, _by_title(model.lessons_for_site(guide.id)), guide.src_uri)
-                for guide in sorted(model.site_guides.values(), key=lambda guide: guide.id)]
+                for guide in guides_in_order(model)]
     vocabulary = {"audience": "audience", "themes": "themes"}[by]
     return [LessonGroup(slug, label, _by_title(lesson for lesson in lessons if slug in getattr(lesson, by)))
             for slug, label in model.vocabularies.terms[vocabulary].items()]
@@ -129,9 +130,9 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
                       {"lessons": lessons, "bands": DURATION_BANDS,
                        "audiences": vocab["audience"], "themes": vocab["themes"]}, searchable=False),
         GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
-                      {"guides": sorted(model.site_guides.values(), key=lambda guide: guide.id)}, searchable=False),
+                      {"guides": guides_in_order(model)}, searchable=False),
         GeneratedPage("lecturers/index.md", "讲师资料", "jinggang/lecturer-list.html",
-                      {"materials": sorted(model.lecturers.values(), key=lambda material: material.id),
+                      {"materials": lecturers_in_order(model),
                        "packets": sorted(model.packets.values(), key=lambda packet: packet.id)}, searchable=False),
         GeneratedPage("browse/audience.md", "按适用对象浏览", "jinggang/grouped.html",
                       {"groups": lesson_groups(model, "audience")}, searchable=False),
@@ -156,7 +157,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
 
 def route_pages(model: ContentModel) -> list[GeneratedPage]:
     pages = [GeneratedPage("routes/index.md", "研学路线", "jinggang/route-list.html",
-                           {"routes": sorted(model.routes.values(), key=lambda route: route.id)}, searchable=False)]
+                           {"routes": routes_in_order(model)}, searchable=False)]
     for route in sorted(model.routes.values(), key=lambda route: route.id):
         # What "save for offline" caches: the route page itself, its guides and lessons.
         offline_pages = [route.src_uri, *dict.fromkeys(

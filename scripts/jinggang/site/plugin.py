@@ -32,6 +32,7 @@ from .render import Renderer, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
+from .trail import trail_for
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -54,6 +55,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.is_serve = False
         self.model: ContentModel | None = None
         self.renderer: Renderer | None = None
+        self.active_list: Page | None = None  # the list page shown active while a detail page renders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -152,10 +154,19 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if not (page.meta.get("search") or {}).get("exclude"):
             self.search_pages[page.file.src_uri] = search_page(
                 html, page.url, plain_title(page), page_kind(page, item))
+        trail = trail_for(self.model, page.file.src_uri) if self.model else None
+        if trail is not None and self.renderer is not None:
+            html = (self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="top") + html
+                    + self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="bottom"))
         return html
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
+        # A detail page is not in the nav: its list's tab and drawer entry are shown active.
+        trail = trail_for(self.model, page.file.src_uri) if self.model else None
+        self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
+        if self.active_list is not None:
+            self.active_list.active = True  # MkDocs marks the parents too
         # What a shared link shows (site/share.py); site_overrides/main.html writes it.
         if not self.config.enabled or self.model is None:
             return context
@@ -170,6 +181,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return share_meta(self.share_targets.get(page.file.src_uri), page_title=plain_title(page),
                           page_url=url_for(page.file.src_uri), site_name=config.site_name,
                           site_url=config.site_url or "/", site_description=config.site_description or "")
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.active_list is not None:
+            self.active_list.active = False
+            self.active_list = None
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:

@@ -1,0 +1,72 @@
+"""The way back from a detail page: where it sits (home › list › page) and its neighbours.
+
+Lesson, guide, lecturer and route pages are not in the nav (see mkdocs.yml), so neither the
+breadcrumb nor previous/next can come from Material: they come from the model, in the order
+of the list page the reader came from (order.py), and render from jinggang/trail.html.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..content.model import ContentModel
+from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order
+
+HOME = ("首页", "index.md")
+# Per folder: the list pages above a detail page, home first, its own list last.
+PARENTS = {
+    "lessons": (HOME, ("微团课", "lessons/index.md")),
+    "sites": (HOME, ("研学指南", "sites/index.md")),
+    "lecturers": (HOME, ("讲师资料", "lecturers/index.md")),
+    "routes": (HOME, ("研学指南", "sites/index.md"), ("研学路线", "routes/index.md")),
+}
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    title: str
+    src_uri: str
+
+
+@dataclass(frozen=True)
+class Trail:
+    crumbs: tuple[tuple[str, str], ...]  # (label, src_uri), home first, the list last
+    title: str
+    previous: Neighbour | None
+    next: Neighbour | None
+
+    @property
+    def list_uri(self) -> str:
+        return self.crumbs[-1][1]
+
+    @property
+    def list_label(self) -> str:
+        return self.crumbs[-1][0]
+
+
+def _listed(model: ContentModel, folder: str) -> list[Neighbour]:
+    items: list[Any]
+    if folder == "lessons":
+        items = list(lessons_in_order(model.lessons.values()))
+    elif folder == "sites":
+        items = guides_in_order(model)
+    elif folder == "lecturers":
+        items = lecturers_in_order(model)
+    else:
+        items = routes_in_order(model)
+    return [Neighbour(getattr(item, "name", None) or item.title, item.src_uri) for item in items]
+
+
+def trail_for(model: ContentModel, src_uri: str) -> Trail | None:
+    """The trail of a detail page; None for other pages (lists, home, generated pages)."""
+    folder, _, name = src_uri.partition("/")
+    if folder not in PARENTS or name == "index.md" or "/" in name:
+        return None
+    listed = _listed(model, folder)
+    place = next((index for index, item in enumerate(listed) if item.src_uri == src_uri), None)
+    if place is None:
+        return None
+    return Trail(PARENTS[folder], listed[place].title,
+                 listed[place - 1] if place > 0 else None,
+                 listed[place + 1] if place + 1 < len(listed) else None)

@@ -1,0 +1,62 @@
+"""The reader on a phone (Chromium at 390 px): a way back from every detail page, schedules
+that fit the screen, pages of a readable length. The built site, served over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .test_offline import serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(starter_site: Path) -> Iterator[str]:
+    server, url = serve(starter_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", reduced_motion="reduce", has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize(("page", "crumbs", "listed", "tab"), [
+    ("lessons/bajiaolou-lamp/", ["首页", "微团课"], "lessons/", "微团课"),
+    ("sites/huangyangjie/", ["首页", "研学指南"], "sites/", "研学指南"),
+    ("lecturers/zhu-de-pole-talk/", ["首页", "讲师资料"], "lecturers/", "讲师资料"),
+    ("routes/jinggangshan-two-days/", ["首页", "研学指南", "研学路线"], "routes/", "研学指南"),
+])
+def test_a_way_back_from_every_detail_page(phone: Any, site: str, page: str, crumbs: list[str],
+                                           listed: str, tab: str) -> None:
+    phone.goto(site + page)
+    trail = phone.locator(".jg-trail")
+    assert trail.is_visible()
+    assert trail.locator("a").all_inner_texts() == crumbs
+    assert trail.locator("[aria-current=page]").inner_text() in phone.locator("h1").inner_text()
+    assert phone.locator(".md-tabs__item--active").first.inner_text().strip() == tab
+    pager = phone.locator(".jg-pager")
+    assert pager.locator("a[rel=prev], a[rel=next]").count() >= 1
+    pager.get_by_role("link", name="返回列表").click()
+    phone.wait_for_url(site + listed)
+
+
+def test_previous_and_next_follow_the_list(phone: Any, site: str) -> None:
+    phone.goto(site + "lessons/")
+    listed = phone.locator(".jg-catalog__item a").evaluate_all("links => links.map(link => link.href)")
+    phone.goto(listed[0])
+    assert phone.locator("a[rel=prev]").count() == 0
+    phone.locator("a[rel=next]").click()
+    assert phone.url == listed[1]
+    phone.locator("a[rel=prev]").click()
+    assert phone.url == listed[0]
