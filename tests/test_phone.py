@@ -60,3 +60,16 @@ def test_previous_and_next_follow_the_list(phone: Any, site: str) -> None:
     assert phone.url == listed[1]
     phone.locator("a[rel=prev]").click()
     assert phone.url == listed[0]
+
+
+@pytest.mark.parametrize("route", ["jinggangshan-two-days", "sanwan-to-jinggangshan"])
+def test_schedules_fit_a_phone(phone: Any, site: str, route: str) -> None:
+    phone.goto(f"{site}routes/{route}/")
+    tables = phone.locator("article table")
+    assert tables.count() >= 1
+    widths = tables.evaluate_all("tables => tables.map(table => table.getBoundingClientRect().right)")
+    assert max(widths) <= PHONE["width"], widths  # before: 502 px wide, the 集合点 column off screen
+    meeting = phone.locator("td[data-label=集合点]:not(.jg-schedule__empty)").first
+    box = meeting.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
