@@ -73,3 +73,36 @@ def test_schedules_fit_a_phone(phone: Any, site: str, route: str) -> None:
     box = meeting.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_presenter_mode_projects_only_the_slides(browser: Any, starter_site: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN", reduced_motion="reduce")
+    page = context.new_page()
+    page.goto((starter_site / "lecturers/zhu-de-pole-talk/present/index.html").as_uri())
+    page.locator(".slide-number").wait_for()
+    help_bar, back = page.locator(".jg-help--keys"), page.locator(".jg-back")
+    # Shown for a moment at the start (3 s), then gone from the projection.
+    page.wait_for_function("!document.documentElement.classList.contains('jg-show-chrome')")
+    assert help_bar.evaluate("element => getComputedStyle(element).opacity") == "0"
+    assert back.evaluate("element => getComputedStyle(element).opacity") == "0"
+    page.keyboard.press("h")  # on demand
+    page.wait_for_function("document.documentElement.classList.contains('jg-show-chrome')")
+    with context.expect_page() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    speaker.locator(".speaker-controls-notes").wait_for()
+    speaker.wait_for_function("/^\\d{2}:\\d{2}$/.test(document.querySelector('.clock-value').textContent)")
+    text = speaker.locator("body").inner_text()
+    assert "下一张" in text and "讲稿" in text and "Upcoming" not in text and "Notes" not in text
+    assert speaker.locator("html").get_attribute("lang") == "zh-CN"
+    context.close()
+
+
+def test_presenter_mode_tells_a_phone_to_swipe(browser: Any, starter_site: Path) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    page.goto((starter_site / "lecturers/zhu-de-pole-talk/present/index.html").as_uri())
+    page.wait_for_selector(".reveal.ready")
+    assert page.locator(".jg-help--touch").is_visible() and "滑动" in page.locator(".jg-help--touch").inner_text()
+    assert page.locator(".jg-help--keys").is_hidden()
+    context.close()

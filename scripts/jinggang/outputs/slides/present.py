@@ -21,6 +21,29 @@ from ..printer import write_atomically
 
 VENDOR_DIR = "assets/vendor/reveal"
 REVEAL_FILES = ("reveal.js", "reveal.css", "theme/white.css", "plugin/notes.js")
+NOTES_PLUGIN = "plugin/notes.js"
+
+# The speaker view is a page the notes plugin writes from a string of its own: its labels in
+# Chinese and its clock on 24 hours. Each text must be found, so a new reveal.js that words
+# them differently stops the build instead of leaving English behind.
+SPEAKER_VIEW_ZH = (
+    ('<html lang="en">', '<html lang="zh-CN">'),
+    ("<title>reveal.js - Speaker View</title>", "<title>讲者视图</title>"),
+    ("Loading speaker view...", "正在打开讲者视图……"),
+    ('<span class="overlay-element label">Upcoming</span>', '<span class="overlay-element label">下一张</span>'),
+    ('<h4 class="label">Time <span class="reset-button">Click to Reset</span></h4>',
+     '<h4 class="label">时间 <span class="reset-button">点击重新计时</span></h4>'),
+    ('<span class="clock-value">0:00 AM</span>', '<span class="clock-value">00:00</span>'),
+    ("Pacing – Time to finish current slide", "节奏：本张还剩"),
+    ('<h4 class="label">Notes</h4>', '<h4 class="label">讲稿</h4>'),
+    ("layoutLabel.innerHTML = 'Layout'", "layoutLabel.innerHTML = '布局'"),
+    ("'default': 'Default'", "'default': '默认'"),
+    ("'wide': 'Wide'", "'wide': '左右'"),
+    ("'tall': 'Tall'", "'tall': '上下'"),
+    ("'notes-only': 'Notes only'", "'notes-only': '只看讲稿'"),
+    ("toLocaleTimeString( 'en-US', { hour12: true, hour: '2-digit', minute:'2-digit' } )",
+     "toLocaleTimeString( 'zh-CN', { hour12: false, hour: '2-digit', minute:'2-digit' } )"),
+)
 
 
 def presenter_path(material: LecturerMaterial) -> str:
@@ -39,7 +62,19 @@ def copy_reveal(reveal_dist: Path, site_dir: Path) -> None:
     for name in REVEAL_FILES:
         target = site_dir / VENDOR_DIR / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reveal_dist / name, target)
+        if name == NOTES_PLUGIN:
+            target.write_text(speaker_view_in_chinese((reveal_dist / name).read_text(encoding="utf-8")),
+                              encoding="utf-8")
+        else:
+            shutil.copyfile(reveal_dist / name, target)
+
+
+def speaker_view_in_chinese(script: str) -> str:
+    for english, chinese in SPEAKER_VIEW_ZH:
+        if english not in script:
+            raise RevealMissing(f"reveal.js 的讲者视图里找不到要翻译的文字：{english}")
+        script = script.replace(english, chinese)
+    return script
 
 
 def write_presenters(model: ContentModel, env: jinja2.Environment, site_dir: Path, docs_dir: Path,
