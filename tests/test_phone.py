@@ -4,6 +4,7 @@ that fit the screen, pages of a readable length. The built site, served over HTT
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,16 @@ def test_presenter_mode_tells_a_phone_to_swipe(browser: Any, starter_site: Path)
     assert page.locator(".jg-help--touch").is_visible() and "滑动" in page.locator(".jg-help--touch").inner_text()
     assert page.locator(".jg-help--keys").is_hidden()
     context.close()
+
+
+def test_reading_calendar_shows_today_first_and_folds_the_months(phone: Any, site: str) -> None:
+    phone.clock.set_fixed_time(datetime.fromisoformat("2026-09-29T09:00:00"))
+    phone.goto(site + "reading/")
+    phone.wait_for_function("document.querySelector('[data-jg-reading-calendar]').dataset.jgTodayKey === '09-29'")
+    today = phone.locator("[data-jg-reading-today]")
+    assert today.is_visible() and "三湾改编" in today.inner_text()
+    assert phone.locator("details.jg-reading-month[open]").evaluate_all("open => open.map(month => month.id)") \
+        == ["month-9"]
+    assert phone.locator("tr.jg-reading--today").inner_text().startswith("9月29日")
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < 15_000, height  # before: 72,753 px (75,025 with today's content), every month open

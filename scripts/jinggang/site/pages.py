@@ -9,7 +9,7 @@ from typing import Any
 from ..content.model import ContentModel, LecturerMaterial, Lesson
 from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
-from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order
+from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_in_order
 from .render import GeneratedPage
 from .route_map import route_map
 
@@ -145,7 +145,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
         GeneratedPage("reading.md", "百年党史天天读", "jinggang/reading.html",
                       {"months": _readings_by_month(model)}, searchable=False),
         GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
-                      {"terms": sorted(model.terms.values(), key=lambda term: term.id)}),
+                      {"terms": terms_in_order(model)}),
         *route_pages(model),
         GeneratedPage("search/index.md", "搜索", "jinggang/search.html", hide=("toc",), searchable=False),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",

@@ -112,6 +112,33 @@
     document.head.appendChild(script);
   }
 
+  // The reading calendar: today's reading first, its month open, its row marked. A month
+  // opens when its link in the month list is followed.
+  function showTodayInCalendar(calendar) {
+    var today = new Date();
+    var key = ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+    var row = calendar.querySelector('[data-jg-day="' + key + '"]');
+    Array.prototype.forEach.call(calendar.querySelectorAll(".jg-grouped__jump a"), function (jump) {
+      jump.addEventListener("click", function () {
+        var month = document.getElementById(jump.getAttribute("href").slice(1));
+        if (month) month.open = true;
+      });
+    });
+    if (!row) return;
+    row.classList.add("jg-reading--today");
+    row.setAttribute("aria-current", "date");
+    row.closest("details").open = true;
+    var box = calendar.querySelector("[data-jg-reading-today]");
+    var source = row.querySelector("td:nth-child(2) a");
+    box.querySelector("[data-jg-today-date]").textContent = row.cells[0].textContent;
+    var link = box.querySelector("[data-jg-today-link]");
+    link.textContent = row.cells[1].textContent;
+    link.setAttribute("href", source ? source.getAttribute("href") : "#day-" + key);
+    box.querySelector("[data-jg-today-summary]").textContent = row.cells[2].textContent;
+    box.hidden = false;
+    calendar.dataset.jgTodayKey = key;
+  }
+
   function siteBase() {
     var config = document.getElementById("__config");
     var base = config ? JSON.parse(config.textContent).base : ".";
@@ -157,6 +184,7 @@
   function init() {
     setupOfflineCache();
     showReadings(Array.prototype.slice.call(document.querySelectorAll("[data-jg-today]")));
+    Array.prototype.forEach.call(document.querySelectorAll("[data-jg-reading-calendar]"), showTodayInCalendar);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-verified]"), markStale);
     Array.prototype.forEach.call(document.querySelectorAll("[data-jg-catalog]"), setupCatalog);
     var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-jg-view]"));
