@@ -119,6 +119,40 @@ function fromCache(response) {
   });
 }
 
+// No network and no saved copy: a page in Chinese listing the pages saved on this device.
+// Titles come from the saved pages' <title>, which the site writes HTML-escaped.
+var OFFLINE_STYLE = "body{margin:0;font:16px/1.7 system-ui,'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;" +
+  "color:#222;background:#fafafa}header{background:#b71c1c;color:#fff;padding:.8rem 1rem;font-weight:700}" +
+  "main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.5rem 0}" +
+  "ul{padding-left:1.2rem}li{margin:.4rem 0}a{color:#b71c1c}" +
+  "@media (prefers-color-scheme:dark){body{background:#1e2129;color:#e6e6e6}a{color:#ef9a9a}}";
+
+function offlinePage() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var pages = requests.filter(function (saved) { return /(\/|\.html)$/.test(new URL(saved.url).pathname); });
+      return Promise.all(pages.map(function (saved) {
+        return cache.match(saved).then(function (response) { return response.text(); }).then(function (html) {
+          var title = (/<title>([^<]*)<\/title>/.exec(html) || [])[1] || new URL(saved.url).pathname;
+          return { url: saved.url, title: title.replace(/ - 井冈传人$/, "") };
+        });
+      }));
+    });
+  }).catch(function () { return []; }).then(function (saved) {
+    saved.sort(function (a, b) { return a.title.localeCompare(b.title, "zh-CN"); });
+    var list = saved.map(function (page) {
+      return '<li><a href="' + page.url.replace(/"/g, "&quot;") + '">' + page.title + "</a></li>";
+    }).join("");
+    var html = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1"><title>离线 - 井冈传人</title>' +
+      "<style>" + OFFLINE_STYLE + "</style></head><body><header>井冈传人</header><main data-jg-offline-page>" +
+      "<h1>没有网络，这一页还没有保存在本机</h1><p>联网后再打开这一页。现在可以读已经保存在本机的页面：</p>" +
+      (list ? "<ul>" + list + "</ul>" : "<p>本机还没有保存任何页面。下次联网时打开想读的页面，或在研学路线页上点“保存到本机，离线查看”。</p>") +
+      "</main></body></html>";
+    return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
@@ -134,9 +168,7 @@ self.addEventListener("fetch", function (event) {
         return response;
       }).catch(function () {
         return caches.match(request, { ignoreSearch: true }).then(function (cached) {
-          return cached ? fromCache(cached) : new Response(
-            "<!DOCTYPE html><meta charset=utf-8><title>离线</title><p>没有网络，这一页也还没有保存在本机。</p>",
-            { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+          return cached ? fromCache(cached) : offlinePage();
         });
       })
     );

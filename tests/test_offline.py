@@ -288,6 +288,12 @@ def test_service_worker_serves_a_guide_without_network(browser: Any, starter_sit
     assert page.locator(".jg-offline-badge").is_visible()
     unseen = page.goto(url + "sites/donggu/")
     assert unseen is not None and unseen.status == 503
+    # A page in Chinese listing the saved pages, by their titles.
+    assert "没有网络" in page.locator("h1").inner_text()
+    listed = {urlparse(href).path for href in page.locator("[data-jg-offline-page] li a").evaluate_all(
+        "links => links.map(link => link.href)")}
+    assert {"/sites/ciping/", "/sites/sanwan/"} <= listed, listed
+    assert "茨坪" in page.locator("[data-jg-offline-page]").inner_text()
     # Search works offline over the saved pages, and leaves out the pages that are not saved.
     page.goto(url + "search/?q=" + quote("三湾"))
     page.wait_for_selector("[data-jg-search-page][data-search-done]")
