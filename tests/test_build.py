@@ -95,7 +95,7 @@ def test_generated_pages(project: Path) -> None:
             'data-duration="15"') in catalog
     assert '<input type="checkbox" name="audience" value="pioneers"> 少先队员' in catalog
     by_audience = article(read(site, "browse/audience"))
-    assert '<h2 id="league-members">团员青年</h2>' in by_audience
+    assert '<h2 id="league-members" data-jg-contents>团员青年</h2>' in by_audience
     by_site = article(read(site, "browse/sites"))
     assert '<a href="../../sites/sanwan/">三湾改编旧址</a>' in by_site
     timeline = article(read(site, "timeline"))

@@ -120,3 +120,21 @@ def test_reading_calendar_shows_today_first_and_folds_the_months(phone: Any, sit
     assert phone.locator("tr.jg-reading--today").inner_text().startswith("9月29日")
     height = phone.evaluate("document.documentElement.scrollHeight")
     assert height < 15_000, height  # before: 72,753 px (75,025 with today's content), every month open
+
+
+def test_touch_targets_tooltips_and_404(phone: Any, site: str) -> None:
+    phone.goto(site + "lessons/")
+    box = phone.get_by_label("少先队员").bounding_box()
+    assert box is not None and box["width"] >= 16 and box["height"] >= 16  # before: 13 px
+    phone.goto(site + "lessons/sanwan-branch-in-company/")
+    term = phone.locator("article abbr[title]").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    sheet = phone.locator(".md-tooltip2--active .md-tooltip2__inner")
+    sheet.wait_for()
+    assert sheet.evaluate("element => parseFloat(getComputedStyle(element).fontSize)") >= 16  # before: 10 px
+    sheet_box = sheet.bounding_box()
+    assert sheet_box is not None and sheet_box["y"] + sheet_box["height"] >= PHONE["height"] - 2  # at the bottom
+    phone.goto(site + "404.html")  # what a server such as GitHub Pages shows for an unknown address
+    assert "找不到这一页" in phone.locator("h1").inner_text()
+    assert "生成" in phone.locator(".md-copyright").inner_text()

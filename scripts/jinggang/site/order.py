@@ -46,3 +46,13 @@ def lecturers_in_order(model: ContentModel) -> list[LecturerMaterial]:
 
 def routes_in_order(model: ContentModel) -> list[Route]:
     return sorted(model.routes.values(), key=lambda route: (reading_key(route.title), route.id))
+
+
+def terms_by_initial(model: ContentModel) -> list[tuple[str, list[Term]]]:
+    """The glossary's sections: terms under the first letter of their pinyin (A, B, C ...)."""
+    groups: dict[str, list[Term]] = {}
+    for term in terms_in_order(model):
+        syllables = reading_key(term.term)[0]
+        initial = syllables[0][0][:1].upper() if syllables and syllables[0][0] else "#"
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(term)
+    return list(groups.items())

@@ -9,12 +9,27 @@ from typing import Any
 from ..content.model import ContentModel, LecturerMaterial, Lesson
 from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
-from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_in_order
+from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_by_initial
 from .render import GeneratedPage
 from .route_map import route_map
 
-DURATION_BANDS = (("1-10", "10 分钟以内", 1, 10), ("11-20", "11–20 分钟", 11, 20),
-                  ("21-90", "20 分钟以上", 21, 90))
+
+def duration_bands(durations: Iterable[int], most: int = 3) -> list[tuple[str, str, int, int]]:
+    """The catalog's duration filters, from the lessons' own durations: up to `most` bands cut
+    at the terciles, each holding lessons and labelled with the durations it holds
+    (value "low-high" for the filter script, label, low, high)."""
+    ordered = sorted(durations)
+    if not ordered:
+        return []
+    cuts = sorted({ordered[len(ordered) * part // most] for part in range(1, most)} | {ordered[-1]})
+    bands, low = [], ordered[0]
+    for cut in cuts:
+        held = [minutes for minutes in ordered if low <= minutes <= cut]
+        if held:
+            label = f"{held[0]} 分钟" if held[0] == held[-1] else f"{held[0]}–{held[-1]} 分钟"
+            bands.append((f"{low}-{cut}", label, low, cut))
+        low = cut + 1
+    return bands
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
     vocab = model.vocabularies.terms
     return [
         GeneratedPage("lessons/index.md", "微团课目录", "jinggang/catalog.html",
-                      {"lessons": lessons, "bands": DURATION_BANDS,
+                      {"lessons": lessons, "bands": duration_bands(lesson.duration for lesson in lessons),
                        "audiences": vocab["audience"], "themes": vocab["themes"]}, searchable=False),
         GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
                       {"guides": guides_in_order(model)}, searchable=False),
@@ -145,7 +160,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
         GeneratedPage("reading.md", "百年党史天天读", "jinggang/reading.html",
                       {"months": _readings_by_month(model)}, searchable=False),
         GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
-                      {"terms": terms_in_order(model)}),
+                      {"groups": terms_by_initial(model)}),
         *route_pages(model),
         GeneratedPage("search/index.md", "搜索", "jinggang/search.html", hide=("toc",), searchable=False),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",

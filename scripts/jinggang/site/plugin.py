@@ -28,7 +28,7 @@ from .config import JinggangConfig
 from .feeds import feed_documents
 from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
-from .render import Renderer, url_for
+from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
@@ -154,6 +154,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if not (page.meta.get("search") or {}).get("exclude"):
             self.search_pages[page.file.src_uri] = search_page(
                 html, page.url, plain_title(page), page_kind(page, item))
+        if page.file.generated_by is not None:
+            page.toc = page_contents(html) or page.toc
         trail = trail_for(self.model, page.file.src_uri) if self.model else None
         if trail is not None and self.renderer is not None:
             html = (self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="top") + html

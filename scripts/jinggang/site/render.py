@@ -10,9 +10,12 @@ import json
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
 from typing import Any
 
 import jinja2
+from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
 
 from ..content.model import ContentItem, ContentModel
@@ -83,6 +86,42 @@ class Renderer:
         # Blank lines inside the block would end Python-Markdown's raw HTML block.
         compact = "\n".join(line for line in html.splitlines() if line.strip())
         return f"{front}{markdown_heading(page.title)}\n\n{compact}\n"
+
+
+class _Contents(HTMLParser):
+    """Elements marked data-jg-contents (with an id): the entries of a generated page's contents."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[str, list[str]]] = []
+        self.open: list[str] = []  # tags of the entry being read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if not self.open and "data-jg-contents" in values and values.get("id"):
+            self.entries.append((str(values["id"]), []))
+            self.open = [tag]
+        elif self.open:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.entries[-1][1].append(data)
+
+
+def page_contents(html: str) -> TableOfContents | None:
+    """The page contents (Material's right-hand "目录") of a generated page, whose headings are
+    HTML from a template rather than Markdown: entries are the elements marked data-jg-contents."""
+    parser = _Contents()
+    parser.feed(html)
+    if not parser.entries:
+        return None
+    return get_toc([{"level": 2, "id": anchor, "name": escape("".join(text).strip()), "children": []}
+                    for anchor, text in parser.entries])
 
 
 def url_for(src_uri: str, use_directory_urls: bool = True) -> str:
