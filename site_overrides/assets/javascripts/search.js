@@ -261,7 +261,7 @@
 
   // The first `count` results with their page text loaded, whole-query holders first.
   function show(ranked, query, count) {
-    var head = ranked.slice(0, count + 3);
+    var head = ranked.slice(0, count + 2);
     return loadPages(head.map(function (result) { return result.page; })).then(function (loaded) {
       var readable = head.filter(function (_, k) { return loaded[k]; });
       readable.forEach(function (result) { result.whole = holdsQuery(result, query); });
