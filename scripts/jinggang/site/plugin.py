@@ -32,7 +32,7 @@ from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
-from .trail import trail_for
+from .trail import Trails
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
 
@@ -55,6 +55,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.is_serve = False
         self.model: ContentModel | None = None
         self.renderer: Renderer | None = None
+        self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -84,6 +85,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             log.info(f"内容检查有 {len(warnings(result.problems))} 个警告，运行 `jinggang check` 查看。")
         full = result.model
         self.model = full if self.show_drafts else full.published_view()
+        self.trails = Trails(self.model)
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build)
         self.search_pages: dict[str, SearchPage] = {}
@@ -156,7 +158,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 html, page.url, plain_title(page), page_kind(page, item))
         if page.file.generated_by is not None:
             page.toc = page_contents(html) or page.toc
-        trail = trail_for(self.model, page.file.src_uri) if self.model else None
+        trail = self.trails.trail_for(page.file.src_uri) if self.trails else None
         if trail is not None and self.renderer is not None:
             html = (self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="top") + html
                     + self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="bottom"))
@@ -165,7 +167,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
         # A detail page is not in the nav: its list's tab and drawer entry are shown active.
-        trail = trail_for(self.model, page.file.src_uri) if self.model else None
+        trail = self.trails.trail_for(page.file.src_uri) if self.trails else None
         self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
         if self.active_list is not None:
             self.active_list.active = True  # MkDocs marks the parents too
