@@ -16,7 +16,7 @@
   var HEADING_CODE = 5;
   var TITLE_CODE = 6;
   var NAME_CODE = 7;      // 7 + n: a short title or heading (a name) of n distinct tokens
-  var BOX_RESULTS = 8;       // pages shown in the header box
+  var BOX_RESULTS = 6;       // pages shown in the header box (a phone shows three or four)
   var PAGE_RESULTS = 20;     // pages shown at a time on the results page
   var SECTIONS_SHOWN = 3;    // sections listed beneath a page
 
@@ -430,7 +430,9 @@
       var text = input.value.trim();
       var ticket = ++pending;
       if (!text) { list.replaceChildren(); meta.textContent = "输入关键词，例如 井冈山、三湾改编"; return; }
+      busy = true;
       search(text, BOX_RESULTS).then(function (found) {
+        busy = false;
         if (ticket !== pending) return;  // a newer query is on its way
         list.replaceChildren.apply(list, found.results.map(function (result) { return boxItem(result, found.query); }));
         meta.replaceChildren();
@@ -443,11 +445,18 @@
         all.href = resultsPageUrl(text);
         meta.appendChild(all);
       }, function () {
+        busy = false;
         if (ticket === pending) meta.textContent = "搜索索引没有加载成功，请检查网络后再试。";
       });
     }
 
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 30); });
+    // The first query runs at once; while one is on its way, the next waits for a pause in typing.
+    var busy = false;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (busy) { timer = setTimeout(run, 30); return; }
+      run();
+    });
     input.addEventListener("focus", function () {
       // Material's styles show the results panel while its search toggle is on.
       if (toggle) toggle.checked = true;
