@@ -5,7 +5,7 @@
 "use strict";
 
 // ---- Versioned cache (one per build) ----------------------------------------------------
-// The build replaces the next line (scripts/jinggang/site/service_worker.py): the version is a
+// The build replaces the next line (scripts/jinggang/website/service_worker.py): the version is a
 // hash of the built files, assets maps each asset's path (from the site root) to its hash.
 // A new version is a new worker: on activation it moves what the reader saved into its own
 // cache, drops downloads over the cap, and deletes the older caches.

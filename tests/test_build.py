@@ -12,7 +12,7 @@ import yaml
 from mkdocs.exceptions import MkDocsException
 
 from jinggang.cli import run_build
-from jinggang.site.search.index import read_page_urls
+from jinggang.website.search.index import read_page_urls
 
 from .conftest import REPO, build_site
 

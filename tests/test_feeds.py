@@ -13,8 +13,8 @@ import pytest
 
 from jinggang.cli import render_context, run_offline
 from jinggang.content.daily import daily_reading, feed_start
-from jinggang.site import feeds
-from jinggang.site.feeds import READING_FEED, UPDATES_FEED, feed_documents
+from jinggang.website import feeds
+from jinggang.website.feeds import READING_FEED, UPDATES_FEED, feed_documents
 
 from .conftest import build_site
 

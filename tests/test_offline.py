@@ -22,7 +22,7 @@ import pytest
 
 from jinggang.content.loader import Settings, load_content
 from jinggang.outputs.zip_links import dead_links
-from jinggang.site.service_worker import build_stamp, stamp_service_worker
+from jinggang.website.service_worker import build_stamp, stamp_service_worker
 
 from .conftest import build_site
 

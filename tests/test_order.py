@@ -1,9 +1,9 @@
-"""Reader order (site/order.py): pinyin, not code points."""
+"""Reader order (website/order.py): pinyin, not code points."""
 
 from __future__ import annotations
 
 from jinggang.content.loader import Settings, load_content
-from jinggang.site.order import guides_in_order, reading_key, terms_in_order
+from jinggang.website.order import guides_in_order, reading_key, terms_in_order
 
 from .conftest import REPO
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinggang.site.pages import duration_bands
-from jinggang.site.typography import typography_problems
+from jinggang.website.pages import duration_bands
+from jinggang.website.typography import typography_problems
 
 
 def test_duration_bands_come_from_the_lessons() -> None:

@@ -18,9 +18,9 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from jinggang.cli import run_offline
-from jinggang.site.search.extract import page_sections
-from jinggang.site.search.index import SearchIndex, SearchPage, encode_number, encode_postings, read_page_urls
-from jinggang.site.search.tokens import shard_of, token_counts, tokens
+from jinggang.website.search.extract import page_sections
+from jinggang.website.search.index import SearchIndex, SearchPage, encode_number, encode_postings, read_page_urls
+from jinggang.website.search.tokens import shard_of, token_counts, tokens
 
 from .conftest import build_site, make_project
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from jinggang.cli import run_build, run_share
-from jinggang.site.share import SITE_CARD
+from jinggang.website.share import SITE_CARD
 
 from .conftest import build_site
 

@@ -27,7 +27,7 @@ def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
     """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees."""
     from mkdocs.config import load_config
 
-    from .site.plugin import settings_from
+    from .website.plugin import settings_from
 
     config = load_config(str(config_file))
     plugin = config.plugins["jinggang"]
@@ -104,7 +104,7 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     """Everything packets are rendered from: the published model, templates and Markdown."""
     from .outputs.packets.command import RenderContext
     from .outputs.packets.document import MarkdownRenderer
-    from .site.render import Renderer
+    from .website.render import Renderer
 
     config, settings = _config(config_file)
     result = load_content(settings)
@@ -230,7 +230,7 @@ def run_share(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> in
     """The share cards (1200×630 PNG) of every lesson, guide, lecturer material and route."""
     from .outputs.share_images import render_share_cards
     from .outputs.store import RenderStore
-    from .site.share import SHARE_FOLDER
+    from .website.share import SHARE_FOLDER
 
     started = time.perf_counter()
     context = _context_or_report(config_file, "分享图片")

@@ -148,7 +148,7 @@ def search_cpu(project: Path) -> tuple[float, float]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from ..site import plugin
+    from ..website import plugin
 
     spent = [0.0]
 

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..outputs.browser import launch_options
-from ..site.search.index import read_page_urls
+from ..website.search.index import read_page_urls
 from .generate import REPO, generate
 from .search_latency import FIRST_RESULT, serve
 

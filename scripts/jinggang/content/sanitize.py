@@ -39,7 +39,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "svg": {"viewBox", "viewbox", "xmlns", "width", "height"},
     "path": {"d"},
 }
-# Data attributes our own code reads: the daily reading (jinggang.js), search extraction (site/search/).
+# Data attributes our own code reads: the daily reading (jinggang.js), search extraction (website/search/).
 ATTRIBUTE_PREFIXES = frozenset({"data-jg-", "data-search-"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES = frozenset({"text-align"})  # table column alignment from the tables extension

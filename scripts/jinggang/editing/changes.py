@@ -22,8 +22,8 @@ from ..content.loader import PAGE_KINDS, REGISTRIES, Settings, load_content
 from ..content.model import ContentItem, ContentModel, Route
 from ..content.schemas import SchemaSet
 from ..content.source import ReadError, read_registry
-from ..site.pages import generated_pages
-from ..site.render import url_for
+from ..website.pages import generated_pages
+from ..website.render import url_for
 
 # Files outside docs/ and curriculum/ that change every page or every packet.
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",

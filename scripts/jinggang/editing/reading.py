@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..content.daily import DailyReading
 from ..content.model import Source
-from ..site.render import Renderer, url_for
-from ..site.share import absolute_url, share_targets_by_uri
+from ..website.render import Renderer, url_for
+from ..website.share import absolute_url, share_targets_by_uri
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..content.bodies import section
 from ..content.model import Route
-from ..site.route_map import route_map
+from ..website.route_map import route_map
 from .packets.command import RenderContext
 from .packets.document import content_hash
 from .printer import Metadata, Printer, page_count, print_each, run_coroutine, titled

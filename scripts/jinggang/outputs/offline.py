@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..content.model import ContentModel, Route
-from ..site.search.index import FOLDER as SEARCH_FOLDER
-from ..site.search.index import read_page_urls
+from ..website.search.index import FOLDER as SEARCH_FOLDER
+from ..website.search.index import read_page_urls
 from .printer import write_atomically
 from .zip_links import confine, links_of, target_of
 

@@ -24,8 +24,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..content.model import ContentModel
-from ..site.render import Renderer
-from ..site.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
+from ..website.render import Renderer
+from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
 from .browser import launch_options
 from .fonts import FAMILIES, font_face_css
 from .packets.document import content_hash

@@ -1,11 +1,11 @@
 /* 井冈传人 search: the header box and the results page (search/?q=...), one engine.
  *
- * The index is built with the site (scripts/jinggang/site/search/): a manifest, posting
+ * The index is built with the site (scripts/jinggang/website/search/): a manifest, posting
  * shards chosen by token hash and one text file per page, all scripts that call jgSearch.*,
  * so they load with <script> tags from http://, file:// and the service worker's cache.
  * A query reads the manifest, the shards of its tokens and the text of the pages shown.
  *
- * Tokens: the rules of scripts/jinggang/site/search/tokens.py, kept equal by a test.
+ * Tokens: the rules of scripts/jinggang/website/search/tokens.py, kept equal by a test.
  */
 (function () {
   "use strict";

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ...content.model import ContentModel, Packet
-from ...site.render import Renderer
+from ...website.render import Renderer
 from ..browser import chromium_executable
 from ..fonts import font_face_css
 from ..printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
 from ...content.sanitize import sanitize_html
-from ...site.render import Renderer
+from ...website.render import Renderer
 
 KIND_LABELS = {"lesson": "微团课", "lecturer": "讲师资料", "site": "研学指南", "handout": "学生活页"}
 

@@ -116,7 +116,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             files.append(File.generated(config, page.src_uri, content=content))
         files.append(File.generated(config, READINGS_SCRIPT,
                                     content=readings_script(reading_calendar(self.model), urls)))
-        # The Atom feeds (site/feeds.py), files of the site like the readings script.
+        # The Atom feeds (website/feeds.py), files of the site like the readings script.
         for path, document in feed_documents(self.model, self.renderer, site_name=config.site_name,
                                              site_url=config.site_url or "/", rights=config.copyright or "",
                                              site_description=config.site_description or "").items():
@@ -171,7 +171,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
         if self.active_list is not None:
             self.active_list.active = True  # MkDocs marks the parents too
-        # What a shared link shows (site/share.py); site_overrides/main.html writes it.
+        # What a shared link shows (website/share.py); site_overrides/main.html writes it.
         if not self.config.enabled or self.model is None:
             return context
         meta = self._share_meta(page, config)
