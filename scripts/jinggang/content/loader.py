@@ -291,6 +291,21 @@ def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str,
             if entry.id in table and table[entry.id].is_draft]
 
 
+def _valid_data_files(kind: str, sources: list[SourceFile], schema_set: SchemaSet, vocabularies: Vocabularies,
+                      ids: dict[str, dict[str, SourceFile]]) -> tuple[list[SourceFile], list[Problem]]:
+    """The data files of one kind (packets, routes) that match their schema and file name, and
+    the problems of all of them."""
+    valid: list[SourceFile] = []
+    problems: list[Problem] = []
+    for source in sources:
+        found = schema_problems(kind, source, source.data, schema_set, vocabularies, ids)
+        found += _id_matches_file(source, ".yml")
+        problems += found
+        if not errors(found):
+            valid.append(source)
+    return valid, problems
+
+
 def load_content(settings: Settings) -> LoadResult:
     """Read every content file, validate it, and link the model; collect every problem."""
     problems: list[Problem] = _settings_problems(settings)
@@ -378,26 +393,22 @@ def load_content(settings: Settings) -> LoadResult:
         lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
         problems += _lecturer_draft_lessons(lecturers[source.data["id"]], lessons)
 
+    valid_packets, found = _valid_data_files("packet", packet_sources, schema_set, vocabularies, ids)
+    problems += found
     packets = {}
-    for source in packet_sources:
-        found = schema_problems("packet", source, source.data, schema_set, vocabularies, ids)
-        found += _id_matches_file(source, ".yml")
-        problems += found
-        if not errors(found):
-            packet = Packet.from_source(source)
-            problems += _draft_entries(packet, lessons, guides, lecturers) + _duplicate_entries(packet)
-            packets[packet.id] = packet
+    for source in valid_packets:
+        packet = Packet.from_source(source)
+        problems += _draft_entries(packet, lessons, guides, lecturers) + _duplicate_entries(packet)
+        packets[packet.id] = packet
 
+    valid_routes, found = _valid_data_files("route", route_sources, schema_set, vocabularies, ids)
+    problems += found
     routes = {}
-    for source in route_sources:
-        found = schema_problems("route", source, source.data, schema_set, vocabularies, ids)
-        found += _id_matches_file(source, ".yml")
-        problems += found
-        if not errors(found):
-            route = Route.from_source(source)
-            problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides) \
-                + _duplicate_stops(route)
-            routes[route.id] = route
+    for source in valid_routes:
+        route = Route.from_source(source)
+        problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides) \
+            + _duplicate_stops(route)
+        routes[route.id] = route
 
     rotation: tuple[str, ...] = ()
     if reading_source is not None:
