@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 
 from ..outputs.browser import launch_options
 from .generate import NAMES_FILE, generate
-from .search_latency import serve
+from .serving import serve
 
 RESULT = ".md-search-result__list [data-search-result]"
 INDEX_FILES = ("manifest.js", "urls.js", "shards", "pages")

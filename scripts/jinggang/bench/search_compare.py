@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlsplit
 from ..outputs.browser import launch_options
 from ..website.search.index import read_page_urls
 from .generate import REPO, generate
-from .search_latency import FIRST_RESULT, serve
+from .serving import FIRST_RESULT, serve
 
 BIN = Path(sys.executable).parent
 NODE_MODULES = REPO / "node_modules"

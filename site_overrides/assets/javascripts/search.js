@@ -371,7 +371,7 @@
         article.appendChild(element("p", "jg-search-kind", info.record.k));
       }
       if (k > 0 || !section.isPage) {
-        if (section.heading) article.appendChild(highlighted(section.heading, query, element(k === 0 ? "h2" : "h2"), 0));
+        if (section.heading) article.appendChild(highlighted(section.heading, query, element("h2"), 0));
       }
       if (section.text) article.appendChild(highlighted(section.text, query, element("p"), 110));
       link.appendChild(article);

@@ -157,23 +157,15 @@ class SearchIndex:
                                                        "pages": len(self.pages), "sections": counts})
         return files
 
-    def write(self, site_dir: Path) -> dict[str, int]:
-        """Write the index into site_dir/search/ (replacing an older one); sizes for the benchmark."""
+    def write(self, site_dir: Path) -> None:
+        """Write the index into site_dir/search/, replacing an older one."""
         folder = site_dir / FOLDER
         for stale in ("shards", "pages"):
             shutil.rmtree(folder / stale, ignore_errors=True)
-        sizes: dict[str, int] = {"text": 0, "postings": 0, "pages": 0, "files": 0}
         for name, text in self.files().items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = text.encode("utf-8")
-            path.write_bytes(data)
-            sizes["files"] += 1
-            sizes["postings" if name.startswith("shards/") else "pages"] += len(data)
-        sizes["text"] = sum(len(section.text.encode()) + len(section.heading.encode())
-                            for page in self.pages for section in page.sections)
-        return sizes
-
+            path.write_text(text, encoding="utf-8")
 
 def _script(kind: str, number: int, content: object) -> str:
     payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
