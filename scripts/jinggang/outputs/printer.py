@@ -77,9 +77,61 @@ def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
         info["/CreationDate"] = metadata.pdf_date()
         info["/ModDate"] = metadata.pdf_date()
         document.Root.Lang = pikepdf.String(metadata.language)
+        renumber_structure_ids(document)
         output = io.BytesIO()
         document.save(output, deterministic_id=True)
         return output.getvalue()
+
+
+def renumber_structure_ids(document: pikepdf.Pdf) -> None:
+    """Number the tagged structure's element ids in tree order.
+
+    Chromium names an element (a table header cell that data cells point to) after its DOM
+    node id, a counter shared by every page of the browser: two pages printing at once give
+    one document different ids from run to run. In tree order the ids depend on the content only.
+    """
+    tree = document.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    elements = _structure_elements(tree)
+    named = [element for element in elements if "/ID" in element]
+    if not named:
+        return
+    renamed = {str(element.ID): f"node{number:08d}" for number, element in enumerate(named, start=1)}
+    for element in named:
+        element.ID = pikepdf.String(renamed[str(element.ID)])
+    for element in elements:
+        attributes = element.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array(
+                    [pikepdf.String(renamed.get(str(name), str(name))) for name in attribute.Headers])
+    names = pikepdf.Array()
+    for element in named:  # tree order is the new ids' order: the name tree stays sorted
+        names.extend([pikepdf.String(str(element.ID)), element])
+    limits = pikepdf.Array([pikepdf.String(str(named[0].ID)), pikepdf.String(str(named[-1].ID))])
+    leaf = document.make_indirect(pikepdf.Dictionary(Names=names, Limits=limits))
+    tree.IDTree = document.make_indirect(pikepdf.Dictionary(Kids=pikepdf.Array([leaf])))
+
+
+def _structure_elements(tree: Any) -> list[pikepdf.Dictionary]:
+    """Every structure element below the tree root, each once, in tree order."""
+    found: list[pikepdf.Dictionary] = []
+    pending: list[Any] = [tree.get("/K")]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, pikepdf.Array):
+            pending.extend(reversed(list(node)))
+        elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") != "/MCR":
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            found.append(node)
+            if "/K" in node:
+                pending.append(node.K)
+    return found
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -171,21 +223,25 @@ class PrintResult:
     html: str = ""
 
 
-class Printer:
-    """One browser for the whole run; `jobs` pages, each in its own context, reused for every print."""
+class PagePool:
+    """One browser for the whole run and up to `jobs` pages, each opened once and reused.
 
-    def __init__(self, jobs: int, *, keep_html: bool = False) -> None:
+    Chromium starts on first use: a run where every output is cached never launches it.
+    """
+
+    def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
-        self.keep_html = keep_html  # the benchmark prints the final HTML again, raw
         self._playwright: Any = None
         self._browser: Any = None
         self._lock = asyncio.Lock()
         self._pages: asyncio.Queue[Any] = asyncio.Queue()
         self._opened = 0
-        self._allowed: dict[Any, set[str]] = {}  # page -> the only URLs it may load
+
+    async def _open_page(self, browser: Any) -> Any:
+        context = await browser.new_context()
+        return await context.new_page()
 
     async def _page(self) -> Any:
-        # Chromium starts on first use: a run where every packet is cached never launches it.
         async with self._lock:
             if self._browser is None:
                 from playwright.async_api import async_playwright
@@ -194,13 +250,30 @@ class Printer:
                 self._browser = await self._playwright.chromium.launch(**launch_options())
             if self._pages.empty() and self._opened < self.jobs:
                 self._opened += 1
-                context = await self._browser.new_context()
-                page = await context.new_page()
-                allowed: set[str] = set()
-                self._allowed[page] = allowed
-                await page.route("**/*", functools.partial(_only_allowed, allowed))
-                await self._pages.put(page)
+                await self._pages.put(await self._open_page(self._browser))
         return await self._pages.get()
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+
+class Printer(PagePool):
+    """Prints HTML on the pool's pages, each allowed to load only the document's own files."""
+
+    def __init__(self, jobs: int, *, keep_html: bool = False) -> None:
+        super().__init__(jobs)
+        self.keep_html = keep_html  # the benchmark prints the final HTML again, raw
+        self._allowed: dict[Any, set[str]] = {}  # page -> the only URLs it may load
+
+    async def _open_page(self, browser: Any) -> Any:
+        page = await super()._open_page(browser)
+        allowed: set[str] = set()
+        self._allowed[page] = allowed
+        await page.route("**/*", functools.partial(_only_allowed, allowed))
+        return page
 
     @contextlib.asynccontextmanager
     async def _loaded(self, html: str) -> AsyncIterator[Any]:
@@ -263,13 +336,6 @@ class Printer:
             await page.set_content('<html lang="zh-CN"><body><h1>井冈传人</h1><p>预热</p></body></html>')
             await page.pdf(**PDF_OPTIONS)
             self._pages.put_nowait(page)
-
-    async def close(self) -> None:
-        if self._browser is not None:
-            await self._browser.close()
-        if self._playwright is not None:
-            await self._playwright.stop()
-
 
 def run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
     """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does)."""
