@@ -31,19 +31,13 @@ $(NODE_STAMP): package.json package-lock.json | system-deps
 check: python-deps
 	$(BIN)/jinggang check
 
-# The pull request workflow renders only the packets a change affects:
-#   make site PACKETS_ARGS="--changed-since <base commit>" ROUTES_ARGS="--changed-since <base commit>"
-PACKETS_ARGS ?=
-ROUTES_ARGS ?=
+# `jinggang site` checks, builds, makes every download and the offline zips, reading the
+# content once. The pull request workflow prints only the packets and kits a change affects:
+#   make site SITE_ARGS="--changed-since <base commit>"
+SITE_ARGS ?=
 
 site: setup
-	$(BIN)/jinggang check
-	$(BIN)/jinggang build
-	$(BIN)/jinggang share
-	$(BIN)/jinggang packets $(PACKETS_ARGS)
-	$(BIN)/jinggang slides
-	$(BIN)/jinggang routes $(ROUTES_ARGS)
-	$(BIN)/jinggang offline
+	$(BIN)/jinggang site $(SITE_ARGS)
 
 lint: python-deps
 	$(BIN)/ruff check scripts tests

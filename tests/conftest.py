@@ -10,7 +10,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from jinggang.cli import run_offline, run_packets, run_routes, run_share, run_slides
+from jinggang.cli import run_downloads, run_offline
 from jinggang.outputs.browser import launch_options
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,10 +76,10 @@ def starter_site(starter_project: Path) -> Path:
     """The real starter content as `make site` builds it (site, share cards, packets, slides,
     routes, offline), once per session."""
     site = build_site(starter_project)
-    assert run_share(starter_project, starter_project / "mkdocs.yml", site, jobs=2) == 0
-    assert run_packets(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
-    assert run_slides(starter_project, starter_project / "mkdocs.yml", site, jobs=2, only=[]) == 0
-    assert run_routes(starter_project, starter_project / "mkdocs.yml", site, jobs=2) == 0
+    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "share", jobs=2) == 0
+    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "packets", jobs=2, only=[]) == 0
+    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "slides", jobs=2, only=[]) == 0
+    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "routes", jobs=2) == 0
     assert run_offline(starter_project, starter_project / "mkdocs.yml", site) == 0
     return site
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from jinggang.cli import run_build, run_check, run_packets
+from jinggang.cli import run_build, run_check, run_downloads
 
 from .conftest import make_project
 from .test_check import CASES, apply_case
@@ -39,7 +39,7 @@ def previous_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     project = make_project(tmp_path_factory.mktemp("previous") / "project")
     site = project / "site"
     assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
-    assert run_packets(project, project / "mkdocs.yml", site, jobs=1, only=[]) == 0
+    assert run_downloads(project, project / "mkdocs.yml", site, "packets", jobs=1, only=[]) == 0
     assert list((site / "downloads/packets").glob("*.pdf"))
     return site, digest(site)
 
@@ -70,7 +70,7 @@ def test_bad_input_fails_every_command_and_keeps_the_site(
     assert "构建失败，site/ 保持原样" in built
     assert [location for location in locations if f"{location}: 错误: " not in built] == []
 
-    assert run_packets(project, config, site, jobs=1, only=[]) == 1
+    assert run_downloads(project, config, site, "packets", jobs=1, only=[]) == 1
     printed = capsys.readouterr()
     assert [location for location in locations if location not in printed.out + printed.err] == []
 

@@ -409,7 +409,7 @@ def test_changes_with_an_unknown_base_say_so(repo: Path, capsys: pytest.CaptureF
 def test_packets_changed_since_renders_only_affected_packets(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     rendered: list[list[str]] = []
-    monkeypatch.setattr(cli, "run_packets", lambda *args, only, **kwargs: rendered.append(only) or 0)
+    monkeypatch.setattr(cli, "run_downloads", lambda *args, only, **kwargs: rendered.append(only) or 0)
     assert jinggang(repo, "packets", "--changed-since", "main") == 0
     assert rendered == [] and "不影响任何讲义包" in capsys.readouterr().out
     edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")
@@ -474,16 +474,16 @@ def test_workflows_pin_actions_and_build_as_make_does() -> None:
                 assert re.fullmatch(r"debian:\d+\.\d+", job["container"]["image"])  # the machine make is written for
     pr = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
     assert "fetch-depth: 0" in pr
-    assert 'make site PACKETS_ARGS="--changed-since $BASE_SHA"' in pr
+    assert 'make site SITE_ARGS="--changed-since $BASE_SHA"' in pr
     assert 'jinggang summary --base "$BASE_SHA" --output "$GITHUB_STEP_SUMMARY"' in pr
     assert "bash .ci/run" in pr and "jinggang check" in pr
     publish = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
     assert "actions/deploy-pages@" in publish and "make site" in publish
 
 
-def test_make_site_passes_packet_arguments_through() -> None:
+def test_make_site_passes_its_arguments_through() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert "$(BIN)/jinggang packets $(PACKETS_ARGS)" in makefile
+    assert "$(BIN)/jinggang site $(SITE_ARGS)" in makefile
 
 
 def test_pre_commit_hook_runs_the_check(project: Path) -> None:

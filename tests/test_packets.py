@@ -14,7 +14,7 @@ import markdown
 import pytest
 from pypdf import PdfReader
 
-from jinggang.cli import run_packets, run_routes
+from jinggang.cli import run_downloads
 
 from .conftest import build_site
 
@@ -200,8 +200,8 @@ def test_long_worksheet_continues_on_a_page_marked_with_its_title(project: Path,
     guide.write_text(text.replace("tasks:\n  - 找到“支部建在连上”的展陈，记下改编的三项内容。\n", "tasks:\n" + tasks),
                      encoding="utf-8")
     config = project / "mkdocs.yml"
-    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
-    assert run_routes(project, config, minimal_site, jobs=1) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=[]) == 0
+    assert run_downloads(project, config, minimal_site, "routes", jobs=1) == 0
 
     packet = minimal_site / "downloads/packets/sanwan-packet.pdf"
     reader = PdfReader(packet)
@@ -253,7 +253,7 @@ def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) 
         page.write_text(page.read_text(encoding="utf-8").replace(
             "status: review\n", "status: published\nreviewers: [王老师, 李馆员]\nreviewed: 2026-12-01\n"),
             encoding="utf-8")
-    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, project / "mkdocs.yml", minimal_site, "packets", jobs=1, only=[]) == 0
     text = "".join(pdftotext(minimal_site / "downloads/packets/sanwan-packet.pdf").split())
     assert "全部内容已审核：王老师、李馆员（2026-12-01）" in text
     assert "已审核：王老师、李馆员2026-12-01" in text  # by each item's heading
@@ -268,28 +268,28 @@ def minimal_site(project: Path) -> Path:
 def test_cache_skips_unchanged_and_rerenders_changed(project: Path, minimal_site: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     config = project / "mkdocs.yml"
-    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=[]) == 0
     pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
     first = pdf.read_bytes()
     capsys.readouterr()
-    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=[]) == 0
     assert "未变化（缓存）" in capsys.readouterr().err
     assert pdf.read_bytes() == first
 
     lesson = project / "docs/lessons/sanwan-branch.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("三湾改编是建设新型人民军队的重要开端。",
                                                                  "三湾改编是建军史上的重要一步。"), encoding="utf-8")
-    assert run_packets(project, config, minimal_site, jobs=1, only=["sanwan-packet"]) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=["sanwan-packet"]) == 0
     assert "已生成" in capsys.readouterr().err
     assert "三湾改编是建军史上的重要一步。" in pdftotext(pdf).replace(" ", "")
 
 
 def test_same_input_gives_the_same_bytes(project: Path, minimal_site: Path, tmp_path: Path) -> None:
     config = project / "mkdocs.yml"
-    assert run_packets(project, config, minimal_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=[]) == 0
     shutil.rmtree(project / ".cache")
     other_site = tmp_path / "other-site"
-    assert run_packets(project, config, other_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, config, other_site, "packets", jobs=1, only=[]) == 0
     assert (minimal_site / "downloads/packets/sanwan-packet.pdf").read_bytes() == \
         (other_site / "downloads/packets/sanwan-packet.pdf").read_bytes()
 
@@ -302,7 +302,7 @@ def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, mini
     second.write_text((project / "curriculum/packets/sanwan-packet.yml").read_text(encoding="utf-8")
                       .replace("id: sanwan-packet", "id: second-packet").replace("  - lesson: sanwan-branch\n", ""),
                       encoding="utf-8")
-    assert run_packets(project, config, minimal_site, jobs=2, only=[]) == 0
+    assert run_downloads(project, config, minimal_site, "packets", jobs=2, only=[]) == 0
     pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
     before = pdf.read_bytes()
 
@@ -323,9 +323,9 @@ def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, mini
     guide.write_text(guide.read_text(encoding="utf-8").replace("参观改编旧址和枫树坪。", "参观改编旧址。"),
                      encoding="utf-8")
     capsys.readouterr()
-    assert run_packets(project, config, minimal_site, jobs=2, only=[]) == 1
+    assert run_downloads(project, config, minimal_site, "packets", jobs=2, only=[]) == 1
     err = capsys.readouterr().err
-    assert "讲义包 sanwan-packet（curriculum/packets/sanwan-packet.yml）生成失败" in err
+    assert "讲义包 sanwan-packet.pdf（curriculum/packets/sanwan-packet.yml）生成失败" in err
     assert "docs/lessons/sanwan-branch.md：无法转换" in err
     assert pdf.read_bytes() == before
     # The other packet was still rendered with the change.
@@ -333,7 +333,7 @@ def test_failed_render_keeps_previous_pdf_and_names_the_item(project: Path, mini
 
 
 def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=["nope"]) == 2
+    assert run_downloads(project, project / "mkdocs.yml", minimal_site, "packets", jobs=1, only=["nope"]) == 2
     assert "没有这些讲义包：nope" in capsys.readouterr().out
 
 
@@ -372,7 +372,7 @@ def test_wrong_page_prediction_is_corrected_by_a_second_print(project: Path, min
     wrong = printer.MEASURE_PAGES.replace("Math.round((start.left - box.left) / box.width) + 1", "1")
     assert wrong != printer.MEASURE_PAGES
     monkeypatch.setattr(printer, "MEASURE_PAGES", wrong)
-    assert run_packets(project, project / "mkdocs.yml", minimal_site, jobs=1, only=[]) == 0
+    assert run_downloads(project, project / "mkdocs.yml", minimal_site, "packets", jobs=1, only=[]) == 0
     assert "目录页码经第二次打印校正" in capsys.readouterr().err
     pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
     assert top_level_outline(PdfReader(pdf)) == toc_pages(pdf)

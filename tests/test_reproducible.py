@@ -37,7 +37,7 @@ def site_commands() -> list[list[str]]:
         words = re.sub(r"\$\([A-Z_]+\)", "", line).split()
         if words and words[0].endswith("jinggang"):
             commands.append(words[1:])
-    assert ["build"] in commands
+    assert ["site"] in commands
     return commands
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jinggang.cli import run_build, run_share
+from jinggang.cli import run_build, run_downloads
 from jinggang.website.share import SITE_CARD
 
 from .conftest import build_site
@@ -92,7 +92,7 @@ def test_share_cards_exist_resolve_and_change_only_with_their_item(project: Path
     config = project / "mkdocs.yml"
     site = project / "site"
     assert run_build(project, config, site, strict=True) == 0
-    assert run_share(project, config, site, jobs=2) == 0
+    assert run_downloads(project, config, site, "share", jobs=2) == 0
     first = cards(site)
     assert sorted(first) == ["lecturers/sanwan-talk.png", "lessons/sanwan-branch.png", "routes/sanwan-day.png",
                              "site.png", "sites/sanwan.png"]
@@ -103,19 +103,19 @@ def test_share_cards_exist_resolve_and_change_only_with_their_item(project: Path
     # A rebuild keeps the cards; a second run draws nothing; a cold run draws the same bytes.
     assert run_build(project, config, site, strict=True) == 0
     capsys.readouterr()
-    assert run_share(project, config, site, jobs=1) == 0
-    assert "新生成 0 张" in capsys.readouterr().err
+    assert run_downloads(project, config, site, "share", jobs=1) == 0
+    assert "新生成 0 个" in capsys.readouterr().err
     assert cards(site) == first
     shutil.rmtree(project / ".cache")
-    assert run_share(project, config, site, jobs=1) == 0
+    assert run_downloads(project, config, site, "share", jobs=1) == 0
     assert cards(site) == first
     # Only the changed lesson's card is drawn again.
     lesson = project / "docs/lessons/sanwan-branch.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("title: 支部建在连上", "title: 支部建在连上了"),
                       encoding="utf-8")
     capsys.readouterr()
-    assert run_share(project, config, site, jobs=1) == 0
-    assert "新生成 1 张" in capsys.readouterr().err
+    assert run_downloads(project, config, site, "share", jobs=1) == 0
+    assert "新生成 1 个" in capsys.readouterr().err
     changed = cards(site)
     assert [name for name in first if changed[name] != first[name]] == ["lessons/sanwan-branch.png"]
 

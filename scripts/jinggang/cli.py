@@ -20,7 +20,9 @@ from .editing.placeholders import placeholder_problems
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-    from .outputs.packets.command import RenderContext
+    from .outputs.context import RenderContext
+    from .outputs.pipeline import Output
+    from .outputs.store import RenderStore
 
 
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
@@ -101,9 +103,9 @@ def _output_folder_refused(root: Path, site_dir: Path) -> bool:
 
 
 def render_context(config_file: Path) -> tuple[RenderContext | None, list[Problem]]:
-    """Everything packets are rendered from: the published model, templates and Markdown."""
-    from .outputs.packets.command import RenderContext
-    from .outputs.packets.document import MarkdownRenderer
+    """Everything downloads are rendered from: the published model, templates and Markdown."""
+    from .outputs.context import RenderContext
+    from .outputs.markdown import MarkdownRenderer
     from .website.render import Renderer
 
     config, settings = _config(config_file)
@@ -115,7 +117,10 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     fonts_dir = Path(config.config_file_path).parent / plugin_config.print_fonts_dir
     return RenderContext(model, Renderer(config.theme.dirs, model),
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
-                         config.site_url or "", settings.verified_max_age_days, fonts_dir), result.problems
+                         site_url=config.site_url or "", site_name=config.site_name,
+                         site_description=config.site_description or "",
+                         verified_max_age_days=settings.verified_max_age_days, fonts_dir=fonts_dir,
+                         docs_dir=settings.docs_dir), result.problems
 
 
 def _context_or_report(config_file: Path, what: str) -> RenderContext | None:
@@ -135,88 +140,78 @@ def _report_unknown(requested: list[str], known: Mapping[str, object], label: st
     return bool(unknown)
 
 
-def run_packets(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str],
-                cache_dir: Path | None = None) -> int:
+# The downloads, in the order `jinggang site` makes them: command → (folder in the site, what
+# --only names). Share cards come first: the pages link to them.
+DOWNLOADS = {"share": ("assets/share", ""), "packets": ("downloads/packets", "讲义包"),
+             "slides": ("downloads/slides", "讲师资料"), "routes": ("downloads/routes", "研学路线")}
+
+
+def _download_output(command: str, context: RenderContext, store: RenderStore) -> tuple[Output[Any], list[Any]]:
+    """The output a command makes and every item it would make it for."""
+    from .outputs.field_kits import FieldKitsOutput
+    from .outputs.packets.command import PacketsOutput
+    from .outputs.share_images import ShareCardsOutput, share_cards
+    from .outputs.slides.command import NotesOutput
+
+    model = context.model
+    if command == "packets":
+        return PacketsOutput(context), [model.packets[key] for key in sorted(model.packets)]
+    if command == "slides":
+        return NotesOutput(context, store), [model.lecturers[key] for key in sorted(model.lecturers)]
+    if command == "routes":
+        return FieldKitsOutput(context), [model.routes[key] for key in sorted(model.routes)]
+    return ShareCardsOutput(context), share_cards(context)
+
+
+def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *, jobs: int = 2,
+                  only: list[str] | None = None, cache_dir: Path | None = None,
+                  context: RenderContext | None = None) -> int:
+    """One kind of download (DOWNLOADS), from the cache where an item's inputs are unchanged."""
     from rich.console import Console
 
-    from .outputs.packets.command import render_packets, summary_table
+    from .outputs.pipeline import Status, run_output, summary_table
     from .outputs.store import RenderStore
 
     started = time.perf_counter()
-    context = _context_or_report(config_file, "讲义包")
+    folder, id_label = DOWNLOADS[command]
+    context = context or _context_or_report(config_file, id_label or "分享图片")
     if context is None:
         return 1
-    model = context.model
-    if _report_unknown(only, model.packets, "讲义包"):
-        return 2
-    store = RenderStore(site_dir / "downloads" / "packets", cache_dir or root / ".cache" / "jinggang" / "packets")
-    packets = [model.packets[packet_id] for packet_id in (only or sorted(model.packets))]
+    store = RenderStore(site_dir / folder, cache_dir or root / ".cache" / "jinggang" / command)
+    output, items = _download_output(command, context, store)
+    only = only or []
+    if only:
+        known = {getattr(item, "id", ""): item for item in items}
+        if _report_unknown(only, known, id_label):
+            return 2
+        items = [known[item_id] for item_id in only]
     console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
-    outcome = render_packets(context, store, packets, parallel=jobs, prune=not only, console=console)
-    console.print(summary_table(outcome))
-    failed = [job for job in outcome if job.status == "failed"]
+    outcome = run_output(output, items, store, parallel=jobs, prune=not only, console=console)
+    if len(outcome) <= 40 and any(job.status is not Status.CACHED for job in outcome):
+        console.print(summary_table(output, outcome))
+    failed = [job for job in outcome if job.status is Status.FAILED]
     for job in failed:
-        console.print(f"讲义包 {job.packet.id}（{job.packet.source.path}）生成失败：{job.error}；保留原有 PDF。")
-    console.print(f"共 {len(outcome)} 个讲义包，{time.perf_counter() - started:.2f} 秒。")
+        console.print(f"{output.label} {job.name}（{job.source}）生成失败：{job.error}；保留原有文件。")
+    made = sum(1 for job in outcome if job.status is Status.RENDERED)
+    kept = sum(1 for job in outcome if job.status is Status.CACHED)
+    console.print(f"{output.label}：共 {len(outcome)} 个文件，新生成 {made} 个，{Status.CACHED.label} {kept} 个，"
+                  f"{time.perf_counter() - started:.2f} 秒。")
     return 1 if failed else 0
 
 
-def run_slides(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str]) -> int:
-    from .outputs.slides.command import render_slides
-    from .outputs.store import RenderStore
-
-    started = time.perf_counter()
-    context = _context_or_report(config_file, "幻灯片下载")
-    if context is None:
-        return 1
-    lecturers = context.model.lecturers
-    if _report_unknown(only, lecturers, "讲师资料"):
-        return 2
-    store = RenderStore(site_dir / "downloads" / "slides", root / ".cache" / "jinggang" / "slides")
-    materials = [lecturers[material_id] for material_id in (only or sorted(lecturers))]
-    outcome = render_slides(context, store, _config(config_file)[1].docs_dir, materials, parallel=jobs,
-                            prune=not only)
-    labels = {"cached": "讲稿 PDF 未变化", "rendered": "已生成", "failed": "失败"}
-    for job in outcome:
-        detail = job.error or f"PowerPoint、讲稿 Markdown、讲稿 PDF {job.notes_pages} 页"
-        print(f"  {job.material.id}：{labels.get(job.status, job.status)}（{detail}）", file=sys.stderr)
-    failed = [job for job in outcome if job.status == "failed"]
-    print(f"共 {len(outcome)} 份讲师资料，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def run_routes(root: Path, config_file: Path, site_dir: Path, *, jobs: int, only: list[str] | None = None) -> int:
-    from .outputs.field_kits import render_route_kits
-    from .outputs.store import RenderStore
-
-    started = time.perf_counter()
-    context = _context_or_report(config_file, "研学手册")
-    if context is None:
-        return 1
-    if _report_unknown(only or [], context.model.routes, "研学路线"):
-        return 2
-    store = RenderStore(site_dir / "downloads" / "routes", root / ".cache" / "jinggang" / "routes")
-    routes = [context.model.routes[route_id] for route_id in (only or sorted(context.model.routes))]
-    outcome = render_route_kits(context, store, routes, parallel=jobs, prune=not only)
-    labels = {"cached": "未变化（缓存）", "rendered": "已生成", "failed": "失败"}
-    for job in outcome:
-        detail = job.error or f"{job.pages} 页 A5"
-        print(f"  {job.route.id}.pdf：{labels.get(job.status, job.status)}（{detail}）", file=sys.stderr)
-    print(f"共 {len(outcome)} 条研学路线，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
-    return 1 if any(job.status == "failed" for job in outcome) else 0
-
-
-def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
+def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: RenderContext | None = None) -> int:
     from mkdocs.exceptions import MkDocsException
 
     from .outputs.offline import write_offline_downloads
+    from .outputs.store import RenderStore
 
     started = time.perf_counter()
-    context = _context_or_report(config_file, "离线包")
+    context = context or _context_or_report(config_file, "离线包")
     if context is None:
         return 1
     try:
-        sizes = write_offline_downloads(config_file, site_dir, context.model)
+        store = RenderStore(site_dir, root / ".cache" / "jinggang" / "offline")
+        sizes = write_offline_downloads(config_file, site_dir, context.model, store)
     except MkDocsException as error:
         print(f"离线版构建失败，原有离线包保持不变：{error}", file=sys.stderr)
         return 1
@@ -224,30 +219,6 @@ def run_offline(root: Path, config_file: Path, site_dir: Path) -> int:
         print(f"  {name}：{size / 1_000_000:.1f} MB", file=sys.stderr)
     print(f"离线包已生成，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
     return 0
-
-
-def run_share(root: Path, config_file: Path, site_dir: Path, *, jobs: int) -> int:
-    """The share cards (1200×630 PNG) of every lesson, guide, lecturer material and route."""
-    from .outputs.share_images import render_share_cards
-    from .outputs.store import RenderStore
-    from .website.share import SHARE_FOLDER
-
-    started = time.perf_counter()
-    context = _context_or_report(config_file, "分享图片")
-    if context is None:
-        return 1
-    config = _config(config_file)[0]
-    store = RenderStore(site_dir / SHARE_FOLDER, root / ".cache" / "jinggang" / "share")
-    outcome = render_share_cards(context.model, context.renderer, context.fonts_dir, store,
-                                 site_name=config.site_name, site_description=config.site_description or "",
-                                 site_url=config.site_url or "", parallel=jobs)
-    rendered = [job for job in outcome if job.status == "rendered"]
-    for job in outcome:
-        if job.status == "failed":
-            print(f"  {job.name}：失败（{job.error}）", file=sys.stderr)
-    print(f"共 {len(outcome)} 张分享图片，新生成 {len(rendered)} 张，"
-          f"{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
-    return 1 if any(job.status == "failed" for job in outcome) else 0
 
 
 def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, out_dir: Path | None) -> int:
@@ -277,7 +248,7 @@ def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, 
 def _with_changed(args: argparse.Namespace, root: Path, config_file: Path,
                   affected_ids: Callable[[Path, Settings, str], list[str] | None], label: str) -> list[str] | int:
     """--only, plus what --changed-since REF affects; an exit code when there is nothing to do."""
-    only = list(args.only)
+    only = list(getattr(args, "only", []))
     if not args.changed_since:
         return only
     affected = affected_ids(root, _config(config_file)[1], args.changed_since)
@@ -295,11 +266,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=None, help="mkdocs.yml 路径（默认 ROOT/mkdocs.yml）")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="检查全部内容，按 文件:行号 列出问题")
+    site_parser = commands.add_parser("site", help="检查、构建站点并生成全部下载文件和离线包（make site）")
+    site_parser.add_argument("--site-dir", type=Path, default=None, help="输出目录（默认 mkdocs.yml 的 site_dir）")
+    site_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
+    site_parser.add_argument("--changed-since", metavar="REF", default=None,
+                             help="讲义包和研学手册只生成自 REF 以来的改动影响到的（拉取请求检查用）")
     build_parser = commands.add_parser("build", help="检查并构建站点（失败时保留原有站点）")
-    build_parser.add_argument("--site-dir", type=Path, default=None, help="输出目录（默认 ROOT/site）")
+    build_parser.add_argument("--site-dir", type=Path, default=None, help="输出目录（默认 mkdocs.yml 的 site_dir）")
     build_parser.add_argument("--no-strict", action="store_true", help="不把 MkDocs 警告当作错误")
     packets_parser = commands.add_parser("packets", help="生成 PDF 讲义包到 SITE/downloads/packets/")
-    packets_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    packets_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 mkdocs.yml 的 site_dir）")
     packets_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     packets_parser.add_argument("--only", action="append", default=[], metavar="ID",
                                 help="只生成这个讲义包（可重复）")
@@ -308,20 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     packets_parser.add_argument("--changed-since", default=None, metavar="REF",
                                 help="只生成自 REF 以来的改动影响到的讲义包（见 jinggang changes）")
     slides_parser = commands.add_parser("slides", help="生成讲师资料的 PowerPoint、讲稿 PDF 和讲稿 Markdown")
-    slides_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    slides_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 mkdocs.yml 的 site_dir）")
     slides_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     slides_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这份讲师资料")
     add_commands(commands)
     routes_parser = commands.add_parser("routes", help="生成研学路线的 A5 研学手册 PDF")
-    routes_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    routes_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 mkdocs.yml 的 site_dir）")
     routes_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     routes_parser.add_argument("--only", action="append", default=[], metavar="ID", help="只生成这条路线的手册")
     routes_parser.add_argument("--changed-since", metavar="REF", default=None,
                                help="只生成自 REF 以来的改动影响到的路线手册")
     offline_parser = commands.add_parser("offline", help="生成整站离线包和每条路线的离线包")
-    offline_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    offline_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 mkdocs.yml 的 site_dir）")
     share_parser = commands.add_parser("share", help="生成分享图片（1200×630 PNG）到 SITE/assets/share/")
-    share_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 ROOT/site）")
+    share_parser.add_argument("--site-dir", type=Path, default=None, help="站点目录（默认 mkdocs.yml 的 site_dir）")
     share_parser.add_argument("--jobs", type=int, default=2, help="同时渲染的页面数（默认 2）")
     reading_parser = commands.add_parser("reading", help="输出某天的百年党史天天读（Markdown 和可粘贴的 HTML）")
     reading_parser.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="日期（默认今天）")
@@ -363,46 +339,93 @@ def _config_message(config_file: Path, detail: str) -> str:
             "    提示：检查这一行的缩进、冒号和括号；配置项的说明见 MkDocs 和 Material for MkDocs 文档。")
 
 
+def _site_dir(args: argparse.Namespace, config_file: Path) -> Path:
+    """--site-dir, else mkdocs.yml's site_dir (relative to mkdocs.yml, as MkDocs reads it)."""
+    if getattr(args, "site_dir", None):
+        return Path(args.site_dir)
+    if args.command in ("check", *EDITING_COMMANDS):
+        return Path()  # not used: loading mkdocs.yml's plugins costs a third of a second
+    return Path(_config(config_file)[0].site_dir)
+
+
+def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: Path) -> int:
+    """`make site`: check, build, every download, the offline zips; the content is read once.
+
+    With --changed-since REF (the pull request workflow) only the packets and field kits
+    the change affects are printed.
+    """
+    from .content.loader import reusing_loads
+
+    started = time.perf_counter()
+    selected: dict[str, list[str]] = {}
+    for command, affected, label in (("packets", changed_packet_ids, "讲义包"),
+                                     ("routes", changed_route_ids, "研学路线")):
+        choice = _with_changed(args, root, config_file, affected, label)
+        if isinstance(choice, int) and choice != 0:
+            return choice
+        if args.changed_since:
+            selected[command] = choice if isinstance(choice, list) else []
+    with reusing_loads():
+        if run_check(root, config_file) != 0:
+            return 1
+        if _run_build_logged(root, config_file, site_dir, strict=True) != 0:
+            return 1
+        context = _context_or_report(config_file, "下载文件")
+        if context is None:
+            return 1
+        failed = [command for command in DOWNLOADS if selected.get(command, True) != []
+                  and run_downloads(root, config_file, site_dir, command, jobs=args.jobs, context=context,
+                                    only=selected.get(command)) != 0]
+        if run_offline(root, config_file, site_dir, context=context) != 0:
+            failed.append("offline")
+    if failed:
+        print(f"站点已生成，但这些下载没有全部生成：{'、'.join(failed)}（见上面的说明）。", file=sys.stderr)
+        return 1
+    print(f"站点和全部下载文件已生成：{site_dir}（共 {time.perf_counter() - started:.1f} 秒）。", file=sys.stderr)
+    return 0
+
+
+def _run_build_logged(root: Path, config_file: Path, site_dir: Path, *, strict: bool) -> int:
+    # The MkDocs API logs through "mkdocs" without a handler; show it as `mkdocs build` does.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    try:
+        return run_build(root, config_file, site_dir, strict=strict)
+    finally:
+        mkdocs_log.removeHandler(handler)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     config_file = (args.config or root / "mkdocs.yml").resolve()
-    site_dir = getattr(args, "site_dir", None) or root / "site"
-    if args.command in ("packets", "slides", "routes", "offline", "share") and _output_folder_refused(root, site_dir):
+    site_dir = _site_dir(args, config_file)
+    if args.command in (*DOWNLOADS, "offline", "site") and _output_folder_refused(root, site_dir):
         return 1
     if args.command == "check":
         return run_check(root, config_file)
     if args.command == "build":
-        # The MkDocs API logs through "mkdocs" without a handler; show it as `mkdocs build` does.
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        mkdocs_log = logging.getLogger("mkdocs")
-        mkdocs_log.addHandler(handler)
-        mkdocs_log.setLevel(logging.INFO)
-        try:
-            return run_build(root, config_file, site_dir, strict=not args.no_strict)
-        finally:
-            mkdocs_log.removeHandler(handler)
-    if args.command == "routes":
-        only = _with_changed(args, root, config_file, changed_route_ids, "研学路线")
-        if isinstance(only, int):
-            return only
-        return run_routes(root, config_file, site_dir, jobs=args.jobs, only=only)
+        return _run_build_logged(root, config_file, site_dir, strict=not args.no_strict)
+    if args.command == "site":
+        return run_site(args, root, config_file, site_dir)
     if args.command == "reading":
         return run_reading(root, config_file, site_dir, args.date, args.out)
-    if args.command == "share":
-        return run_share(root, config_file, site_dir, jobs=args.jobs)
     if args.command == "offline":
         return run_offline(root, config_file, site_dir)
-    if args.command == "slides":
-        return run_slides(root, config_file, site_dir, jobs=args.jobs, only=args.only)
     if args.command in EDITING_COMMANDS:
         return run_command(args, root, _config(config_file)[1])
-    if args.command == "packets":
-        only = _with_changed(args, root, config_file, changed_packet_ids, "讲义包")
-        if isinstance(only, int):
-            return only
-        return run_packets(root, config_file, site_dir, jobs=args.jobs, only=only,
-                           cache_dir=args.cache_dir)
+    if args.command in DOWNLOADS:
+        only = list(getattr(args, "only", []))
+        changed = {"packets": (changed_packet_ids, "讲义包"), "routes": (changed_route_ids, "研学路线")}
+        if args.command in changed:
+            selected = _with_changed(args, root, config_file, *changed[args.command])
+            if isinstance(selected, int):
+                return selected
+            only = selected
+        return run_downloads(root, config_file, site_dir, args.command, jobs=args.jobs, only=only,
+                             cache_dir=getattr(args, "cache_dir", None))
     return 2
 
 

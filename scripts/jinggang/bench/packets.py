@@ -22,8 +22,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ..cli import render_context
+from ..content.model import Packet
 from ..outputs.browser import launch_options
-from ..outputs.packets.command import PacketJob, RenderContext, prepare, render_jobs, render_packets
+from ..outputs.packets.command import PacketsOutput
+from ..outputs.pipeline import Job, render_jobs, run_output
 from ..outputs.printer import PDF_OPTIONS, Printer
 from ..outputs.store import RenderStore
 
@@ -40,13 +42,13 @@ async def launch_time() -> float:
         return elapsed
 
 
-async def warm_render(jobs: list[PacketJob], context: RenderContext, store: RenderStore, parallel: int) -> float:
+async def warm_render(output: PacketsOutput, jobs: list[Job[Packet]], store: RenderStore, parallel: int) -> float:
     """The packets pipeline on a browser that has already printed once (fonts loaded)."""
     printer = Printer(parallel, keep_html=True)
     try:
         await printer.warm_up()
         started = time.perf_counter()
-        await render_jobs(jobs, context, store, printer, Progress(console=Console(quiet=True)))
+        await render_jobs(output, jobs, store, printer, Progress(console=Console(quiet=True)))
         return time.perf_counter() - started
     finally:
         await printer.close()
@@ -86,13 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         site, cache = Path(scratch) / "site", Path(scratch) / "cache"
         store = RenderStore(site / "downloads/packets", cache)
         started = time.perf_counter()
-        jobs = render_packets(context, store, packets, parallel=args.jobs, prune=False, console=Console(quiet=True))
+        output = PacketsOutput(context)
+        jobs = run_output(output, packets, store, parallel=args.jobs, prune=False, console=Console(quiet=True))
         ours = time.perf_counter() - started
         pages = sum(job.pages for job in jobs)
-        warm_jobs = [PacketJob(packet) for packet in packets]
+        warm_jobs = [Job(packet, output.name(packet), output.source(packet)) for packet in packets]
         for job in warm_jobs:
-            prepare(job, context)
-        warm_seconds = asyncio.run(warm_render(warm_jobs, context, RenderStore(Path(scratch) / "warm", cache),
+            output.prepare(job)
+        warm_seconds = asyncio.run(warm_render(output, warm_jobs, RenderStore(Path(scratch) / "warm", cache),
                                                args.jobs))
         finals = [job.final_html for job in warm_jobs]
         second_prints = sum(1 for job in jobs if job.prints > 1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -306,8 +307,47 @@ def _valid_data_files(kind: str, sources: list[SourceFile], schema_set: SchemaSe
     return valid, problems
 
 
+_reused: dict[tuple[Any, ...], LoadResult] | None = None  # on while `reusing_loads` is
+
+
+@contextlib.contextmanager
+def reusing_loads() -> Iterator[None]:
+    """Within the block, loading unchanged content again returns the first result.
+
+    `jinggang site` checks, builds, renders the downloads and builds the offline site: each
+    step reads the model, and without this the 2,000-lesson site was read and validated
+    five times. A changed file (modification time, size) or other settings load again.
+    """
+    global _reused
+    _reused = {}
+    try:
+        yield
+    finally:
+        _reused = None
+
+
+def _content_key(settings: Settings) -> tuple[Any, ...]:
+    files = []
+    for folder in (settings.docs_dir, settings.curriculum_dir):
+        for path in sorted(folder.rglob("*")):
+            status = path.stat()
+            files.append((path.as_posix(), status.st_mtime_ns, status.st_size))
+    return (settings.root, settings.docs_dir, settings.curriculum_dir, settings.verified_max_age_days,
+            settings.today, settings.config_file, tuple(files))
+
+
 def load_content(settings: Settings) -> LoadResult:
     """Read every content file, validate it, and link the model; collect every problem."""
+    if _reused is None:
+        return _load_content(settings)
+    key = _content_key(settings)
+    if key not in _reused:
+        _reused.clear()
+        _reused[key] = _load_content(settings)
+    return _reused[key]
+
+
+def _load_content(settings: Settings) -> LoadResult:
     problems: list[Problem] = _settings_problems(settings)
     curriculum = settings.curriculum_dir
     schema_set = SchemaSet(curriculum / "schema")

@@ -7,6 +7,7 @@ there too, so nothing is requested from another host.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -20,12 +21,14 @@ from ..content.model import ContentModel, Route
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
 from .printer import write_atomically
+from .store import RenderStore
 from .zip_links import confine, links_of, target_of
 
 SITE_ZIP = "downloads/offline/jinggang-site.zip"
 SIZE_MARKER = "<span data-jg-offline-size></span>"
 # The same marker after the page passed the sanitizer, which writes empty attributes as ="".
 _SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
+_SIZE_MARKER_FILLED = re.compile(r'<span data-jg-offline-size(?:="")?>[^<]*</span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 
 
@@ -91,8 +94,42 @@ def _route_index(route: Route) -> str:
             f'</head><body><p><a href="routes/{route.id}.html">打开《{title}》</a></p></body></html>')
 
 
-def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel) -> dict[str, int]:
-    """Build the offline site, write its zip and one zip per route; return their sizes."""
+def offline_inputs(site_dir: Path) -> str:
+    """A digest of what the offline zips are made from: the built site and the code.
+
+    The offline build reads what the online build read, and the online site's bytes show
+    any change of content, configuration or templates; the code's own files cover a change
+    that only the offline build would show. The zips (and the home page's size marker the
+    offline step fills in) are outputs, not inputs.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    inputs = [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))]
+    inputs += [(path.relative_to(site_dir).as_posix(), path) for path in sorted(site_dir.rglob("*"))
+               if path.is_file() and path.suffix != ".zip"]
+    for name, path in inputs:
+        data = path.read_bytes()
+        if name == "index.html":
+            data = _SIZE_MARKER_FILLED.sub(SIZE_MARKER, data.decode("utf-8")).encode("utf-8")
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel,
+                            store: RenderStore) -> dict[str, int]:
+    """Build the offline site, write its zip and one zip per route; return their sizes.
+
+    When the built site and the code are what they were at the last run, the zips come
+    from the cache (store) instead: the offline build is most of an unchanged `make site`.
+    """
+    names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
+    digest = offline_inputs(site_dir)
+    records = [store.restore(name, digest) for name in names]
+    if all(record is not None for record in records):
+        cached = {name: int(record["size"]) for name, record in zip(names, records, strict=True) if record}
+        _show_site_zip_size(site_dir, cached[SITE_ZIP])
+        return cached
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="jinggang-offline-") as scratch:
         offline_dir = Path(scratch) / "jinggang-site"
@@ -106,12 +143,12 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
         # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
         confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
         site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
-        write_atomically(site_dir / SITE_ZIP, site_zip)
+        store.save(SITE_ZIP, digest, site_zip, size=len(site_zip))
         sizes[SITE_ZIP] = len(site_zip)
         for route in model.routes.values():
             data = _route_zip(route, model, offline_dir, Path(scratch) / route.id, site_url)
             name = f"downloads/routes/{route.id}.zip"
-            write_atomically(site_dir / name, data)
+            store.save(name, digest, data, size=len(data))
             sizes[name] = len(data)
     _show_site_zip_size(site_dir, sizes[SITE_ZIP])
     return sizes

@@ -14,7 +14,6 @@ the template, like the packets (outputs/store.py): a card changes only when its 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import tempfile
@@ -23,16 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ..content.model import ContentModel
-from ..website.render import Renderer
 from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
-from .browser import launch_options
+from .context import RenderContext
 from .fonts import FAMILIES, font_face_css
-from .packets.document import content_hash
-from .printer import run_coroutine
-from .store import RenderStore
-
-FORMAT_VERSION = "share-card-1"
+from .pipeline import Job, Output
+from .printer import PagePool
 
 # Put one card's text in the page, lay it out and wait for every font file it asks for.
 SHOW_CARD = """async (html) => {
@@ -42,14 +36,10 @@ SHOW_CARD = """async (html) => {
 }"""
 
 
-@dataclass
-class CardJob:
+@dataclass(frozen=True)
+class Card:
     name: str  # path under assets/share/, e.g. lessons/sanwan-branch.png
-    fragment: str
-    digest: str = ""
-    status: str = "pending"  # cached, rendered or failed
-    size: int = 0
-    error: str = ""
+    target: ShareTarget | None  # None: the site's own card
 
 
 def fonts_version(fonts_dir: Path) -> str:
@@ -62,86 +52,89 @@ def fonts_version(fonts_dir: Path) -> str:
     return ",".join(versions)
 
 
-def card_jobs(model: ContentModel, renderer: Renderer, *, site_name: str, site_description: str,
-              site_url: str, fonts: str) -> list[CardJob]:
-    """Every card of the site (its own, then one per target) with its text and hash."""
-    shell = renderer.env.get_template("jinggang/share/shell.html").render(
-        font_css="", width=CARD_WIDTH, height=CARD_HEIGHT)
-    host = (urlparse(site_url).netloc + urlparse(site_url).path).rstrip("/")
-    common = {"site_name": site_name, "site_description": site_description, "host": host}
-    targets: list[ShareTarget | None] = [None, *share_targets(model)]
-    jobs = []
-    for target in targets:
-        fragment = renderer.render("jinggang/share/card.html", "", target=target, **common).strip()
-        path = target.image_path if target else SITE_CARD
-        name = path.removeprefix(f"{SHARE_FOLDER}/")
-        jobs.append(CardJob(name, fragment, content_hash(fragment, shell, FORMAT_VERSION, fonts)))
-    return jobs
+def share_cards(context: RenderContext) -> list[Card]:
+    """Every card of the site: its own, then one per share target."""
+    targets: list[ShareTarget | None] = [None, *share_targets(context.model)]
+    return [Card((target.image_path if target else SITE_CARD).removeprefix(f"{SHARE_FOLDER}/"), target)
+            for target in targets]
 
 
-def render_share_cards(model: ContentModel, renderer: Renderer, fonts_dir: Path, store: RenderStore, *,
-                       site_name: str, site_description: str, site_url: str, parallel: int = 2,
-                       prune: bool = True) -> list[CardJob]:
-    jobs = card_jobs(model, renderer, site_name=site_name, site_description=site_description,
-                     site_url=site_url, fonts=fonts_version(fonts_dir))
-    to_render = []
-    for job in jobs:
-        saved = store.restore(job.name, job.digest)
-        if saved is None:
-            to_render.append(job)
-        else:
-            job.status, job.size = "cached", int(saved.get("size", 0))
-    if to_render:
-        shell = renderer.env.get_template("jinggang/share/shell.html").render(
-            font_css=font_face_css(fonts_dir), width=CARD_WIDTH, height=CARD_HEIGHT)
-        run_coroutine(_render(to_render, shell, store, parallel))
-    if prune:
-        _prune(store, {job.name for job in jobs})
-    return jobs
+class ShareCardsOutput(Output[Card]):
+    label = "分享图片"
+    format_version = "share-card-1"
+    prune_pattern = "**/*.png"
+
+    def __init__(self, context: RenderContext) -> None:
+        self.context = context
+        url = urlparse(context.site_url)
+        self.common = {"site_name": context.site_name, "site_description": context.site_description,
+                       "host": (url.netloc + url.path).rstrip("/")}
+
+    def name(self, item: Card) -> str:
+        return item.name
+
+    def source(self, item: Card) -> str:
+        return item.target.src_uri if item.target else "mkdocs.yml"
+
+    def keep(self) -> set[str]:
+        return {card.name for card in share_cards(self.context)}
+
+    def shell(self, font_css: str) -> str:
+        return self.context.renderer.env.get_template("jinggang/share/shell.html").render(
+            font_css=font_css, width=CARD_WIDTH, height=CARD_HEIGHT)
+
+    def hash_inputs(self) -> tuple[str, ...]:
+        return (self.shell(""), self.format_version, fonts_version(self.context.fonts_dir))
+
+    def prepare(self, job: Job[Card]) -> None:
+        job.html = self.context.renderer.render("jinggang/share/card.html", "", target=job.item.target,
+                                                **self.common).strip()
+
+    def engine(self, parallel: int) -> CardCamera:
+        return CardCamera(self.shell(font_face_css(self.context.fonts_dir)), parallel)
+
+    async def render(self, engine: Any, job: Job[Card]) -> bytes:
+        png: bytes = await engine.shoot(job.html)
+        return png
+
+    def record(self, job: Job[Card]) -> dict[str, Any]:
+        return {"size": job.size}
+
+    def done(self, job: Job[Card]) -> str:
+        return f"  生成 {job.name}：{job.size / 1000:.0f} KB"
 
 
-def _prune(store: RenderStore, keep: set[str]) -> None:
-    """Remove cards whose page is gone."""
-    for path in sorted(store.output_dir.rglob("*.png")):
-        if path.relative_to(store.output_dir).as_posix() not in keep:
-            path.unlink()
+class CardCamera(PagePool):
+    """Pages with the card page (fonts loaded) open, reused for every card."""
 
-
-async def _render(jobs: list[CardJob], shell: str, store: RenderStore, parallel: int) -> None:
-    from playwright.async_api import async_playwright
-
-    queue: asyncio.Queue[CardJob] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-    with tempfile.TemporaryDirectory(prefix="jinggang-share-") as scratch:
+    def __init__(self, shell: str, parallel: int) -> None:
+        super().__init__(parallel)
+        self._scratch = tempfile.TemporaryDirectory(prefix="jinggang-share-")
         # A file, not set_content: the page must be file:// to load the fonts' file:// URLs.
-        shell_file = Path(scratch) / "shell.html"
-        shell_file.write_text(shell, encoding="utf-8")
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options())
-            try:
-                workers = [_worker(browser, shell_file, queue, store) for _ in range(max(1, min(parallel, len(jobs))))]
-                await asyncio.gather(*workers)
-            finally:
-                await browser.close()
+        self._shell_file = Path(self._scratch.name) / "shell.html"
+        self._shell_file.write_text(shell, encoding="utf-8")
 
+    async def _open_page(self, browser: Any) -> Any:
+        context = await browser.new_context(viewport={"width": CARD_WIDTH, "height": CARD_HEIGHT},
+                                            device_scale_factor=1)
+        page = await context.new_page()
+        await page.goto(self._shell_file.as_uri(), wait_until="load")
+        return page
 
-async def _worker(browser: Any, shell_file: Path, queue: asyncio.Queue[CardJob], store: RenderStore) -> None:
-    context = await browser.new_context(viewport={"width": CARD_WIDTH, "height": CARD_HEIGHT},
-                                        device_scale_factor=1)
-    page = await context.new_page()
-    await page.goto(shell_file.as_uri(), wait_until="load")
-    while not queue.empty():
-        job = queue.get_nowait()
+    async def shoot(self, fragment: str) -> bytes:
+        page = await self._page()
         try:
-            await page.evaluate(SHOW_CARD, job.fragment)
+            await page.evaluate(SHOW_CARD, fragment)
             png: bytes = await page.screenshot(type="png", animations="disabled")
-            job.size = len(png)
-            store.save(job.name, job.digest, png, size=job.size)
-            job.status = "rendered"
-        except Exception as error:
-            job.status, job.error = "failed", f"{type(error).__name__}: {error}"
-    await context.close()
+            return png
+        finally:
+            self._pages.put_nowait(page)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self._scratch.cleanup()
 
 
 def carry_share_cards(previous_site: Path, new_site: Path) -> None:

@@ -46,7 +46,8 @@ class RenderStore:
         """Remove outputs matching pattern whose names are not in keep (their source is gone)."""
         removed = []
         for path in sorted(self.output_dir.glob(pattern)):
-            if path.is_file() and path.name not in keep:
+            name = path.relative_to(self.output_dir).as_posix()
+            if path.is_file() and name not in keep:
                 path.unlink()
-                removed.append(path.name)
+                removed.append(name)
         return removed

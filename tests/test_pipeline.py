@@ -1,0 +1,95 @@
+"""The output spine: `jinggang site` reads the content once, unchanged outputs come from the
+cache (the offline zips too), and the same HTML prints to the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from jinggang.cli import main
+from jinggang.content import loader
+from jinggang.outputs.printer import Metadata, Printer, run_coroutine
+
+pytestmark = pytest.mark.browser
+
+ZIPS = ("downloads/offline/jinggang-site.zip", "downloads/routes/sanwan-day.zip")
+
+
+def fingerprints(site: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((site / name).read_bytes()).hexdigest() for name in ZIPS}
+
+
+def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    loads: list[Path] = []
+    real_load = loader._load_content
+
+    def counted(settings: loader.Settings) -> loader.LoadResult:
+        loads.append(settings.docs_dir)
+        return real_load(settings)
+
+    monkeypatch.setattr(loader, "_load_content", counted)
+    assert main(["--root", str(project), "site"]) == 0
+    # check, build, downloads and the offline build all read the same files: one load.
+    assert len(loads) == 1
+    site = project / "site"
+    first = fingerprints(site)
+    assert (site / "downloads/packets/sanwan-packet.pdf").is_file()
+    assert (site / "downloads/slides/sanwan-talk.pptx").is_file()
+    assert (site / "assets/share/lessons/sanwan-branch.png").is_file()
+
+    capsys.readouterr()
+    assert main(["--root", str(project), "site"]) == 0
+    err = capsys.readouterr().err
+    assert "讲义包：共 1 个文件，新生成 0 个" in err and "研学手册：共 1 个文件，新生成 0 个" in err
+    assert fingerprints(site) == first  # restored from the cache, not built again
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-jg-offline-size>（" in home  # the size is filled in on the cached path too
+
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("三湾改编是建设新型人民军队的重要开端。",
+                                                                 "三湾改编是建军史上的重要一步。"), encoding="utf-8")
+    assert main(["--root", str(project), "site"]) == 0
+    err = capsys.readouterr().err
+    assert "新生成 1 个" in err  # the lesson's packet (and its card) again, nothing else
+    assert fingerprints(site)[ZIPS[0]] != first[ZIPS[0]]
+
+
+def test_site_keeps_the_previous_site_when_the_content_is_wrong(project: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project), "site"]) == 0
+    before = (project / "site/index.html").read_bytes()
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: ", "duration: -"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(project), "site"]) == 1
+    out = capsys.readouterr()
+    assert "docs/lessons/sanwan-branch.md:" in out.out and "Traceback" not in out.err
+    assert (project / "site/index.html").read_bytes() == before
+
+
+def test_same_html_prints_the_same_bytes_on_a_busy_browser() -> None:
+    # Chromium names table header cells after DOM node ids, a counter that every document the
+    # browser loads moves on: without renumbering, the second print differed from the first.
+    html = ('<html lang="zh-CN"><body><table><tr><th>站点</th><th>时间</th></tr>'
+            "<tr><td>三湾</td><td>上午</td></tr></table></body></html>")
+    metadata = Metadata("表格", "井冈传人编写组", "测试", "表格", "2026-01-01")
+    printed: list[bytes] = []
+
+    async def print_twice() -> None:
+        printer = Printer(1)
+        try:
+            printed.append(await printer.print_document(html, metadata))
+            printed.append(await printer.print_document(html, metadata))
+        finally:
+            await printer.close()
+
+    run_coroutine(print_twice())
+    assert printed[0] == printed[1]
+    with pikepdf.open(io.BytesIO(printed[0])) as pdf:
+        names = pdf.Root.StructTreeRoot.IDTree.Kids[0].Names
+        assert [str(name) for name in names[::2]] == ["node00000001", "node00000002"]
