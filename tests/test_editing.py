@@ -52,16 +52,16 @@ NEW_CASES = {
     "lesson": (["--title", "黄洋界上炮声隆", "--audience", "pioneers", "--theme", "jinggangshan-spirit",
                 "--event", "sanwan-reorganization", "--duration", "20"],
                "docs/lessons/new-item.md", "lessons/new-item"),
-    "site": (["--title", "测试纪念馆", "--audience", "middle-school", "--theme", "party-history"],
-             "docs/sites/new-item.md", "sites/new-item"),
-    "lecture": (["--title", "三湾再出发", "--audience", "league-members", "--group", "youth-lecturers",
-                 "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
+    "site-guide": (["--title", "测试纪念馆", "--audience", "middle-school", "--theme", "party-history"],
+                   "docs/sites/new-item.md", "sites/new-item"),
+    "lecturer": (["--title", "三湾再出发", "--audience", "league-members", "--group", "youth-lecturers",
+                  "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
     "packet": (["--title", "新的讲义包", "--audience", "league-members", "--lesson", "sanwan-branch",
-                "--site", "sanwan", "--handout", "sanwan-branch"], "curriculum/packets/new-item.yml", "lecturers"),
+                "--site-guide", "sanwan", "--handout", "sanwan-branch"], "curriculum/packets/new-item.yml", "lecturers"),
     "route": (["--title", "三湾半日行", "--audience", "league-members", "--site", "sanwan"],
               "curriculum/routes/new-item.yml", "routes/new-item"),
 }
-TITLES = {"lesson": "黄洋界上炮声隆", "site": "测试纪念馆", "lecture": "三湾再出发", "packet": "新的讲义包",
+TITLES = {"lesson": "黄洋界上炮声隆", "site-guide": "测试纪念馆", "lecturer": "三湾再出发", "packet": "新的讲义包",
           "route": "三湾半日行"}
 
 
@@ -77,10 +77,10 @@ def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: 
     report, exit_code = check(project)
     assert exit_code == 0, report
     # The only reminders are about the new file's placeholders (and a guide's unverified visitor information).
-    assert re.findall(r"^(\S+?):\d+: 警告", report, re.M) == [path] * (2 if kind == "site" else 1)
+    assert re.findall(r"^(\S+?):\d+: 警告", report, re.M) == [path] * (2 if kind == "site-guide" else 1)
     site = build_site(project)
     assert TITLES[kind] in page(site, url)
-    if kind == "site":
+    if kind == "site-guide":
         assert "- id: new-item\n  name: 测试纪念馆\n" in (project / "curriculum/sites.yml").read_text(encoding="utf-8")
     if kind == "packet":
         assert "downloads/packets/new-item.pdf" in page(site, "lecturers")
@@ -136,10 +136,12 @@ def test_new_says_every_wrong_value_with_a_suggestion(project: Path, capsys: pyt
 
 
 def test_new_without_a_terminal_names_the_missing_flags(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert jinggang(project, "new", "lecture", "talk", "--no-input") == 1
+    assert jinggang(project, "new", "lecture", "talk", "--no-input") == 1  # the kind's old word
+    assert "类型 lecture 已改名为 lecturer：请运行 jinggang new lecturer talk" in capsys.readouterr().err
+    assert jinggang(project, "new", "lecturer", "talk", "--no-input") == 1
     err = capsys.readouterr().err
     assert "缺少：--title 标题；--audience 适用对象；--group 宣讲团；--lesson 对应微团课的标识。" in err
-    assert "jinggang new lecture talk --title" in err
+    assert "jinggang new lecturer talk --title" in err
 
 
 def test_new_asks_in_a_terminal(project: Path) -> None:
@@ -165,7 +167,7 @@ def test_new_asks_again_for_an_unknown_lesson(project: Path) -> None:
     answers = iter(["三湾宣讲", "league-members", "1", "sanwan-brunch", "sanwan-branch"])
     said: list[str] = []
     settings = Settings.for_project(project, today=TODAY)
-    created = create(NewRequest(kind="lecture", id="talk"), settings, ask=lambda _question: next(answers),
+    created = create(NewRequest(kind="lecturer", id="talk"), settings, ask=lambda _question: next(answers),
                      say=said.append)
     assert "找不到微团课 'sanwan-brunch'：你是不是想写 sanwan-branch？" in said
     text = created.path.read_text(encoding="utf-8")
@@ -175,7 +177,7 @@ def test_new_asks_again_for_an_unknown_lesson(project: Path) -> None:
 def test_new_site_guide_for_a_registered_site_uses_its_name(project: Path) -> None:
     registry = project / "curriculum/sites.yml"
     before = registry.read_text(encoding="utf-8")
-    assert jinggang(project, "new", "site", "huangyangjie", "--audience", "pioneers", "--theme", "party-history",
+    assert jinggang(project, "new", "site-guide", "huangyangjie", "--audience", "pioneers", "--theme", "party-history",
                     "--no-input") == 0
     assert registry.read_text(encoding="utf-8") == before  # already registered: not added twice
     assert "name: 黄洋界哨口\n" in (project / "docs/sites/huangyangjie.md").read_text(encoding="utf-8")
@@ -533,5 +535,5 @@ def test_editors_guide_covers_review_the_pull_request_workflow_and_new() -> None
     guide = (REPO / "docs/editors/index.md").read_text(encoding="utf-8")
     for heading in ("## 审核与发布", "## 拉取请求", "## 用 jinggang new 新建文件", "## 编辑器设置"):
         assert heading in guide
-    for kind in ("lesson", "site", "lecture", "packet", "route"):
+    for kind in ("lesson", "site-guide", "lecturer", "packet", "route"):
         assert f"jinggang new {kind} " in guide

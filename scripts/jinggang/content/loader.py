@@ -20,6 +20,7 @@ from .bodies import (
     parse_slides,
 )
 from .docs_tree import check_docs_tree
+from .kinds import HANDOUT, LECTURER, LESSON, PACKET, PAGE_KINDS, REGISTRIES, RENAMED_ENTRIES, SITE_GUIDE, label
 from .model import (
     ContentModel,
     Event,
@@ -37,10 +38,6 @@ from .problems import Problem, Severity, cap_per_kind, errors
 from .safety import check_body_safety
 from .schemas import SchemaSet, Vocabularies, schema_problems
 from .source import ReadError, SourceFile, read_page, read_registry
-
-REGISTRIES = {"sites": "site", "events": "event", "people": "person", "glossary": "term"}
-PAGE_KINDS = {"lessons": ("lesson", "lesson"), "sites": ("site-guide", "site-guide"),
-              "lecturers": ("lecturer", "lecturer")}  # folder -> (schema, ref kind)
 
 
 @dataclass
@@ -103,8 +100,8 @@ def _collect_ids(sources: dict[str, Any], pages: dict[str, list[SourceFile]],
                     problems.append(Problem(source.path, source.line_of((index, "id")),
                                             f"标识 {entry['id']} 重复登记", "每个标识只能登记一次。"))
                 table[entry["id"]] = source
-    for folder, (_schema, kind) in PAGE_KINDS.items():
-        table = ids.setdefault(kind, {})
+    for folder, page_kind in PAGE_KINDS.items():
+        table = ids.setdefault(page_kind.name, {})
         for source in pages[folder]:
             stem = Path(source.path).stem
             page_id = source.data.get("id")
@@ -120,20 +117,17 @@ def _collect_ids(sources: dict[str, Any], pages: dict[str, list[SourceFile]],
     return ids
 
 
-_PAGE_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料"}
-
-
 def _shared_page_ids(ids: dict[str, dict[str, SourceFile]]) -> list[Problem]:
     """One id for a lesson and a guide (or a lecturer material): a packet's handout or a link
     names items by id alone, and would silently pick one of them."""
     problems = []
-    kinds = list(_PAGE_LABELS)
+    kinds = [kind.name for kind in PAGE_KINDS.values()]
     for position, kind in enumerate(kinds):
         for later in kinds[position + 1:]:
             for shared in sorted(set(ids.get(kind, {})) & set(ids.get(later, {}))):
                 source = ids[later][shared]
                 problems.append(Problem(source.path, source.line_of(("id",)),
-                                        f"标识 {shared} 同时用于{_PAGE_LABELS[kind]}和{_PAGE_LABELS[later]}",
+                                        f"标识 {shared} 同时用于{label(kind)}和{label(later)}",
                                         f"{ids[kind][shared].path} 已经用了它；讲义包和链接只按标识找条目："
                                         "给其中一个换个标识（文件名和 id 一起改）。"))
     return problems
@@ -284,12 +278,25 @@ def _settings_problems(settings: Settings) -> list[Problem]:
 def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
                    lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
     """Packets go to print: every item in one must be past the draft stage."""
-    tables: dict[str, list[dict[str, Any]]] = {"lesson": [lessons], "lecturer": [lecturers], "site": [guides],
-                                               "handout": [lessons, guides]}
+    tables: dict[str, list[dict[str, Any]]] = {LESSON.name: [lessons], LECTURER.name: [lecturers],
+                                               SITE_GUIDE.name: [guides], HANDOUT: [lessons, guides]}
     return [Problem(packet.source.path, entry.line, f"讲义包收录了草稿 {entry.id}",
                     "等这一条目进入 review 或 published 后再收录，或先从 contents 中去掉。")
             for entry in packet.entries for table in tables[entry.kind]
             if entry.id in table and table[entry.id].is_draft]
+
+
+def _renamed_entries(source: SourceFile) -> list[Problem]:
+    """A packet entry under a kind's old word (site: for a guide) is an error that says the new one."""
+    contents = source.data.get("contents") if isinstance(source.data, dict) else None
+    found = []
+    for index, entry in enumerate(contents if isinstance(contents, list) else []):
+        for old, new in RENAMED_ENTRIES.items():
+            if isinstance(entry, dict) and old in entry:
+                found.append(Problem(source.path, source.line_of(("contents", index)),
+                                     f"讲义包条目的键 {old} 已改名为 {new}",
+                                     f"把“- {old}: {entry[old]}”改成“- {new}: {entry[old]}”。"))
+    return found
 
 
 def _valid_data_files(kind: str, sources: list[SourceFile], schema_set: SchemaSet, vocabularies: Vocabularies,
@@ -299,7 +306,11 @@ def _valid_data_files(kind: str, sources: list[SourceFile], schema_set: SchemaSe
     valid: list[SourceFile] = []
     problems: list[Problem] = []
     for source in sources:
+        renamed = _renamed_entries(source) if kind == PACKET.name else []
         found = schema_problems(kind, source, source.data, schema_set, vocabularies, ids)
+        # The old key's own schema error ("unknown field") says less than the rename does.
+        found = [*renamed, *(problem for problem in found
+                             if (problem.line, problem.severity) not in {(old.line, old.severity) for old in renamed})]
         found += _id_matches_file(source, ".yml")
         problems += found
         if not errors(found):
@@ -401,12 +412,12 @@ def _load_content(settings: Settings) -> LoadResult:
         if source is not None:
             problems += schema_problems(name, source, source.data, schema_set, vocabularies, ids)
     valid_pages: dict[str, list[SourceFile]] = {}
-    for folder, (schema, _kind) in PAGE_KINDS.items():
+    for folder, kind in PAGE_KINDS.items():
         valid_pages[folder] = []
         for source in pages[folder]:
             if not source.data:
                 continue
-            found = schema_problems(schema, source, source.data, schema_set, vocabularies, ids)
+            found = schema_problems(kind.schema, source, source.data, schema_set, vocabularies, ids)
             found += _title_problems(source)
             problems += found + check_images(source, settings.root) + check_body_safety(source, settings) \
                 + check_setext_headings(source, slides=folder == "lecturers")

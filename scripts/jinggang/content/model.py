@@ -7,12 +7,13 @@ materials) are computed here, never written twice by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .bodies import Slide
+from .kinds import HANDOUT, HANDOUT_KINDS, KINDS, LECTURER, LESSON, SITE_GUIDE, Kind
 from .schemas import Vocabularies
 from .source import SourceFile
 
@@ -134,7 +135,7 @@ class ContentItem:
 
 @dataclass
 class Lesson(ContentItem):
-    KIND = "lesson"
+    KIND = LESSON.name
     FOLDER = "lessons"
 
     duration: int = 0
@@ -153,7 +154,7 @@ class Lesson(ContentItem):
 
 @dataclass
 class SiteGuide(ContentItem):
-    KIND = "site-guide"
+    KIND = SITE_GUIDE.name
     FOLDER = "sites"
 
     region: dict[str, str] = field(default_factory=dict)
@@ -191,7 +192,7 @@ class SiteGuide(ContentItem):
 
 @dataclass
 class LecturerMaterial(ContentItem):
-    KIND = "lecturer"
+    KIND = LECTURER.name
     FOLDER = "lecturers"
 
     group: str = ""
@@ -208,7 +209,7 @@ class LecturerMaterial(ContentItem):
 
 @dataclass(frozen=True)
 class PacketEntry:
-    """One item of a packet: kind is lesson, lecturer, site or handout."""
+    """One item of a packet: kind is a page kind's name (kinds.PACKET_ENTRIES) or handout."""
 
     kind: str
     id: str
@@ -365,10 +366,19 @@ class ContentModel:
 
     def packets_for_item(self, item: ContentItem) -> list[Packet]:
         """Packets that print this item (as itself or as its handout)."""
-        kinds = {"lesson": ("lesson", "handout"), "lecturer": ("lecturer",), "site-guide": ("site", "handout")}
-        wanted = kinds.get(item.KIND, ())
+        names = {item.KIND, HANDOUT} if item.KIND in {kind.name for kind in HANDOUT_KINDS} else {item.KIND}
         return [packet for packet in self.packets.values()
-                if any(entry.kind in wanted and entry.id == item.id for entry in packet.entries)]
+                if any(entry.id == item.id and entry.kind in names for entry in packet.entries)]
+
+    def table(self, kind: Kind) -> Mapping[str, Any]:
+        """The items of a kind, by id."""
+        table: Mapping[str, Any] = getattr(self, kind.table)
+        return table
+
+    def entry_items(self, entry: PacketEntry) -> list[ContentItem]:
+        """What a packet entry names: its page, or for a handout the lesson or guide of that id."""
+        kinds = HANDOUT_KINDS if entry.kind == HANDOUT else (KINDS[entry.kind],)
+        return [item for kind in kinds if (item := self.table(kind).get(entry.id)) is not None]
 
     def routes_for_site(self, site_id: str) -> list[Route]:
         return [route for route in self.routes.values() if any(stop.site == site_id for stop in route.stops)]

@@ -106,6 +106,18 @@ class SchemaSet:
         self._validators: dict[tuple[str, int, int], tuple[object, object, Draft202012Validator]] = {}
         self._quick: dict[tuple[int, int], tuple[object, object, QuickValidator]] = {}
 
+    def id_pattern(self) -> str:
+        """The pattern every id matches (common.schema.json), for tools that make ids."""
+        pattern: str = self.schemas["common"]["$defs"]["id"]["pattern"]
+        return pattern
+
+    def range_of(self, kind: str, field: str) -> tuple[int, int] | None:
+        """A numeric field's minimum and maximum in a kind's schema, when it has both."""
+        spec = self.schemas.get(kind, {}).get("properties", {}).get(field, {})
+        if "minimum" in spec and "maximum" in spec:
+            return int(spec["minimum"]), int(spec["maximum"])
+        return None
+
     def validator(self, kind: str, vocabularies: Vocabularies,
                   ids: Mapping[str, Mapping[str, object]]) -> Draft202012Validator:
         key = (kind, id(vocabularies), id(ids))

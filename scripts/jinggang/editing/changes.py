@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..content.loader import PAGE_KINDS, REGISTRIES, Settings, load_content
+from ..content.kinds import LESSON, PAGE_KINDS, REGISTRIES, SITE_GUIDE, label
+from ..content.loader import Settings, load_content
 from ..content.model import ContentItem, ContentModel, Route
 from ..content.schemas import SchemaSet
 from ..content.source import ReadError, read_registry
@@ -29,8 +30,6 @@ from ..website.render import url_for
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",
              "package.json", "package-lock.json")
 LESSON_INDEXES = ("lessons/index.md", "browse/audience.md", "browse/themes.md")
-KIND_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料", "packet": "讲义包",
-               "route": "研学路线", "event": "事件", "person": "人物", "term": "术语", "site": "景点登记"}
 CHANGE_LABELS = {"added": "新增", "modified": "修改", "deleted": "删除"}
 STATUS_LABELS = {"draft": "草稿", "review": "审核中", "published": "已发布"}
 
@@ -49,7 +48,7 @@ class FileChange:
 
 @dataclass(frozen=True)
 class ChangedItem:
-    kind: str  # a key of KIND_LABELS
+    kind: str  # a kind (kinds.KINDS) or a registry entry (kinds.REGISTRIES)
     id: str
     title: str
     status: str  # draft, review, published; empty for registry entries and packets
@@ -151,7 +150,7 @@ def classify(path: str, docs: str, curriculum: str) -> str:
     if path.startswith(f"{docs}/"):
         inside = PurePosixPath(path).relative_to(docs).parts
         if len(inside) == 2 and inside[0] in PAGE_KINDS and name.endswith(".md") and name != "index.md":
-            return PAGE_KINDS[inside[0]][0]
+            return PAGE_KINDS[inside[0]].name
         return "page" if name.endswith(".md") else "asset"
     if path.startswith(f"{curriculum}/"):
         inside = PurePosixPath(path).relative_to(curriculum).parts
@@ -183,15 +182,15 @@ def _registry_entries(file: Path) -> dict[str, dict[str, Any]]:
 
 
 def _item_tables(model: ContentModel) -> dict[str, Mapping[str, ContentItem]]:
-    return {"lesson": model.lessons, "site-guide": model.site_guides, "lecturer": model.lecturers}
+    return {kind.name: model.table(kind) for kind in PAGE_KINDS.values()}
 
 
 def _routes_through(model: ContentModel, kind: str, item_id: str) -> list[Route]:
     """Routes whose page shows the item: a route names its stops' guides (and draws their
     coordinates on its map) and the lessons given at each stop."""
-    if kind == "site-guide":
+    if kind == SITE_GUIDE.name:
         return model.routes_for_site(item_id)
-    if kind == "lesson":
+    if kind == LESSON.name:
         return [route for route in model.routes.values() if any(item_id in stop.lessons for stop in route.stops)]
     return []
 
@@ -216,7 +215,7 @@ class _Collector:
             for route in _routes_through(model, kind, item_id):  # its page and handbook, not the route's listings
                 self.routes.add(route.id)
                 self.pages.add(route.src_uri)
-            if kind == "lesson":
+            if kind == LESSON.name:
                 lesson = model.lessons[item_id]
                 self.indexes.update(LESSON_INDEXES)
                 self.pages.update(model.site_guides[site].src_uri for site in lesson.sites
@@ -226,7 +225,7 @@ class _Collector:
                     self.indexes.update(("browse/sites.md", "sites/index.md"))
                 if lesson.events:  # the timeline lists each event's lessons
                     self.indexes.add("timeline.md")
-            elif kind == "site-guide":
+            elif kind == SITE_GUIDE.name:
                 self.indexes.update(("sites/index.md", "browse/sites.md"))
                 self.pages.update(lesson.src_uri for lesson in model.lessons_for_site(item_id))
                 if any(event.site == item_id for event in model.events.values()):
@@ -243,13 +242,8 @@ class _Collector:
                 continue
             self.packets.add(packet_id)
             self.indexes.add("lecturers/index.md")  # lists every packet
-            tables = _item_tables(model)
-            kinds = {"lesson": ["lesson"], "lecturer": ["lecturer"], "site": ["site-guide"],
-                     "handout": ["lesson", "site-guide"]}
             for entry in packet.entries:  # each item's page links to the packets printing it
-                for kind in kinds[entry.kind]:
-                    if entry.id in tables[kind]:
-                        self.pages.add(tables[kind][entry.id].src_uri)
+                self.pages.update(item.src_uri for item in model.entry_items(entry))
 
     def route(self, route_id: str) -> None:
         for model in self.sides:
@@ -300,7 +294,7 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
 
     for change in changes:
         stem = PurePosixPath(change.path).stem
-        if change.kind in ("lesson", "site-guide", "lecturer"):
+        if change.kind in {kind.name for kind in PAGE_KINDS.values()}:
             collector.item(change.kind, stem)
             impact.items.append(_changed_item(change, stem, full_sides))
         elif change.kind == "packet":
@@ -387,7 +381,7 @@ def _asset_change(change: FileChange, settings: Settings, collector: _Collector)
     for src_uri in _pages_mentioning(settings, {PurePosixPath(change.path).name}):
         folder = src_uri.partition("/")[0]
         if folder in PAGE_KINDS and src_uri.count("/") == 1:
-            collector.item(PAGE_KINDS[folder][0], PurePosixPath(src_uri).stem)
+            collector.item(PAGE_KINDS[folder].name, PurePosixPath(src_uri).stem)
         else:
             collector.pages.add(src_uri)
 
@@ -441,7 +435,7 @@ def format_impact(impact: Impact) -> str:
     for item in impact.items:
         status = f"，{STATUS_LABELS.get(item.status, item.status)}" if item.status else ""
         title = f"“{item.title}”" if item.title else ""
-        lines.append(f"  {CHANGE_LABELS[item.change]} {KIND_LABELS.get(item.kind, item.kind)} {item.id}"
+        lines.append(f"  {CHANGE_LABELS[item.change]} {label(item.kind)} {item.id}"
                      f"{title}（{item.path}{status}）")
     sections = [("受影响的页面", [f"{page.url or '/'}  {page.title}" for page in impact.pages]),
                 ("不再存在的页面", [f"{page.url}  {page.title}" for page in impact.removed_pages]),

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..content.kinds import KINDS, PACKET, PACKET_ENTRIES, RENAMED_KINDS, ROUTE
 from ..content.loader import Settings, load_content
 from ..content.problems import format_report
 from .changes import GitError, compute_impact, format_impact
-from .new import KIND_LABELS, NewError, NewRequest, create
+from .new import NewError, NewRequest, create
 from .placeholders import placeholder_problems
 from .summary import render_summary
 
@@ -20,7 +21,7 @@ EDITING_COMMANDS = ("new", "changes", "summary")
 
 
 class _Entry(argparse.Action):
-    """--lesson/--site/--lecturer/--handout, kept in the order given (a packet prints them in that order)."""
+    """--lesson, --site, --site-guide, --lecturer, --handout in the order given: a packet prints them so."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
@@ -33,15 +34,16 @@ def add_commands(commands: Any) -> None:
     new = commands.add_parser(
         "new", help="新建微团课、研学指南、讲师资料、讲义包或研学路线：写好必填字段、各节和占位文字",
         description="在终端里运行时会询问缺少的标题、适用对象等；在脚本中请用参数给出。新文件的状态是草稿（draft）。")
-    new.add_argument("kind", choices=tuple(KIND_LABELS),
-                     help="lesson 微团课、site 研学指南、lecture 讲师资料、packet 讲义包、route 研学路线")
+    new.add_argument("kind", choices=(*KINDS, *RENAMED_KINDS), metavar="KIND",
+                     help="、".join(f"{name} {kind.label}" for name, kind in KINDS.items()))
     new.add_argument("id", help="标识：小写英文字母、数字和连字符，也是文件名")
     new.add_argument("--title", default="", help="标题（研学指南为景点名称）")
     new.add_argument("--audience", action="append", default=[], metavar="SLUG", help="适用对象（可重复）")
     new.add_argument("--theme", action="append", default=[], metavar="SLUG", help="主题（可重复；微团课和研学指南）")
     new.add_argument("--event", action="append", default=[], metavar="ID", help="相关事件（可重复）")
     for flag, meaning in (("lesson", "讲师资料对应的微团课；讲义包收录的微团课"),
-                          ("site", "微团课相关的研学指南；讲义包收录的研学指南；研学路线沿途的站点"),
+                          ("site", "微团课相关的景点；研学路线沿途的站点（研学指南的标识）"),
+                          ("site-guide", "讲义包收录的研学指南"),
                           ("lecturer", "讲义包收录的讲师资料"), ("handout", "讲义包收录的学生活页")):
         new.add_argument(f"--{flag}", action=_Entry, const=flag, dest="entries", default=[], metavar="ID",
                          help=f"{meaning}（可重复，按给出的顺序）")
@@ -67,12 +69,16 @@ def _new_request(args: argparse.Namespace) -> NewRequest:
     request = NewRequest(kind=args.kind, id=args.id, title=args.title.strip(), audience=args.audience,
                          themes=args.theme, events=args.event, group=args.group, duration=args.duration,
                          authors=args.author, status=args.status, occasion=args.occasion, issuer=args.issuer)
-    allowed = {"lesson": {"site"}, "lecture": {"lesson"}, "packet": {"lesson", "site", "lecturer", "handout"},
-               "site": set(), "route": {"site"}}[args.kind]
+    if args.kind in RENAMED_KINDS:
+        raise NewError(f"类型 {args.kind} 已改名为 {RENAMED_KINDS[args.kind]}：请运行 "
+                       f"jinggang new {RENAMED_KINDS[args.kind]} {args.id} …")
+    allowed = {"lesson": {"site"}, "lecturer": {"lesson"}, "packet": set(PACKET_ENTRIES),
+               "site-guide": set(), "route": {"site"}}[args.kind]
     wrong = sorted({kind for kind, _ in entries} - allowed)
     if wrong:
-        raise NewError(f"{KIND_LABELS[args.kind]}不用 " + "、".join(f"--{kind}" for kind in wrong) + "。")
-    if args.kind == "packet":
+        hint = "（讲义包收录研学指南用 --site-guide）" if args.kind == PACKET.name and "site" in wrong else ""
+        raise NewError(f"{KINDS[args.kind].label}不用 " + "、".join(f"--{kind}" for kind in wrong) + f"。{hint}")
+    if args.kind == PACKET.name:
         request.contents = entries
     else:
         request.sites = [value for kind, value in entries if kind == "site"]
@@ -91,14 +97,14 @@ def _run_new(args: argparse.Namespace, settings: Settings) -> int:
         print("\n已取消，没有新建文件。", file=sys.stderr)
         return 1
     path = settings.relative(created.path)
-    label = KIND_LABELS[args.kind]
+    label = KINDS[args.kind].label
     status = {"draft": "草稿，只在预览中显示", "review": "审核中"}[args.status]
-    print(f"已新建{label}：{path}" + ("" if args.kind in ("packet", "route") else f"（{status}）"))
+    print(f"已新建{label}：{path}" + ("" if args.kind in (PACKET.name, ROUTE.name) else f"（{status}）"))
     if created.registered_in is not None:
         print(f"已在 {settings.relative(created.registered_in)} 末尾登记景点 {args.id}。")
     if created.notes:
         print("检查的提醒：\n" + format_report(created.notes, annotations=False))
-    has_status = args.kind not in ("packet", "route")
+    has_status = args.kind not in (PACKET.name, ROUTE.name)
     steps = [f"打开 {path}，把每一处“待填写”换成正式内容" + ("，并写明出处。" if has_status else "。")]
     if args.kind == "packet":
         steps += [f".venv/bin/jinggang packets --only {args.id} 生成 PDF，看看排版。"]

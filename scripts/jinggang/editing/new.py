@@ -12,25 +12,34 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.kinds import (
+    HANDOUT,
+    HANDOUT_KINDS,
+    KINDS,
+    LECTURER,
+    LESSON,
+    PACKET,
+    PACKET_ENTRIES,
+    RENAMED_ENTRIES,
+    ROUTE,
+    SITE_GUIDE,
+)
 from ..content.loader import Settings, load_content
 from ..content.model import ContentItem, ContentModel
 from ..content.problems import Problem, errors, format_report
-from ..content.schemas import suggest_id
+from ..content.schemas import SchemaSet, suggest_id
 from . import skeletons
 from .placeholders import placeholder_problems
 from .skeletons import NewItem
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-KIND_LABELS = {"lesson": "微团课", "site": "研学指南", "lecture": "讲师资料", "packet": "讲义包", "route": "研学路线"}
-PACKET_ENTRY_KINDS = {"lesson": "微团课", "site": "研学指南", "lecturer": "讲师资料", "handout": "学生活页"}
-DEFAULT_DURATION = {"lesson": 15, "lecture": 10}
-DURATION_RANGE = {"lesson": (5, 45), "lecture": (5, 90)}  # as in the schemas
+DEFAULT_DURATION = {LESSON.name: 15, LECTURER.name: 10}
 EXAMPLE_FLAGS = {
-    "lesson": "--title 支部建在连上 --audience league-members --theme party-history",
-    "site": "--title 三湾改编旧址 --audience middle-school --theme jinggangshan-spirit",
-    "lecture": "--title 三湾：党指挥枪的起点 --audience league-members --group youth-lecturers --lesson sanwan-branch",
-    "packet": "--title 三湾主题团日讲义包 --audience league-members --lesson sanwan-branch --site sanwan",
-    "route": "--title 从三湾到井冈 --audience middle-school --site sanwan --site bajiaolou",
+    LESSON.name: "--title 支部建在连上 --audience league-members --theme party-history",
+    SITE_GUIDE.name: "--title 三湾改编旧址 --audience middle-school --theme jinggangshan-spirit",
+    LECTURER.name: "--title 三湾：党指挥枪的起点 --audience league-members --group youth-lecturers "
+                   "--lesson sanwan-branch",
+    PACKET.name: "--title 三湾主题团日讲义包 --audience league-members --lesson sanwan-branch --site-guide sanwan",
+    ROUTE.name: "--title 从三湾到井冈 --audience middle-school --site sanwan --site bajiaolou",
 }
 DEFAULT_AUTHOR = "井冈传人编写组"
 DEFAULT_ISSUER = "井冈传人编写组"
@@ -72,10 +81,10 @@ class Created:
 
 
 def target_path(settings: Settings, kind: str, item_id: str) -> Path:
-    if kind in ("packet", "route"):
-        return settings.curriculum_dir / f"{kind}s" / f"{item_id}.yml"
-    folder = {"lesson": "lessons", "site": "sites", "lecture": "lecturers"}[kind]
-    return settings.docs_dir / folder / f"{item_id}.md"
+    found = KINDS[kind]
+    if found.is_page:
+        return settings.docs_dir / found.docs_folder / f"{item_id}.md"
+    return settings.curriculum_dir / found.folder.removeprefix("curriculum/") / f"{item_id}.yml"
 
 
 def _choose(ask: Ask, say: Say, question: str, options: dict[str, str], *, single: bool = False) -> list[str]:
@@ -123,8 +132,8 @@ def _ask_ids(ask: Ask, say: Say, question: str, known: dict[str, object], label:
 
 
 def _ask_entries(ask: Ask, say: Say, model: ContentModel) -> list[tuple[str, str]]:
-    say("讲义包按顺序收录哪些条目？每行写“类型 标识”，类型是 lesson（微团课）、site（研学指南）、"
-        "lecturer（讲师资料）或 handout（学生活页）；空行结束。")
+    kinds = "、".join(f"{name}（{label}）" for name, label in PACKET_ENTRIES.items())
+    say(f"讲义包按顺序收录哪些条目？每行写“类型 标识”，类型是 {kinds}；空行结束。")
     entries: list[tuple[str, str]] = []
     while True:
         line = ask(f"第 {len(entries) + 1} 项：").strip()
@@ -156,15 +165,16 @@ def complete(request: NewRequest, model: ContentModel, settings: Settings, *,
         return True
 
     registered = model.sites.get(request.id)
-    if request.kind == "site" and not request.title and registered:
+    if request.kind == SITE_GUIDE.name and not request.title and registered:
         request.title = registered.name  # the name it is already registered under
     if need("--title 标题", request.title) and ask:
-        request.title = _ask_text(ask, f"{KIND_LABELS[request.kind]}的{'名称' if request.kind == 'site' else '标题'}")
+        what = "名称" if request.kind == SITE_GUIDE.name else "标题"
+        request.title = _ask_text(ask, f"{KINDS[request.kind].label}的{what}")
     if need("--audience 适用对象", request.audience) and ask:
         request.audience = _choose(ask, say, "适用对象（可多选）：", vocab["audience"])
-    if request.kind in ("lesson", "site") and need("--theme 主题", request.themes) and ask:
+    if request.kind in (LESSON.name, SITE_GUIDE.name) and need("--theme 主题", request.themes) and ask:
         request.themes = _choose(ask, say, "主题（可多选）：", vocab["themes"])
-    if request.kind == "lecture":
+    if request.kind == LECTURER.name:
         if need("--group 宣讲团", request.group) and ask:
             request.group = _choose(ask, say, "宣讲团：", vocab["groups"], single=True)[0]
         if need("--lesson 对应微团课的标识", request.lessons) and ask:
@@ -174,7 +184,8 @@ def complete(request: NewRequest, model: ContentModel, settings: Settings, *,
         guides = {key: guide for key, guide in model.site_guides.items() if not guide.is_draft}
         request.sites = _ask_ids(ask, say, "沿途依次经过哪些景点（研学指南的标识，多个用空格分开）", dict(guides),
                                  "研学指南", "docs/sites/")
-    if request.kind == "packet" and need("--lesson/--site/--lecturer/--handout 收录的条目", request.contents) and ask:
+    if request.kind == PACKET.name and need("--lesson/--site-guide/--lecturer/--handout 收录的条目",
+                                            request.contents) and ask:
         request.contents = _ask_entries(ask, say, model)
     if missing:
         raise NewError("缺少：" + "；".join(missing) + "。\n在终端里运行时会逐项询问；在脚本中请用参数给出，"
@@ -205,38 +216,39 @@ def _reference_problems(name: str, values: list[str], known: dict[str, object], 
 
 
 def _entry_problem(kind: str, item_id: str, model: ContentModel) -> str | None:
-    tables: dict[str, list[Mapping[str, ContentItem]]] = {
-        "lesson": [model.lessons], "site": [model.site_guides], "lecturer": [model.lecturers],
-        "handout": [model.lessons, model.site_guides]}
-    if kind not in tables:
-        return f"条目类型 {kind!r} 不对：只能是 lesson、site、lecturer 或 handout。"
-    matches = [table[item_id] for table in tables[kind] if item_id in table]
+    if kind in RENAMED_ENTRIES:
+        return f"条目类型 {kind} 已改名为 {RENAMED_ENTRIES[kind]}：请写 {RENAMED_ENTRIES[kind]} {item_id}。"
+    if kind not in PACKET_ENTRIES:
+        return f"条目类型 {kind!r} 不对：只能是 {'、'.join(PACKET_ENTRIES)}。"
+    tables: list[Mapping[str, ContentItem]] = [model.table(found) for found in
+                                                (HANDOUT_KINDS if kind == HANDOUT else (KINDS[kind],))]
+    matches = [table[item_id] for table in tables if item_id in table]
     if not matches:
-        known = {key: None for table in tables[kind] for key in table}
-        guess = suggest_id(item_id, known)
-        return f"找不到{PACKET_ENTRY_KINDS[kind]} {item_id!r}" + (f"：你是不是想写 {guess}？" if guess else "。")
+        guess = suggest_id(item_id, {key: None for table in tables for key in table})
+        return f"找不到{PACKET_ENTRIES[kind]} {item_id!r}" + (f"：你是不是想写 {guess}？" if guess else "。")
     if all(match.is_draft for match in matches):
-        return f"{PACKET_ENTRY_KINDS[kind]} {item_id} 还是草稿：讲义包只能收录 review 或 published 的条目。"
+        return f"{PACKET_ENTRIES[kind]} {item_id} 还是草稿：讲义包只能收录 review 或 published 的条目。"
     return None
 
 
 def validate(request: NewRequest, model: ContentModel, settings: Settings) -> NewItem:
     """Every reason not to write the file, at once; else the checked answers."""
     found: list[str] = []
-    if not ID_PATTERN.match(request.id) or request.id == "index":
+    schemas = SchemaSet(settings.curriculum_dir / "schema")
+    if not re.fullmatch(schemas.id_pattern(), request.id) or request.id == "index":
         found.append(f"标识 {request.id!r} 不能用：只用小写英文字母、数字和连字符（例如 sanwan-branch），"
                      "而且不能是 index。")
     path = target_path(settings, request.kind, request.id)
     if path.exists():
         found.append(f"标识 {request.id} 已经被 {settings.relative(path)} 使用了：换一个标识，或直接编辑那个文件。")
-    if request.kind in ("packet", "route") and len(request.title) > 40:
-        found.append(f"{KIND_LABELS[request.kind]}标题太长（{len(request.title)} 字，上限 40 字）。")
+    if not KINDS[request.kind].is_page and len(request.title) > 40:
+        found.append(f"{KINDS[request.kind].label}标题太长（{len(request.title)} 字，上限 40 字）。")
     found += _vocabulary_problems("audience", "audience", request.audience, model)
     found += _vocabulary_problems("theme", "themes", request.themes, model)
     if request.group:
         found += _vocabulary_problems("group", "groups", [request.group], model)
     found += _reference_problems("研学指南", request.sites, dict(model.site_guides), "docs/sites/")
-    if request.kind == "route":
+    if request.kind == ROUTE.name:
         # A route is published as it is merged: its stops' guides must be on the published site.
         found += [f"研学指南 {site} 还是草稿：路线只能经过 review 或 published 的景点。" for site in request.sites
                   if site in model.site_guides and model.site_guides[site].is_draft]
@@ -245,10 +257,11 @@ def validate(request: NewRequest, model: ContentModel, settings: Settings) -> Ne
     found += [problem for kind, item_id in request.contents
               if (problem := _entry_problem(kind, item_id, model))]
     duration = request.duration if request.duration is not None else DEFAULT_DURATION.get(request.kind, 0)
-    if request.kind in DURATION_RANGE:
-        low, high = DURATION_RANGE[request.kind]
+    duration_range = schemas.range_of(request.kind, "duration")
+    if duration_range is not None:
+        low, high = duration_range
         if not low <= duration <= high:
-            found.append(f"时长 {duration} 分钟超出范围：{KIND_LABELS[request.kind]}是 {low} 到 {high} 分钟。")
+            found.append(f"时长 {duration} 分钟超出范围：{KINDS[request.kind].label}是 {low} 到 {high} 分钟。")
     if request.status not in ("draft", "review"):
         found.append("新文件的状态只能是 draft 或 review：发布（published）要等审核之后，并写明审核人。")
     if found:
@@ -272,13 +285,13 @@ def _load(settings: Settings) -> ContentModel:
 def create(request: NewRequest, settings: Settings, *, ask: Ask | None, say: Say) -> Created:
     """Ask, check, write; check again and undo the writing if the new file does not pass."""
     model = _load(settings)
-    if request.kind == "site" and model.sites.get(request.id) and not request.title:
+    if request.kind == SITE_GUIDE.name and model.sites.get(request.id) and not request.title:
         say(f"景点 {request.id} 已在 curriculum/sites.yml 中登记为“{model.sites[request.id].name}”。")
     item = validate(complete(request, model, settings, ask=ask, say=say), model, settings)
     path = target_path(settings, item.kind, item.id)
     registry = settings.curriculum_dir / "sites.yml"
     registry_before = registry.read_text(encoding="utf-8") if registry.exists() else None
-    register = item.kind == "site" and item.id not in model.sites
+    register = item.kind == SITE_GUIDE.name and item.id not in model.sites
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeletons.RENDERERS[item.kind](item), encoding="utf-8")
     if register:

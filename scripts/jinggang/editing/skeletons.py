@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..content.kinds import LECTURER, LESSON, PACKET, ROUTE, SITE_GUIDE
+
 PLACEHOLDER = "待填写"
 
 
@@ -19,7 +21,7 @@ PLACEHOLDER = "待填写"
 class NewItem:
     """What an editor said about the file to create; the values are already checked."""
 
-    kind: str  # lesson, site, lecture, packet or route
+    kind: str  # a name in kinds.KINDS
     id: str
     title: str
     audience: list[str]
@@ -30,7 +32,7 @@ class NewItem:
     lessons: list[str] = field(default_factory=list)
     group: str = ""
     duration: int = 0
-    contents: list[tuple[str, str]] = field(default_factory=list)  # (lesson|site|lecturer|handout, id)
+    contents: list[tuple[str, str]] = field(default_factory=list)  # (kinds.PACKET_ENTRIES key, id)
     authors: list[str] = field(default_factory=list)
     status: str = "draft"
     occasion: str = ""
@@ -136,7 +138,7 @@ def site_registration(item: NewItem) -> str:
             "  # aliases: []  # 可选：常用短名，每个不超过 6 个字，供站内搜索分词\n")
 
 
-def lecture(item: NewItem) -> str:
+def lecturer(item: NewItem) -> str:
     first = (item.duration + 1) // 2
     second = item.duration - first
     return (
@@ -203,4 +205,5 @@ def route(item: NewItem) -> str:
     )
 
 
-RENDERERS = {"lesson": lesson, "site": site_guide, "lecture": lecture, "packet": packet, "route": route}
+RENDERERS = {LESSON.name: lesson, SITE_GUIDE.name: site_guide, LECTURER.name: lecturer, PACKET.name: packet,
+             ROUTE.name: route}

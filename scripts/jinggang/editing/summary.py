@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..content.kinds import label
 from ..content.problems import Problem, Severity, errors, warnings
-from .changes import CHANGE_LABELS, KIND_LABELS, STATUS_LABELS, Impact
+from .changes import CHANGE_LABELS, STATUS_LABELS, Impact
 
 
 def _cell(text: str) -> str:
@@ -61,7 +62,7 @@ def _impact_sections(impact: Impact) -> list[str]:
         lines += [f"### 改动的条目（{len(impact.items)}）", "", "| 改动 | 类型 | 标识 | 标题 | 状态 | 文件 |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for item in impact.items:
-            lines.append(f"| {CHANGE_LABELS[item.change]} | {KIND_LABELS.get(item.kind, item.kind)} | `{item.id}` | "
+            lines.append(f"| {CHANGE_LABELS[item.change]} | {label(item.kind)} | `{item.id}` | "
                          f"{_cell(item.title)} | {STATUS_LABELS.get(item.status, item.status) or '—'} | "
                          f"`{item.path}` |")
         lines.append("")

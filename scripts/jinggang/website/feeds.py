@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..content.daily import DailyReading, feed_start, readings_from
+from ..content.kinds import KINDS
 from ..content.model import ContentModel, Event, Lesson, Packet, Route
 from .render import Renderer, url_for
-from .share import KIND_LABELS, absolute_url
+from .share import absolute_url
 
 UPDATES_FEED = "feeds/updates.xml"
 READING_FEED = "feeds/reading.xml"
@@ -29,7 +30,7 @@ UPDATES_LIMIT = 50
 AUTHOR = "井冈传人编写组"
 # Content dates are days; a feed needs an instant. Midnight in China, where the readers are.
 TIME_OF_DAY = "T00:00:00+08:00"
-LABELS = {**KIND_LABELS, "packet": "讲义包", "reading": "天天读"}
+LABELS = {**{name: kind.label for name, kind in KINDS.items()}, "reading": "天天读"}
 
 
 def instant(day: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ..content.kinds import KINDS
 from ..content.model import ContentModel
 
 # The folder of the built site that holds the cards; the site's own card for other pages.
@@ -22,14 +23,13 @@ SHARE_FOLDER = "assets/share"
 SITE_CARD = f"{SHARE_FOLDER}/site.png"
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 
-KIND_LABELS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料", "route": "研学路线"}
 
 
 @dataclass(frozen=True)
 class ShareTarget:
     """A page with a share card of its own."""
 
-    kind: str  # a key of KIND_LABELS
+    kind: str  # a name in kinds.KINDS
     id: str
     title: str
     summary: str
@@ -39,7 +39,7 @@ class ShareTarget:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return KINDS[self.kind].label
 
     @property
     def image_path(self) -> str:

@@ -7,18 +7,16 @@ layout can be changed the same way as the site's.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import segno
 from markupsafe import Markup
 
-from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, SiteGuide
+from ...content.kinds import HANDOUT, HANDOUT_KINDS, LECTURER, LESSON, PACKET_ENTRIES
+from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, PacketEntry, SiteGuide
 from ...website.render import Renderer
 from ..markdown import MarkdownRenderer
-
-KIND_LABELS = {"lesson": "微团课", "lecturer": "讲师资料", "site": "研学指南", "handout": "学生活页"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class Section:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return PACKET_ENTRIES[self.kind]
 
     @property
     def heading(self) -> str:
@@ -53,25 +51,18 @@ class PacketDocument:
         return f"{int(year)}年{int(month)}月{int(day)}日"
 
 
-def _item(model: ContentModel, kind: str, item_id: str) -> ContentItem:
-    tables: dict[str, Mapping[str, ContentItem]] = {
-        "lesson": model.lessons, "lecturer": model.lecturers, "site": model.site_guides}
-    if kind == "handout":
-        return model.lessons.get(item_id) or model.site_guides[item_id]
-    return tables[kind][item_id]
-
-
 def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[Section]:
     """The packet's items in order, with automatic handouts appended when asked for."""
-    entries = [(entry.kind, entry.id) for entry in packet.entries]
+    entries = list(packet.entries)
     if packet.handouts:
-        listed = {item_id for kind, item_id in entries if kind == "handout"}
-        entries += [("handout", item_id) for kind, item_id in list(entries)
-                    if kind in ("lesson", "site") and item_id not in listed]
+        listed = {entry.id for entry in entries if entry.kind == HANDOUT}
+        handout_kinds = {kind.name for kind in HANDOUT_KINDS}
+        entries += [PacketEntry(HANDOUT, entry.id, entry.line) for entry in list(entries)
+                    if entry.kind in handout_kinds and entry.id not in listed]
     sections = []
-    for number, (kind, item_id) in enumerate(entries, start=1):
-        item = _item(model, kind, item_id)
-        sections.append(Section(kind, item, f"item-{number}", site_url.rstrip("/") + "/" + item.url))
+    for number, entry in enumerate(entries, start=1):
+        item = model.entry_items(entry)[0]
+        sections.append(Section(entry.kind, item, f"item-{number}", site_url.rstrip("/") + "/" + item.url))
     return sections
 
 
@@ -89,7 +80,7 @@ def build_document(packet: Packet, model: ContentModel, site_url: str) -> Packet
     items = [section.item for section in sections]
     edition = max(item.updated for item in items)
     timed = {section.item.id: section.item for section in sections
-             if section.kind in ("lesson", "lecturer") and isinstance(section.item, Lesson | LecturerMaterial)}
+             if section.kind in (LESSON.name, LECTURER.name) and isinstance(section.item, Lesson | LecturerMaterial)}
     total = sum(item.duration for item in timed.values())  # type: ignore[attr-defined]
     return PacketDocument(packet, sections, edition, total)
 
@@ -98,7 +89,7 @@ def render_html(document: PacketDocument, renderer: Renderer, render_markdown: M
                 font_css: str, verified_max_age_days: int = 365) -> str:
     """The packet's HTML; the printer fills in the table of contents' page numbers."""
     model = renderer.model
-    counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in KIND_LABELS}
+    counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in PACKET_ENTRIES}
     return renderer.env.get_template("jinggang/packet/packet.html").render(
         document=document, packet=document.packet, sections=document.sections,
         counts=counts, markdown=render_markdown, qr=qr_svg, font_css=font_css, model=model,

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from mkdocs.structure.pages import Page
 
+from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
 from .extract import page_sections
 from .index import SearchPage
 
 # Shown beside a result. Items carry their kind; routes and other pages are told by folder.
-ITEM_KINDS = {"lesson": "微团课", "site-guide": "研学指南", "lecturer": "讲师资料"}
-FOLDER_KINDS = {"routes": "研学路线", "editors": "编者指南", "timeline.md": "党史时间线", "glossary.md": "术语表"}
+FOLDER_KINDS = {"routes": ROUTE.label, "editors": "编者指南", "timeline.md": "党史时间线", "glossary.md": "术语表"}
 
 
 def page_kind(page: Page, item: ContentItem | None) -> str:
     if item is not None:
-        return ITEM_KINDS.get(item.KIND, "页面")
+        return KINDS[item.KIND].label if item.KIND in KINDS else "页面"
     return FOLDER_KINDS.get(page.file.src_uri.split("/")[0], "页面")
 
 
