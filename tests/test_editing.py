@@ -342,6 +342,25 @@ def test_changes_name_the_lesson_page_the_indexes_and_its_packets_only(repo: Pat
     assert "修改 微团课 lone-lesson“独立的一课”" in text and "lone-b  乙  → downloads/packets/lone-b.pdf" in text
 
 
+def test_changes_name_the_daily_reading_the_routes_index_and_other_built_files(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "curriculum/reading.yml").write_text("rotation:\n  - lone-lesson\n", encoding="utf-8")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--message", "天天读")
+    # A summary edit of a lesson in the rotation: the reading page, its script and feed show it.
+    edit(repo, "docs/lessons/lone-lesson.md", "summary: ", "summary: 改过的摘要。")
+    impact = changes(repo, capsys, base="main")
+    assert "reading.md" in names(impact, "indexes")
+    assert {"assets/javascripts/readings.js", "feeds/reading.xml", "feeds/updates.xml",
+            "assets/share/lessons/lone-lesson.png", "search/"} <= set(impact["built_files"])
+    git(repo, "checkout", "--quiet", "--", ".")
+    # A guide on a route: the routes' index names it.
+    edit(repo, "docs/sites/sanwan.md", "title: ", "title: 新")
+    impact = changes(repo, capsys, base="main")
+    assert "routes/index.md" in names(impact, "indexes")
+    assert "reading.md" not in names(impact, "indexes")
+
+
 def test_changes_follow_references_on_both_sides(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The lesson stops naming its site: the guide page that listed it is affected all the same.
     edit(repo, "docs/lessons/sanwan-branch.md", "sites: [sanwan]\n", "")

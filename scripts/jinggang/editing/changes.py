@@ -18,13 +18,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..content.kinds import LESSON, PAGE_KINDS, REGISTRIES, SITE_GUIDE, label
+from ..content.kinds import KINDS, LESSON, PAGE_KINDS, REGISTRIES, SITE_GUIDE, label
 from ..content.loader import Settings, load_content
 from ..content.model import ContentItem, ContentModel, Route
 from ..content.schemas import SchemaSet
 from ..content.source import ReadError, read_registry
+from ..website.feeds import READING_FEED, UPDATES_FEED
 from ..website.pages import generated_pages
+from ..website.plugin import READINGS_SCRIPT
 from ..website.render import url_for
+from ..website.search.index import FOLDER as SEARCH_FOLDER
+from ..website.share import SHARE_FOLDER
 
 # Files outside docs/ and curriculum/ that change every page or every packet.
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",
@@ -91,6 +95,7 @@ class Impact:
     removed_packets: list[str] = field(default_factory=list)
     routes: list[RouteRef] = field(default_factory=list)
     removed_routes: list[str] = field(default_factory=list)
+    built_files: list[str] = field(default_factory=list)  # other built files rewritten: scripts, feeds, cards
     whole_site: list[str] = field(default_factory=list)  # why every page and packet is affected
     notes: list[str] = field(default_factory=list)
     base_loaded: bool = True  # whether the content at the base passed the check (else: one side only)
@@ -204,6 +209,8 @@ class _Collector:
         self.indexes: set[str] = set()
         self.packets: set[str] = set()
         self.routes: set[str] = set()
+        # Every published item is in the updates feed and the search index, and has a share card.
+        self.built: set[str] = set()
 
     def item(self, kind: str, item_id: str) -> None:
         for model in self.sides:
@@ -211,6 +218,10 @@ class _Collector:
             if item is None:
                 continue
             self.pages.add(item.src_uri)
+            card = f"{SHARE_FOLDER}/{KINDS[kind].docs_folder}/{item_id}.png"
+            self.built.update({UPDATES_FEED, f"{SEARCH_FOLDER}/", card})
+            if item_id in model.reading_rotation:  # the daily reading shows its title and summary
+                self.reading()
             self.packets.update(packet.id for packet in model.packets_for_item(item))
             for route in _routes_through(model, kind, item_id):  # its page and handbook, not the route's listings
                 self.routes.add(route.id)
@@ -227,6 +238,8 @@ class _Collector:
                     self.indexes.add("timeline.md")
             elif kind == SITE_GUIDE.name:
                 self.indexes.update(("sites/index.md", "browse/sites.md"))
+                if model.routes_for_site(item_id):  # the routes' index names each stop's guide
+                    self.indexes.add("routes/index.md")
                 self.pages.update(lesson.src_uri for lesson in model.lessons_for_site(item_id))
                 if any(event.site == item_id for event in model.events.values()):
                     self.indexes.add("timeline.md")
@@ -241,6 +254,7 @@ class _Collector:
             if packet is None:
                 continue
             self.packets.add(packet_id)
+            self.built.add(UPDATES_FEED)
             self.indexes.add("lecturers/index.md")  # lists every packet
             for entry in packet.entries:  # each item's page links to the packets printing it
                 self.pages.update(item.src_uri for item in model.entry_items(entry))
@@ -252,13 +266,20 @@ class _Collector:
                 continue
             self.routes.add(route_id)
             self.pages.add(route.src_uri)
+            self.built.update({UPDATES_FEED, f"{SEARCH_FOLDER}/", f"{SHARE_FOLDER}/routes/{route_id}.png"})
             self.indexes.add("routes/index.md")
             # Each guide's page lists the routes that stop there.
             self.pages.update(model.site_guides[stop.site].src_uri for stop in route.stops
                               if stop.site in model.site_guides)
 
+    def reading(self) -> None:
+        self.indexes.add("reading.md")
+        self.built.update({READINGS_SCRIPT, READING_FEED})
+
     def event(self, event_id: str) -> None:
         self.indexes.add("timeline.md")
+        if any(len(event.date) == 10 for model in self.sides if (event := model.events.get(event_id))):
+            self.reading()  # a dated event is the reading on its anniversaries
         for model in self.sides:
             self.pages.update(lesson.src_uri for lesson in model.lessons_for_event(event_id))
             self.pages.update(guide.src_uri for guide in model.site_guides.values() if event_id in guide.events)
@@ -414,6 +435,7 @@ def _resolve(impact: Impact, collector: _Collector, current: ContentModel | None
             exists = (settings.docs_dir / src_uri).is_file()
         ref = PageRef(src_uri, url_for(src_uri), title_of(src_uri))
         (impact.pages if exists else impact.removed_pages).append(ref)
+    impact.built_files = sorted(collector.built)
     impact.indexes = [PageRef(src_uri, url_for(src_uri), titles.get(src_uri, src_uri))
                       for src_uri in sorted(collector.indexes)]
     packet_ids = set(published.packets) if published is not None and impact.whole_site else collector.packets
@@ -445,6 +467,7 @@ def format_impact(impact: Impact) -> str:
                 ("已删除的讲义包", impact.removed_packets),
                 ("受影响的研学路线", [f"{route.id}  {route.title}" for route in impact.routes]),
                 ("已删除的研学路线", impact.removed_routes),
+                ("随之更新的其他文件", impact.built_files),
                 ("影响全站", impact.whole_site),
                 ("说明", impact.notes),
                 ("不影响站点的文件", [change.path for change in impact.files if change.kind == "other"])]
