@@ -57,7 +57,8 @@ NEW_CASES = {
     "lecturer": (["--title", "三湾再出发", "--audience", "league-members", "--group", "youth-lecturers",
                   "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
     "packet": (["--title", "新的讲义包", "--audience", "league-members", "--lesson", "sanwan-branch",
-                "--site-guide", "sanwan", "--handout", "sanwan-branch"], "curriculum/packets/new-item.yml", "lecturers"),
+                "--site-guide", "sanwan", "--handout", "sanwan-branch"],
+               "curriculum/packets/new-item.yml", "lecturers"),
     "route": (["--title", "三湾半日行", "--audience", "league-members", "--site", "sanwan"],
               "curriculum/routes/new-item.yml", "routes/new-item"),
 }
