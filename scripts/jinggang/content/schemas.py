@@ -34,6 +34,8 @@ REF_KINDS = {
     "term": ("术语", "curriculum/glossary.yml"),
     "packet": ("讲义包", "curriculum/packets/"),
     "route": ("研学路线", "curriculum/routes/"),
+    "source": ("出处", "curriculum/sources.yml"),
+    "quote": ("引文", "curriculum/quotes.yml"),
 }
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
