@@ -31,7 +31,6 @@ NAME_BEFORE, NAME_AFTER = 30, 15
 SHOWN_CHARACTERS = 80
 
 _SPAN = re.compile(r"“([^“”]*)”|‘([^‘’]*)’|「([^「」]*)」")
-_OPENERS = "“‘「"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t>]*\n")
 _NOT_WORDING = re.compile(r"[\s*`]+")
 _PUNCTUATION = str.maketrans({"‘": "“", "’": "”", "「": "“", "」": "”", "『": "“", "』": "”", '"': "“",
@@ -63,47 +62,62 @@ class RegisteredQuote:
 
 @dataclass(frozen=True)
 class QuotedSpan:
-    """One quotation as written in a content file, with the text around it in its paragraph."""
+    """One quotation as written in a content file: its text, and where it stands in the text
+    it was found in (for the words around it, computed only when a warning needs them)."""
 
     path: str
     line: int
     text: str
-    before: str
-    after: str
+    container: str
+    start: int
+    end: int
+
+    @property
+    def before(self) -> str:
+        """Up to NAME_BEFORE characters before the opening mark, in the same paragraph."""
+        return _PARAGRAPH_BREAK.split(self.container[max(0, self.start - NAME_BEFORE):self.start])[-1]
+
+    @property
+    def after(self) -> str:
+        return _PARAGRAPH_BREAK.split(self.container[self.end:self.end + NAME_AFTER])[0]
+
+
+def _has_opener(text: str) -> bool:
+    return "“" in text or "‘" in text or "「" in text
 
 
 def quoted_spans(text: str, path: str, first_line: int) -> Iterator[QuotedSpan]:
-    """The quoted spans of a text whose first line is first_line of the file; a span does not
-    run over a blank line (an unclosed mark in one paragraph is not paired with the next)."""
-    if not any(opener in text for opener in _OPENERS):
-        return  # most lines and many files: no regular expression at all
+    """The quoted spans of MIN_CHARACTERS or more of a text whose first line is first_line of the
+    file; a span does not run over a blank line (an unclosed mark is not paired with the next
+    paragraph's)."""
+    if not _has_opener(text):
+        return  # most values and many files: no regular expression at all
     line, counted = first_line, 0
     for match in _SPAN.finditer(text):
         inner = match.group(match.lastindex or 1)
-        if _PARAGRAPH_BREAK.search(inner):
+        # Normalizing never lengthens a text: a span short as written is short after it.
+        if len(inner) < MIN_CHARACTERS or _PARAGRAPH_BREAK.search(inner):
             continue
         start, end = match.span()
         line += text.count("\n", counted, start)
         counted = start
-        before = _PARAGRAPH_BREAK.split(text[max(0, start - NAME_BEFORE):start])[-1]
-        after = _PARAGRAPH_BREAK.split(text[end:end + NAME_AFTER])[0]
-        yield QuotedSpan(path, line, inner, before, after)
+        yield QuotedSpan(path, line, inner, text, start, end)
 
 
-def _strings(value: Any, key_path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield key_path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*key_path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*key_path, index))
+def _quoted_values(value: Any, key_path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The text values holding a quotation mark, with their key paths (built only for those)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if _has_opener(item):
+                yield (*key_path, key), item
+        elif isinstance(item, dict | list):
+            yield from _quoted_values(item, (*key_path, key))
 
 
 def spans_in_file(source: SourceFile) -> Iterator[QuotedSpan]:
     """Every quoted span of a page (front matter and body) or a data file (every text value)."""
-    for key_path, value in _strings(source.data, ()):
+    for key_path, value in _quoted_values(source.data, ()):
         yield from quoted_spans(value, source.path, source.line_of(key_path))
     if source.body:
         yield from quoted_spans(source.body, source.path, source.body_line)
