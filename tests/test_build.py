@@ -104,9 +104,10 @@ def test_generated_pages(project: Path) -> None:
     assert re.search(r'<div id="term-party-branch-in-company"[^>]*>\s*<dt[^>]*>支部建在连上</dt>', glossary)
     fields = article(read(site, "editors/fields"))
     for field in ("audience", "duration", "objectives", "reviewers", "coordinates.lat", "visitor.verified",
-                  "sources[].publisher"):
+                  "sources[].publisher", "speaker", "edition"):
         assert f"<code>{field}</code>" in fields
     assert "pioneers（少先队员）" in fields
+    assert "引文登记表</h2>" in fields and "出处登记表</h2>" in fields
 
 
 def test_search_index_holds_each_page_body_without_its_card(project: Path) -> None:

@@ -56,7 +56,10 @@ HANDOUT_KINDS = (LESSON, SITE_GUIDE)
 
 # The single-file registries: file name (without .yml) → the kind of entry, as schemas x-ref it.
 REGISTRIES = {"sites": "site", "events": "event", "people": "person", "glossary": "term"}
-REGISTRY_LABELS = {"site": "景点登记", "event": "事件", "person": "人物", "term": "术语"}
+# Registers a project may not have yet: read and checked when the file exists.
+OPTIONAL_REGISTRIES = {"sources": "source", "quotes": "quote"}
+REGISTRY_LABELS = {"site": "景点登记", "event": "事件", "person": "人物", "term": "术语", "source": "出处",
+                   "quote": "引文"}
 
 # Words that named a kind before the registry: a check or command meeting one says what to write.
 RENAMED_ENTRIES = {"site": SITE_GUIDE.name}  # in a packet's contents

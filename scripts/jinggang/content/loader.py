@@ -20,7 +20,18 @@ from .bodies import (
     parse_slides,
 )
 from .docs_tree import check_docs_tree
-from .kinds import HANDOUT, LECTURER, LESSON, PACKET, PAGE_KINDS, REGISTRIES, RENAMED_ENTRIES, SITE_GUIDE, label
+from .kinds import (
+    HANDOUT,
+    LECTURER,
+    LESSON,
+    OPTIONAL_REGISTRIES,
+    PACKET,
+    PAGE_KINDS,
+    REGISTRIES,
+    RENAMED_ENTRIES,
+    SITE_GUIDE,
+    label,
+)
 from .model import (
     ContentModel,
     Event,
@@ -35,6 +46,7 @@ from .model import (
     Term,
 )
 from .problems import Problem, Severity, cap_per_kind, errors
+from .quotes import QuoteMatcher, RegisteredQuote, quotation_problems
 from .safety import check_body_safety
 from .schemas import SchemaSet, Vocabularies, schema_problems
 from .source import ReadError, SourceFile, read_page, read_registry
@@ -89,7 +101,7 @@ def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file:
 def _collect_ids(sources: dict[str, Any], pages: dict[str, list[SourceFile]],
                  problems: list[Problem]) -> dict[str, dict[str, SourceFile]]:
     ids: dict[str, dict[str, SourceFile]] = {}
-    for name, kind in REGISTRIES.items():
+    for name, kind in {**REGISTRIES, **OPTIONAL_REGISTRIES}.items():
         table = ids.setdefault(kind, {})
         source = sources.get(name)
         if source is None or not isinstance(source.data, list):
@@ -258,6 +270,22 @@ def _lecturer_draft_lessons(material: LecturerMaterial, lessons: dict[str, Lesso
             if lesson_id in lessons and lessons[lesson_id].is_draft]
 
 
+_QUOTE_FIELDS = ("id", "text", "work", "source")
+
+
+def _quotation_problems(registry_sources: dict[str, Any], pages: list[SourceFile]) -> list[Problem]:
+    """Every quotation of the pages, glossary and events against the quotation register."""
+    entries = [RegisteredQuote.from_entry(entry) for entry in _registry_entries(registry_sources.get("quotes"))
+               if all(isinstance(entry.get(key), str) for key in _QUOTE_FIELDS)]
+    speakers = {entry["name"]: entry["id"] for entry in _registry_entries(registry_sources.get("people"))
+                if isinstance(entry.get("name"), str) and entry["name"] and isinstance(entry.get("id"), str)}
+    sources = {entry["id"]: entry for entry in _registry_entries(registry_sources.get("sources"))
+               if isinstance(entry.get("id"), str)}
+    files = [source for source in pages if source.data]
+    files += [source for name in ("glossary", "events") if (source := registry_sources.get(name)) is not None]
+    return quotation_problems(files, QuoteMatcher(entries), speakers, sources)
+
+
 def _settings_problems(settings: Settings) -> list[Problem]:
     """Plugin settings of mkdocs.yml that MkDocs' type check lets through."""
     if settings.verified_max_age_days >= 0:
@@ -380,6 +408,10 @@ def _load_content(settings: Settings) -> LoadResult:
                                     "新建这个文件，内容可以是空列表 []。"))
             continue
         registry_sources[name] = _read(read_registry, file, settings, problems)
+    for name in OPTIONAL_REGISTRIES:
+        file = curriculum / f"{name}.yml"
+        if file.exists():
+            registry_sources[name] = _read(read_registry, file, settings, problems)
 
     pages: dict[str, list[SourceFile]] = {}
     for folder in PAGE_KINDS:
@@ -423,6 +455,8 @@ def _load_content(settings: Settings) -> LoadResult:
                 + check_setext_headings(source, slides=folder == "lecturers")
             if not errors(found):
                 valid_pages[folder].append(source)
+
+    problems += _quotation_problems(registry_sources, [source for folder in pages.values() for source in folder])
 
     lessons = {}
     for source in valid_pages["lessons"]:

@@ -34,6 +34,8 @@ REF_KINDS = {
     "term": ("术语", "curriculum/glossary.yml"),
     "packet": ("讲义包", "curriculum/packets/"),
     "route": ("研学路线", "curriculum/routes/"),
+    "source": ("出处", "curriculum/sources.yml"),
+    "quote": ("引文", "curriculum/quotes.yml"),
 }
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -256,6 +258,9 @@ def _describe(error: ValidationError, vocabularies: Vocabularies, ids: Mapping[s
         return f"字段 {name} 不能为空", f"为 {name} 至少写一项内容。", path
     if kind == "minItems":
         return f"字段 {name} 至少要有 {error.validator_value} 项", f"为 {name} 补充内容。", path
+    if kind == "minLength":
+        return (f"字段 {name} 太短（{len(value)} 字，至少 {error.validator_value} 字）",
+                schema.get("description", "") or f"把 {name} 写完整。", path)
     if kind == "maxLength":
         return (f"字段 {name} 太长（{len(value)} 字，上限 {error.validator_value} 字）",
                 "写得简短些；搜索词典只收短词。", path)

@@ -127,7 +127,7 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
 
 
 FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "route", "sites", "events", "people", "glossary",
-                         "reading", "vocabularies")
+                         "sources", "quotes", "reading", "vocabularies")
 
 
 def _readings_by_month(model: ContentModel) -> list[tuple[int, list[Reading]]]:
