@@ -61,7 +61,7 @@ def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path,
 
 def test_site_keeps_the_previous_site_when_the_content_is_wrong(project: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--root", str(project), "site"]) == 0
+    assert main(["--root", str(project), "build"]) == 0
     before = (project / "site/index.html").read_bytes()
     lesson = project / "docs/lessons/sanwan-branch.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: ", "duration: -"), encoding="utf-8")
