@@ -142,6 +142,7 @@ def test_script_finder_sees_script() -> None:
     assert len(finder.found) == 3, finder.found
 
 
+@pytest.mark.judge
 def test_fuzzed_content_ends_cleanly(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", fixture=None)
     site = project / "site"

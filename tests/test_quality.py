@@ -117,6 +117,7 @@ def kinds(starter_site: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.judge
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_every_kind_of_page(browser: Any, served_site: str, kinds: dict[str, str], scheme: str) -> None:
@@ -158,6 +159,7 @@ checkextern=0
 """
 
 
+@pytest.mark.judge
 def test_linkchecker_finds_every_link_and_anchor_resolving(served_site: str, starter_site: Path,
                                                            tmp_path: Path) -> None:
     config = tmp_path / "linkcheckerrc"
@@ -198,6 +200,7 @@ NU_IGNORED = {
 }
 
 
+@pytest.mark.judge
 def test_nu_html_checker_accepts_our_pages(starter_site: Path, tmp_path: Path) -> None:
     if shutil.which("java") is None:
         pytest.fail("Java is missing: run `make system-deps` (scripts/install-system-deps.sh installs it)")
@@ -228,6 +231,7 @@ def test_nu_html_checker_accepts_our_pages(starter_site: Path, tmp_path: Path) -
 
 # PDFs: qpdf and pdffonts ----------------------------------------------------------------
 
+@pytest.mark.judge
 def test_every_pdf_passes_qpdf_check_and_embeds_its_fonts(starter_site: Path) -> None:
     pdfs = sorted((starter_site / "downloads").rglob("*.pdf"))
     assert len(pdfs) >= 6  # packets and lecturer notes

@@ -48,6 +48,7 @@ def digest(tree: Path) -> dict[str, str]:
             for path in sorted(tree.rglob("*")) if path.is_file() and path.name != MARKER}
 
 
+@pytest.mark.judge
 @pytest.mark.browser
 def test_two_builds_of_the_same_commit_are_identical(starter_site: Path, tmp_path: Path) -> None:
     faketime = shutil.which("faketime")

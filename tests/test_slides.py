@@ -54,6 +54,7 @@ def test_pptx_matches_the_source(starter_site: Path, starter_model: Any) -> None
         assert east_asian is not None and east_asian.get("typeface") == "Microsoft YaHei"
 
 
+@pytest.mark.judge
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed (.ci/run installs it)")
 def test_libreoffice_converts_every_deck(starter_site: Path, starter_model: Any, tmp_path: Path) -> None:
     decks = sorted((starter_site / "downloads/slides").glob("*.pptx"))
