@@ -86,7 +86,7 @@ def build_document(packet: Packet, model: ContentModel, site_url: str) -> Packet
 
 
 def render_html(document: PacketDocument, renderer: Renderer, render_markdown: MarkdownRenderer,
-                font_css: str, verified_max_age_days: int = 365) -> str:
+                font_css: str, verified_max_age_days: int) -> str:
     """The packet's HTML; the printer fills in the table of contents' page numbers."""
     model = renderer.model
     counts = {kind: len({s.item.id for s in document.sections if s.kind == kind}) for kind in PACKET_ENTRIES}
