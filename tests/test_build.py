@@ -103,9 +103,12 @@ def test_generated_pages(project: Path) -> None:
     glossary = article(read(site, "glossary"))
     assert re.search(r'<div id="term-party-branch-in-company"[^>]*>\s*<dt[^>]*>支部建在连上</dt>', glossary)
     fields = article(read(site, "editors/fields"))
-    for field in ("audience", "duration", "objectives", "reviewers", "coordinates.lat", "visitor.verified",
-                  "sources[].publisher", "speaker", "edition"):
+    for field in ("audience", "duration", "objectives", "reviewed_by", "reviewed_on", "review_notes", "coordinates.lat",
+                  "visitor.verified", "sources[].source", "sources[].page", "kind", "publisher", "date", "speaker",
+                  "edition"):
         assert f"<code>{field}</code>" in fields
+    assert "<h2 id=\"kind-6\" data-jg-contents>出处登记表</h2>" in fields
+    assert "book、article、speech、web" in fields
     assert "pioneers（少先队员）" in fields
     assert "引文登记表</h2>" in fields and "出处登记表</h2>" in fields
 

@@ -50,12 +50,13 @@ def page(site: Path, url: str) -> str:
 
 NEW_CASES = {
     "lesson": (["--title", "黄洋界上炮声隆", "--audience", "pioneers", "--theme", "jinggangshan-spirit",
-                "--event", "sanwan-reorganization", "--duration", "20"],
+                "--event", "sanwan-reorganization", "--duration", "20", "--source", "zgcd-lishi-1"],
                "docs/lessons/new-item.md", "lessons/new-item"),
-    "site-guide": (["--title", "测试纪念馆", "--audience", "middle-school", "--theme", "party-history"],
-                   "docs/sites/new-item.md", "sites/new-item"),
+    "site-guide": (["--title", "测试纪念馆", "--audience", "middle-school", "--theme", "party-history",
+                    "--source", "zgcd-lishi-1"], "docs/sites/new-item.md", "sites/new-item"),
     "lecturer": (["--title", "三湾再出发", "--audience", "league-members", "--group", "youth-lecturers",
-                  "--lesson", "sanwan-branch", "--duration", "12"], "docs/lecturers/new-item.md", "lecturers/new-item"),
+                  "--lesson", "sanwan-branch", "--duration", "12", "--source", "zgcd-lishi-1"],
+                 "docs/lecturers/new-item.md", "lecturers/new-item"),
     "packet": (["--title", "新的讲义包", "--audience", "league-members", "--lesson", "sanwan-branch",
                 "--site-guide", "sanwan", "--handout", "sanwan-branch"],
                "curriculum/packets/new-item.yml", "lecturers"),
@@ -70,8 +71,8 @@ TITLES = {"lesson": "黄洋界上炮声隆", "site-guide": "测试纪念馆", "l
 def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     flags, path, url = NEW_CASES[kind]
-    status = [] if kind in ("packet", "route") else ["--status", "review"]  # review: on the published site
-    assert jinggang(project, "new", kind, "new-item", *flags, *status, "--no-input") == 0
+    # review: on the published site (a draft, packets and routes too, is not built)
+    assert jinggang(project, "new", kind, "new-item", *flags, "--status", "review", "--no-input") == 0
     output = capsys.readouterr().out
     assert "已新建" in output and path in output and "下一步" in output
     assert (project / path).is_file()
@@ -91,7 +92,7 @@ def test_new_file_passes_the_check_and_appears_in_the_build(kind: str, project: 
 
 def test_new_items_are_drafts_shown_only_in_the_preview(project: Path) -> None:
     assert jinggang(project, "new", "lesson", "draft-lesson", "--title", "草稿微团课", "--audience", "pioneers",
-                    "--theme", "party-history", "--no-input") == 0
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--no-input") == 0
     text = (project / "docs/lessons/draft-lesson.md").read_text(encoding="utf-8")
     assert "status: draft" in text
     sections = [line for line in text.splitlines() if line.startswith("## ")]
@@ -117,7 +118,7 @@ def test_new_items_are_drafts_shown_only_in_the_preview(project: Path) -> None:
 def test_new_refuses_an_id_in_use(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = (project / "docs/lessons/sanwan-branch.md").read_bytes()
     assert jinggang(project, "new", "lesson", "sanwan-branch", "--title", "重复", "--audience", "pioneers",
-                    "--theme", "party-history", "--no-input") == 1
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--no-input") == 1
     assert "标识 sanwan-branch 已经被 docs/lessons/sanwan-branch.md 使用了" in capsys.readouterr().err
     assert (project / "docs/lessons/sanwan-branch.md").read_bytes() == before
     assert jinggang(project, "new", "packet", "sanwan-packet", "--title", "重复", "--audience", "pioneers",
@@ -127,12 +128,14 @@ def test_new_refuses_an_id_in_use(project: Path, capsys: pytest.CaptureFixture[s
 
 def test_new_says_every_wrong_value_with_a_suggestion(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert jinggang(project, "new", "lesson", "Bad_Id", "--title", "标题", "--audience", "pionners",
-                    "--theme", "party-histroy", "--site", "sanwam", "--duration", "60", "--no-input") == 1
+                    "--theme", "party-histroy", "--site", "sanwam", "--duration", "60", "--source", "zgcd-lishi",
+                    "--no-input") == 1
     err = capsys.readouterr().err
     assert "标识 'Bad_Id' 不能用" in err
     assert "你是不是想写 pioneers？" in err and "你是不是想写 party-history？" in err
     assert "找不到研学指南 'sanwam'：你是不是想写 sanwan？" in err
     assert "时长 60 分钟超出范围" in err
+    assert "找不到出处 'zgcd-lishi'：你是不是想写 zgcd-lishi-1？" in err
     assert not list((project / "docs/lessons").glob("*ad*"))
 
 
@@ -141,12 +144,14 @@ def test_new_without_a_terminal_names_the_missing_flags(project: Path, capsys: p
     assert "类型 lecture 已改名为 lecturer：请运行 jinggang new lecturer talk" in capsys.readouterr().err
     assert jinggang(project, "new", "lecturer", "talk", "--no-input") == 1
     err = capsys.readouterr().err
-    assert "缺少：--title 标题；--audience 适用对象；--group 宣讲团；--lesson 对应微团课的标识。" in err
+    assert ("缺少：--title 标题；--audience 适用对象；--group 宣讲团；--lesson 对应微团课的标识；"
+            "--source 出处（curriculum/sources.yml 中的标识）。") in err
     assert "jinggang new lecturer talk --title" in err
 
 
 def test_new_asks_in_a_terminal(project: Path) -> None:
-    answers = iter(["", "井冈山会师", "9", "1 middle-school", "2"])  # empty title is asked again; 9 is no option
+    # An empty title is asked again; 9 is no option; a source is asked by id, a title is no id.
+    answers = iter(["", "井冈山会师", "9", "1 middle-school", "2", "中国共产党历史", "zgcd-lishi-1"])
     asked: list[str] = []
     said: list[str] = []
 
@@ -159,13 +164,16 @@ def test_new_asks_in_a_terminal(project: Path) -> None:
     text = created.path.read_text(encoding="utf-8")
     assert "title: 井冈山会师\n" in text and "audience: [pioneers, middle-school]\n" in text
     assert "themes: [soviet-spirit]\n" in text and "updated: 2026-11-26\n" in text
+    assert "sources:\n  - {source: zgcd-lishi-1}" in text
     assert "没有“9”这一项，请重新输入。" in said
     assert "  1. pioneers（少先队员）" in said
-    assert len(asked) == 5
+    assert "出处登记表 curriculum/sources.yml 中有：zgcd-lishi-1" in said
+    assert any(line.startswith("找不到出处 '中国共产党历史'") for line in said)
+    assert len(asked) == 7
 
 
 def test_new_asks_again_for_an_unknown_lesson(project: Path) -> None:
-    answers = iter(["三湾宣讲", "league-members", "1", "sanwan-brunch", "sanwan-branch"])
+    answers = iter(["三湾宣讲", "league-members", "1", "sanwan-brunch", "sanwan-branch", "zgcd-lishi-1"])
     said: list[str] = []
     settings = Settings.for_project(project, today=TODAY)
     created = create(NewRequest(kind="lecturer", id="talk"), settings, ask=lambda _question: next(answers),
@@ -179,7 +187,7 @@ def test_new_site_guide_for_a_registered_site_uses_its_name(project: Path) -> No
     registry = project / "curriculum/sites.yml"
     before = registry.read_text(encoding="utf-8")
     assert jinggang(project, "new", "site-guide", "huangyangjie", "--audience", "pioneers", "--theme", "party-history",
-                    "--no-input") == 0
+                    "--source", "zgcd-lishi-1", "--no-input") == 0
     assert registry.read_text(encoding="utf-8") == before  # already registered: not added twice
     assert "name: 黄洋界哨口\n" in (project / "docs/sites/huangyangjie.md").read_text(encoding="utf-8")
     assert check(project)[1] == 0
@@ -187,9 +195,10 @@ def test_new_site_guide_for_a_registered_site_uses_its_name(project: Path) -> No
 
 def test_new_packet_refuses_drafts_and_unknown_entries(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert jinggang(project, "new", "lesson", "draft-one", "--title", "草稿", "--audience", "pioneers",
-                    "--theme", "party-history", "--no-input") == 0
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--no-input") == 0
+    # A packet in review goes to print: it may not hold a draft (a draft packet may, it is not built).
     assert jinggang(project, "new", "packet", "pack", "--title", "讲义包", "--audience", "pioneers",
-                    "--lesson", "draft-one", "--lecturer", "sanwan-tallk", "--no-input") == 1
+                    "--lesson", "draft-one", "--lecturer", "sanwan-tallk", "--status", "review", "--no-input") == 1
     err = capsys.readouterr().err
     assert "微团课 draft-one 还是草稿" in err and "找不到讲师资料 'sanwan-tallk'：你是不是想写 sanwan-talk？" in err
     assert not (project / "curriculum/packets/pack.yml").exists()
@@ -205,16 +214,17 @@ def test_new_refuses_while_the_content_has_errors(project: Path) -> None:
 
 def test_placeholders_warn_in_review_and_fail_when_published(project: Path) -> None:
     assert jinggang(project, "new", "lesson", "unfinished", "--title", "未完成", "--audience", "pioneers",
-                    "--theme", "party-history", "--status", "review", "--no-input") == 0
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--status", "review",
+                    "--no-input") == 0
     settings = Settings.for_project(project, today=TODAY)
     [warning] = placeholder_problems(settings)
     assert (warning.path, warning.line, warning.severity) == ("docs/lessons/unfinished.md", 4, Severity.WARNING)
     lesson = project / "docs/lessons/unfinished.md"
-    text = lesson.read_text(encoding="utf-8").replace("status: review", "status: published\nreviewers: [张老师]\n"
-                                                      "reviewed: 2026-11-26")
+    text = lesson.read_text(encoding="utf-8").replace("status: review", "status: published\n"
+                                                      "reviewed_by: 张老师（测试）\nreviewed_on: 2026-11-26")
     lesson.write_text(text, encoding="utf-8")
     [error] = placeholder_problems(settings)
-    assert error.severity is Severity.ERROR and "已发布的条目还有 11 处“待填写”" in error.message
+    assert error.severity is Severity.ERROR and "已发布的条目还有 7 处“待填写”" in error.message
 
 
 # --- jinggang changes ---------------------------------------------------------------------
@@ -231,9 +241,7 @@ objectives:
 discussion:
   - 这节课讲了什么？
 sources:
-  - title: 中国共产党历史（第一卷）
-    publisher: 中共党史出版社
-    year: 2011
+  - {source: zgcd-lishi-1}
 status: review
 authors: [井冈传人编写组]
 updated: "2026-11-26"
@@ -260,6 +268,7 @@ ROUTE = """id: sanwan-walk
 title: 三湾半日
 summary: 测试用的路线。
 audience: [pioneers]
+status: review
 safety:
   - 跟随带队老师。
 days:
@@ -277,6 +286,7 @@ days:
 PACKET = """id: {id}
 title: {title}
 audience: [pioneers]
+status: review
 occasion: 测试
 issuer: 井冈传人编写组
 contents:
@@ -356,7 +366,7 @@ def test_changes_name_the_daily_reading_the_routes_index_and_other_built_files(
             "assets/share/lessons/lone-lesson.png", "search/"} <= set(impact["built_files"])
     git(repo, "checkout", "--quiet", "--", ".")
     # A guide on a route: the routes' index names it.
-    edit(repo, "docs/sites/sanwan.md", "title: ", "title: 新")
+    edit(repo, "docs/sites/sanwan.md", "summary: ", "summary: 新")
     impact = changes(repo, capsys, base="main")
     assert "routes/index.md" in names(impact, "indexes")
     assert "reading.md" not in names(impact, "indexes")
@@ -391,7 +401,7 @@ def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,
     edit(repo, "curriculum/packets/lone-b.yml", "  - handout: lone-lesson\n", "")
     edit(repo, "curriculum/events.yml", "把党的支部建在连上。", "把党的支部建在连上，确立党对军队的领导。")
     assert jinggang(repo, "new", "lesson", "brand-new", "--title", "新课", "--audience", "pioneers",
-                    "--theme", "party-history", "--no-input") == 0  # untracked, and a draft
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--no-input") == 0  # untracked, and a draft
     impact = changes(repo, capsys, base="main")
     assert sorted((item["kind"], item["id"], item["change"]) for item in impact["items"]) == [
         ("event", "sanwan-reorganization", "modified"), ("lesson", "brand-new", "added"),
@@ -406,7 +416,7 @@ def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,
 
 def test_changes_to_drafts_only_affect_nothing_published(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert jinggang(repo, "new", "lesson", "draft-lesson", "--title", "草稿", "--audience", "pioneers",
-                    "--theme", "party-history", "--no-input") == 0
+                    "--theme", "party-history", "--source", "zgcd-lishi-1", "--no-input") == 0
     impact = changes(repo, capsys, base="main")
     assert [item["status"] for item in impact["items"]] == ["draft"]
     assert impact["pages"] == impact["indexes"] == impact["packets"] == []

@@ -248,16 +248,26 @@ def test_every_pdf_says_its_items_await_review(starter_site: Path) -> None:
 
 
 def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) -> None:
+    record = "status: published\nreviewed_by: 王老师、李馆员\nreviewed_on: \"2026-12-01\"\n"
     for path in ("docs/lessons/sanwan-branch.md", "docs/sites/sanwan.md", "docs/lecturers/sanwan-talk.md"):
         page = project / path
-        page.write_text(page.read_text(encoding="utf-8").replace(
-            "status: review\n", "status: published\nreviewers: [王老师, 李馆员]\nreviewed: 2026-12-01\n"),
-            encoding="utf-8")
+        page.write_text(page.read_text(encoding="utf-8").replace("status: review\n", record), encoding="utf-8")
+    packet = project / "curriculum/packets/sanwan-packet.yml"
+    reviewed_packet = packet.read_text(encoding="utf-8")
+    # Every item reviewed, the packet itself still in review: its own status keeps the marks.
     assert run_downloads(project, project / "mkdocs.yml", minimal_site, "packets", jobs=1, only=[]) == 0
     text = "".join(pdftotext(minimal_site / "downloads/packets/sanwan-packet.pdf").split())
-    assert "全部内容已审核：王老师、李馆员（2026-12-01）" in text
+    assert "本讲义包的编排尚在审核，史实、引文和参观信息可能仍有错漏" in text and PENDING in text
+
+    packet.write_text(reviewed_packet.replace("status: review\n", "status: published\nreviewed_by: 张编辑\n"
+                                              "reviewed_on: \"2026-12-02\"\n"), encoding="utf-8")
+    assert run_downloads(project, project / "mkdocs.yml", minimal_site, "packets", jobs=1, only=[]) == 0
+    text = "".join(pdftotext(minimal_site / "downloads/packets/sanwan-packet.pdf").split())
+    assert "全部内容已审核：张编辑、王老师、李馆员（2026-12-02）" in text
     assert "已审核：王老师、李馆员2026-12-01" in text  # by each item's heading
     assert PENDING not in text and "审核中" not in text
+    # The citations, read from the sources register.
+    assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011年。" in text
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ class Generator:
         contents = ([{"lecturer": self.random.choice(self.lecturer_ids)}]
                     + [{"lesson": lesson} for lesson in self.random.sample(self.lesson_ids, k=3)]
                     + [{"site-guide": self.random.choice(self.guide_ids)}])
-        packet = {"id": packet_id, "title": f"合成讲义包 {number}", "audience": ["league-members"],
+        packet = {"id": packet_id, "title": f"合成讲义包 {number}", "audience": ["league-members"], "status": "review",
                   "occasion": "基准测试用的合成讲义包", "issuer": "井冈传人编写组", "contents": contents}
         (self.root / "curriculum/packets" / f"{packet_id}.yml").write_text(
             yaml.safe_dump(packet, allow_unicode=True, sort_keys=False), encoding="utf-8")

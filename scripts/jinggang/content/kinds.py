@@ -1,7 +1,7 @@
 """The kinds of content: one registry, and one word per kind in code, YAML, commands and messages.
 
 Pages (lessons, site guides, lecturer materials) are Markdown files under docs/; packets and
-routes are YAML files under curriculum/. The place registries (sites, events, people,
+routes are YAML files under curriculum/. The registries (sources, sites, events, people,
 glossary) are single files and are listed in REGISTRIES.
 """
 
@@ -55,10 +55,10 @@ PACKET_ENTRIES = {LESSON.name: LESSON.label, SITE_GUIDE.name: SITE_GUIDE.label, 
 HANDOUT_KINDS = (LESSON, SITE_GUIDE)
 
 # The single-file registries: file name (without .yml) → the kind of entry, as schemas x-ref it.
-REGISTRIES = {"sites": "site", "events": "event", "people": "person", "glossary": "term"}
+REGISTRIES = {"sources": "source", "sites": "site", "events": "event", "people": "person", "glossary": "term"}
 # Registers a project may not have yet: read and checked when the file exists.
-OPTIONAL_REGISTRIES = {"sources": "source", "quotes": "quote"}
-REGISTRY_LABELS = {"site": "景点登记", "event": "事件", "person": "人物", "term": "术语", "source": "出处",
+OPTIONAL_REGISTRIES = {"quotes": "quote"}
+REGISTRY_LABELS = {"source": "出处", "site": "景点登记", "event": "事件", "person": "人物", "term": "术语",
                    "quote": "引文"}
 
 # Words that named a kind before the registry: a check or command meeting one says what to write.

@@ -44,6 +44,7 @@ from .model import (
     SiteGuide,
     Source,
     Term,
+    citations,
 )
 from .problems import Problem, Severity, cap_per_kind, errors
 from .quotes import QuoteMatcher, RegisteredQuote, quotation_problems
@@ -210,8 +211,10 @@ def _route_day_problems(route: Route) -> list[Problem]:
 
 
 def _route_draft_stops(route: Route, lessons: dict[str, Lesson], guides: dict[str, SiteGuide]) -> list[Problem]:
-    """A route is handed to pupils: its stops and lessons must be past the draft stage."""
-    problems = []
+    """A route past the draft stage is handed to pupils: its stops and lessons must be too."""
+    problems: list[Problem] = []
+    if route.is_draft:
+        return problems
     for day_index, day in enumerate(route.days):
         for stop_index, stop in enumerate(day.stops):
             line = route.source.line_of(("days", day_index, "stops", stop_index))
@@ -305,7 +308,9 @@ def _settings_problems(settings: Settings) -> list[Problem]:
 
 def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str, SiteGuide],
                    lecturers: dict[str, LecturerMaterial]) -> list[Problem]:
-    """Packets go to print: every item in one must be past the draft stage."""
+    """A packet past the draft stage goes to print: every item in it must be past the draft stage too."""
+    if packet.is_draft:
+        return []
     tables: dict[str, list[dict[str, Any]]] = {LESSON.name: [lessons], LECTURER.name: [lecturers],
                                                SITE_GUIDE.name: [guides], HANDOUT: [lessons, guides]}
     return [Problem(packet.source.path, entry.line, f"讲义包收录了草稿 {entry.id}",
@@ -458,14 +463,16 @@ def _load_content(settings: Settings) -> LoadResult:
 
     problems += _quotation_problems(registry_sources, [source for folder in pages.values() for source in folder])
 
+    # Citations name works of this register; every id was checked above (x-ref "source").
+    register = {entry["id"]: Source.from_dict(entry) for entry in _registry_entries(registry_sources.get("sources"))}
     lessons = {}
     for source in valid_pages["lessons"]:
         problems += check_sections(source, LESSON_SECTIONS, exact=True)
-        lessons[source.data["id"]] = Lesson.from_source(source)
+        lessons[source.data["id"]] = Lesson.from_source(source, register)
     guides = {}
     for source in valid_pages["sites"]:
         problems += check_sections(source, GUIDE_SECTIONS, exact=False)
-        guide = SiteGuide.from_source(source)
+        guide = SiteGuide.from_source(source, register)
         problems += _verified_problems(guide, settings)
         guides[guide.id] = guide
     lecturers = {}
@@ -475,7 +482,7 @@ def _load_content(settings: Settings) -> LoadResult:
         if not errors(slide_problems):
             problems += check_slide_timing(source, slides, source.data.get("duration"))
             problems += check_slide_pictures(source, slides)
-        lecturers[source.data["id"]] = LecturerMaterial.from_source(source, slides)
+        lecturers[source.data["id"]] = LecturerMaterial.from_source(source, register, slides)
         problems += _lecturer_draft_lessons(lecturers[source.data["id"]], lessons)
 
     valid_packets, found = _valid_data_files("packet", packet_sources, schema_set, vocabularies, ids)
@@ -490,7 +497,7 @@ def _load_content(settings: Settings) -> LoadResult:
     problems += found
     routes = {}
     for source in valid_routes:
-        route = Route.from_source(source)
+        route = Route.from_source(source, register)
         problems += _route_day_problems(route) + _route_draft_stops(route, lessons, guides) \
             + _duplicate_stops(route)
         routes[route.id] = route
@@ -510,16 +517,16 @@ def _load_content(settings: Settings) -> LoadResult:
         sites={entry["id"]: Site(entry["id"], entry["name"], tuple(entry.get("aliases", ())))
                for entry in _registry_entries(registry_sources.get("sites"))},
         events={entry["id"]: Event(entry["id"], entry["name"], entry["date"], entry["place"],
-                                   entry["summary"], tuple(Source.from_dict(s) for s in entry["sources"]),
+                                   entry["summary"], citations(entry["sources"], register),
                                    entry.get("site"), tuple(entry.get("people", ())))
                 for entry in _registry_entries(registry_sources.get("events"))},
         people={entry["id"]: Person(entry["id"], entry["name"], entry["summary"], entry.get("born"),
                                     entry.get("died"))
                 for entry in _registry_entries(registry_sources.get("people"))},
         terms={entry["id"]: Term(entry["id"], entry["term"], entry["definition"],
-                                 tuple(Source.from_dict(s) for s in entry.get("sources", ())))
+                                 citations(entry.get("sources", ()), register))
                for entry in _registry_entries(registry_sources.get("glossary"))},
         lessons=lessons, site_guides=guides, lecturers=lecturers, packets=packets, reading_rotation=rotation,
-        routes=routes,
+        routes=routes, sources=register,
     )
     return LoadResult(model, problems)

@@ -20,16 +20,71 @@ from .source import SourceFile
 
 @dataclass(frozen=True)
 class Source:
+    """One published work of the sources register (curriculum/sources.yml)."""
+
+    id: str
+    kind: str  # book, article, speech or web
     title: str
     publisher: str
-    year: int
     author: str | None = None
-    pages: str | None = None
+    year: int | None = None  # books
+    date: str | None = None  # articles, speeches and web pages: YYYY-MM-DD, YYYY-MM or YYYY
     url: str | None = None
 
     @classmethod
     def from_dict(cls, entry: dict[str, Any]) -> Source:
-        return cls(**entry)
+        # Read field by field: the register is built before a wrong entry has stopped the load.
+        return cls(str(entry.get("id")), str(entry.get("kind")), str(entry.get("title")), str(entry.get("publisher")),
+                   entry.get("author"), entry.get("year"), entry.get("date"), entry.get("url"))
+
+    @property
+    def date_label(self) -> str:
+        """When it appeared, as the citation prints it: 2011 年, or 2016年10月21日 for a dated piece."""
+        if self.date is None:
+            return f"{self.year} 年"
+        parts = self.date.split("-")
+        if len(parts) == 1:
+            return f"{parts[0]} 年"
+        return f"{parts[0]}年{int(parts[1])}月" + (f"{int(parts[2])}日" if len(parts) > 2 else "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A work cited from an item, with the page where the item's fact is found."""
+
+    source: Source
+    page: str | None = None
+
+    @property
+    def page_label(self) -> str:
+        """第 245 页 for page numbers; a newspaper's 第1版 (or any wording in Chinese) as written."""
+        if self.page is None:
+            return ""
+        if any("\u4e00" <= character <= "\u9fff" for character in self.page):
+            return self.page
+        return f"第 {self.page} 页"
+
+
+def citations(entries: Iterable[dict[str, Any]], register: dict[str, Source]) -> tuple[Citation, ...]:
+    return tuple(Citation(register[entry["source"]], entry.get("page")) for entry in entries)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who checked an item (or a packet, or a route) against its sources, and when."""
+
+    status: str  # draft, review or published
+    reviewed_by: str | None = None
+    reviewed_on: str | None = None  # YYYY-MM-DD
+    notes: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @classmethod
+    def from_front(cls, front: dict[str, Any]) -> Review:
+        return cls(front["status"], front.get("reviewed_by"), front.get("reviewed_on"), front.get("review_notes"))
 
 
 @dataclass(frozen=True)
@@ -55,7 +110,7 @@ class Event:
     date: str
     place: str
     summary: str
-    sources: tuple[Source, ...]
+    sources: tuple[Citation, ...]
     site: str | None = None
     people: tuple[str, ...] = ()
 
@@ -79,7 +134,7 @@ class Term:
     id: str
     term: str
     definition: str
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Citation, ...] = ()
 
 
 @dataclass
@@ -94,12 +149,11 @@ class ContentItem:
     summary: str
     audience: tuple[str, ...]
     themes: tuple[str, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[Citation, ...]
     status: str
     authors: tuple[str, ...]
     updated: str
-    reviewers: tuple[str, ...]
-    reviewed: str | None
+    review: Review
     source: SourceFile = field(repr=False, compare=False)
 
     @property
@@ -115,20 +169,28 @@ class ContentItem:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
+    @property
+    def reviewed_by(self) -> str | None:
+        return self.review.reviewed_by
+
+    @property
+    def reviewed_on(self) -> str | None:
+        return self.review.reviewed_on
+
     @staticmethod
-    def common_fields(front: dict[str, Any], source: SourceFile, title_key: str = "title") -> dict[str, Any]:
+    def common_fields(front: dict[str, Any], source: SourceFile, register: dict[str, Source],
+                      title_key: str = "title") -> dict[str, Any]:
         return {
             "id": front["id"],
             "title": front[title_key],
             "summary": front["summary"],
             "audience": tuple(front.get("audience", ())),
             "themes": tuple(front.get("themes", ())),
-            "sources": tuple(Source.from_dict(entry) for entry in front["sources"]),
+            "sources": citations(front["sources"], register),
             "status": front["status"],
             "authors": tuple(front["authors"]),
             "updated": front["updated"],
-            "reviewers": tuple(front.get("reviewers", ())),
-            "reviewed": front.get("reviewed"),
+            "review": Review.from_front(front),
             "source": source,
         }
 
@@ -145,9 +207,9 @@ class Lesson(ContentItem):
     discussion: tuple[str, ...] = ()
 
     @classmethod
-    def from_source(cls, source: SourceFile) -> Lesson:
+    def from_source(cls, source: SourceFile, register: dict[str, Source]) -> Lesson:
         front = source.data
-        return cls(**cls.common_fields(front, source), duration=front["duration"],
+        return cls(**cls.common_fields(front, source, register), duration=front["duration"],
                    sites=tuple(front.get("sites", ())), events=tuple(front.get("events", ())),
                    objectives=tuple(front["objectives"]), discussion=tuple(front["discussion"]))
 
@@ -181,9 +243,9 @@ class SiteGuide(ContentItem):
         return (date.fromisoformat(on) - date.fromisoformat(self.verified)).days > max_age_days
 
     @classmethod
-    def from_source(cls, source: SourceFile) -> SiteGuide:
+    def from_source(cls, source: SourceFile, register: dict[str, Source]) -> SiteGuide:
         front = source.data
-        return cls(**cls.common_fields(front, source, title_key="name"), region=dict(front["region"]),
+        return cls(**cls.common_fields(front, source, register, title_key="name"), region=dict(front["region"]),
                    address=front["address"], latitude=front["coordinates"]["lat"],
                    longitude=front["coordinates"]["lon"], visitor=dict(front["visitor"]),
                    events=tuple(front.get("events", ())), tasks=tuple(front["tasks"]),
@@ -201,9 +263,9 @@ class LecturerMaterial(ContentItem):
     slides: tuple[Slide, ...] = ()
 
     @classmethod
-    def from_source(cls, source: SourceFile, slides: Iterable[Slide]) -> LecturerMaterial:
+    def from_source(cls, source: SourceFile, register: dict[str, Source], slides: Iterable[Slide]) -> LecturerMaterial:
         front = source.data
-        return cls(**cls.common_fields(front, source), group=front["group"], duration=front["duration"],
+        return cls(**cls.common_fields(front, source, register), group=front["group"], duration=front["duration"],
                    lessons=tuple(front["lessons"]), slides=tuple(slides))
 
 
@@ -226,7 +288,16 @@ class Packet:
     entries: tuple[PacketEntry, ...]
     speaker_notes: bool
     handouts: bool
+    review: Review
     source: SourceFile = field(repr=False, compare=False)
+
+    @property
+    def status(self) -> str:
+        return self.review.status
+
+    @property
+    def is_draft(self) -> bool:
+        return self.review.is_draft
 
     @property
     def download_path(self) -> str:
@@ -239,7 +310,8 @@ class Packet:
         entries = tuple(PacketEntry(kind, item_id, source.line_of(("contents", index)))
                         for index, entry in enumerate(front["contents"]) for kind, item_id in entry.items())
         return cls(front["id"], front["title"], tuple(front["audience"]), front["occasion"], front["issuer"],
-                   entries, front.get("speaker_notes", True), front.get("handouts", False), source)
+                   entries, front.get("speaker_notes", True), front.get("handouts", False), Review.from_front(front),
+                   source)
 
 
 @dataclass(frozen=True)
@@ -299,7 +371,17 @@ class Route:
     audience: tuple[str, ...]
     safety: tuple[str, ...]
     days: tuple[RouteDay, ...]
+    review: Review
     source: SourceFile = field(repr=False, compare=False)
+    sources: tuple[Citation, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return self.review.status
+
+    @property
+    def is_draft(self) -> bool:
+        return self.review.is_draft
 
     @property
     def url(self) -> str:
@@ -314,7 +396,7 @@ class Route:
         return [stop for day in self.days for stop in day.stops]
 
     @classmethod
-    def from_source(cls, source: SourceFile) -> Route:
+    def from_source(cls, source: SourceFile, register: dict[str, Source]) -> Route:
         front = source.data
         days, number = [], 0
         for day_index, day in enumerate(front["days"]):
@@ -327,7 +409,8 @@ class Route:
             days.append(RouteDay(day_index + 1, day["title"], day["start"], day["end"], day["meeting_point"],
                                  tuple(stops), source.line_of(("days", day_index))))
         return cls(front["id"], front["title"], front["summary"], tuple(front["audience"]),
-                   tuple(front["safety"]), tuple(days), source)
+                   tuple(front["safety"]), tuple(days), Review.from_front(front), source,
+                   citations(front.get("sources", ()), register))
 
 
 @dataclass
@@ -343,6 +426,7 @@ class ContentModel:
     packets: dict[str, Packet] = field(default_factory=dict)
     reading_rotation: tuple[str, ...] = ()
     routes: dict[str, Route] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def items(self) -> list[ContentItem]:
         return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]
@@ -390,9 +474,10 @@ class ContentModel:
         return self.vocabularies.label(vocabulary, slug)
 
     def published_view(self) -> ContentModel:
-        """The model without drafts: what the published site and packets show."""
+        """The model without drafts (items, packets and routes): what the published site and
+        packets show. A packet or route in review is kept: it is built, marked 审核中·仅供试用."""
         def keep(table: dict[str, Any]) -> dict[str, Any]:
             return {key: item for key, item in table.items() if not item.is_draft}
 
         return replace(self, lessons=keep(self.lessons), site_guides=keep(self.site_guides),
-                       lecturers=keep(self.lecturers))
+                       lecturers=keep(self.lecturers), packets=keep(self.packets), routes=keep(self.routes))

@@ -37,6 +37,11 @@ REF_KINDS = {
     "source": ("出处", "curriculum/sources.yml"),
     "quote": ("引文", "curriculum/quotes.yml"),
 }
+# The fields a citation had before the sources register; met in `sources`, they get a message of their own.
+_INLINE_SOURCE_FIELDS = {"title", "author", "publisher", "year", "pages", "url"}
+# Fields renamed with the review records.
+_RENAMED = {"reviewers": "reviewed_by", "reviewed": "reviewed_on"}
+_SOURCE_KINDS = {"article": "文章", "speech": "讲话", "web": "网页"}
 
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
@@ -195,6 +200,20 @@ class SchemaSet:
         return resolve(self.schemas[kind], kind)  # type: ignore[no-any-return]
 
 
+def _source_hint(value: str, known: set[str], ids: Mapping[str, Mapping[str, object]]) -> str:
+    """The register's closest ids (or the id of a work written by its title)."""
+    by_title = [str(entry["id"]) for entry in _register(ids) if entry.get("title") == value and "id" in entry]
+    if by_title:
+        return f"这里写出处的标识，不写书名：《{value}》登记为 {by_title[0]}。"
+    close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
+    if len(close) == 1:
+        return did_you_mean(value, close[0])
+    if close:
+        return f"你是不是想写 {'、'.join(close[:-1])} 或 {close[-1]}？"
+    return ("先在 curriculum/sources.yml 中登记这部著作（id、kind、title、author、publisher，图书写 year，"
+            "文章、讲话和网页写 date），或改正拼写。")
+
+
 def _field_name(error: ValidationError, whole: str) -> str:
     keys = [str(part) for part in error.absolute_path if not isinstance(part, int)]
     return keys[-1] if keys else whole
@@ -205,6 +224,50 @@ def _whole(source: SourceFile) -> str:
     return "前置元数据" if source.path.endswith(".md") else "文件内容"
 
 
+def _register(ids: Mapping[str, Mapping[str, object]]) -> list[dict[str, Any]]:
+    """The entries of curriculum/sources.yml, as read (ids["source"] maps each id to that file)."""
+    files = {id(file): file for file in ids.get("source", {}).values()}
+    return [entry for file in files.values() if isinstance(getattr(file, "data", None), list)
+            for entry in file.data if isinstance(entry, dict)]  # type: ignore[attr-defined]
+
+
+def _inline_citation(value: Any, path: tuple[str | int, ...], ids: Mapping[str, Mapping[str, object]]
+                     ) -> tuple[str, str, tuple[str | int, ...]] | None:
+    """A citation still written the old way (title, publisher, year in place): how to rewrite it."""
+    if "sources" not in path or not isinstance(value, dict) or "source" in value \
+            or not set(value) & _INLINE_SOURCE_FIELDS:
+        return None
+    title = value.get("title")
+    known = next((entry.get("id") for entry in _register(ids) if title and entry.get("title") == title), None)
+    page = f', page: "{value["pages"]}"' if isinstance(value.get("pages"), str) else ""
+    if known:
+        step = f"《{title}》已经登记为 {known}：把这一条改成 - {{source: {known}{page}}}。"
+    else:
+        step = ("先在 curriculum/sources.yml 中登记这部著作（id、kind、title、author、publisher，"
+                "图书写 year，文章、讲话和网页写 date 和 url），再把这一条改成 - {source: 标识, page: \"页码\"}"
+                "（页码可省略）。")
+    return ("出处还是旧的写法：书名、出版者和年份直接写在这里",
+            "出处现在统一登记在 curriculum/sources.yml，各处只写它的标识。" + step, path)
+
+
+def _conditional_required(field: str, path: tuple[str | int, ...],
+                          instance: Any) -> tuple[str, str, tuple[str | int, ...]]:
+    """A field required by an if/then/else: publishing needs a review record; a book needs its
+    year and an article, speech or web page its date."""
+    if field == "year":
+        return ("图书（kind: book）缺少出版年份 year",
+                "写版权页上的出版年份，例如 year: 2011；文章、讲话和网页才写 date。", (*path, "kind"))
+    if field == "date":
+        kind = instance.get("kind") if isinstance(instance, dict) else None
+        label = _SOURCE_KINDS.get(str(kind), "文章")
+        return (f"{label}（kind: {kind}）缺少发表日期 date",
+                '写 date: "YYYY-MM-DD"（加引号）；只查到年月或年份时写 YYYY-MM 或 YYYY，不要凭空补全。'
+                "图书才写 year。", (*path, "kind"))
+    return (f"已发布（status: published）的条目缺少字段 {field}",
+            "发布前写明审核人 reviewed_by 和审核日期 reviewed_on（只写真正审核过的人）；"
+            "还没审核就把 status 改为 review。", (*path, "status"))
+
+
 def _describe(error: ValidationError, vocabularies: Vocabularies, ids: Mapping[str, Mapping[str, object]],
               whole: str = "前置元数据") -> tuple[str, str, tuple[str | int, ...]]:
     """Message, hint and the key path whose line the message should name."""
@@ -213,18 +276,26 @@ def _describe(error: ValidationError, vocabularies: Vocabularies, ids: Mapping[s
     value: Any = error.instance
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind in ("required", "additionalProperties") and (inline := _inline_citation(value, path, ids)):
+        return inline
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         field = missing[0] if missing else "?"
-        if "then" in error.schema_path:
-            return (f"已发布（status: published）的条目缺少字段 {field}",
-                    "发布前写明审核人 reviewers 和审核日期 reviewed；还没审核就把 status 改为 review。",
-                    (*path, "status"))
+        if "then" in error.schema_path or "else" in error.schema_path:
+            return _conditional_required(field, path, value)
+        if field == "status":
+            return ("缺少必填字段 status", "写 status: draft（草稿：不生成）、review（审核中：生成，并标明审核中）"
+                    "或 published（已审核：还要写 reviewed_by 和 reviewed_on）。", path)
         return (f"缺少必填字段 {field}", f"加上 {field}: …，字段说明见编者指南的“字段参考”。", path)
     if kind == "additionalProperties":
         allowed = set(schema.get("properties", {}))
         extras = sorted(set(value) - allowed) if isinstance(value, dict) else []
         extra = extras[0] if extras else "?"
+        renamed = [old for old in extras if _RENAMED.get(old) in allowed]
+        if renamed:
+            return (f"字段 {'、'.join(renamed)} 已改名为 {'、'.join(_RENAMED[old] for old in renamed)}",
+                    "审核记录现在写作 reviewed_by（审核人，一个字符串，例如 张三（吉安市青年讲师团））、"
+                    'reviewed_on（审核日期，例如 "2026-11-20"）和可选的 review_notes。', (*path, renamed[0]))
         close = difflib.get_close_matches(extra, sorted(allowed), n=1)
         hint = did_you_mean(extra, close[0]) if close else "删除这个字段，或查看“字段参考”里允许的字段。"
         return f"未知字段 {extra}", hint, (*path, extra)
@@ -251,6 +322,8 @@ def _describe(error: ValidationError, vocabularies: Vocabularies, ids: Mapping[s
         if name == "id":
             return f"{label}标识 {value!r} 没有登记", f"在 {where} 中登记它，或改正拼写。", path
         known = {known_id for ref_kind in ref_kinds for known_id in ids.get(ref_kind, {})}
+        if ref_kinds == ["source"]:
+            return f"出处登记表中没有 {value!r}（{name} 引用了它）", _source_hint(str(value), known, ids), path
         guess = suggest_id(str(value), known)
         hint = did_you_mean(str(value), guess) if guess else f"先在 {where} 中添加它，或改正拼写。"
         return f"找不到{label} {value!r}（{name} 引用了它）", hint, path

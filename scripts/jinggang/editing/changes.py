@@ -284,6 +284,17 @@ class _Collector:
             self.pages.update(lesson.src_uri for lesson in model.lessons_for_event(event_id))
             self.pages.update(guide.src_uri for guide in model.site_guides.values() if event_id in guide.events)
 
+    def source(self, source_id: str) -> None:
+        """A work of the register: every page, packet and route that prints a citation of it."""
+        for model in self.sides:
+            for item in model.items():
+                if any(cited.source.id == source_id for cited in item.sources):
+                    self.item(item.KIND, item.id)
+            for route in model.routes.values():
+                if any(cited.source.id == source_id for cited in route.sources):
+                    self.routes.add(route.id)
+                    self.pages.add(route.src_uri)
+
     def person(self, person_id: str) -> None:
         if any(person_id in event.people for model in self.sides for event in model.events.values()):
             self.indexes.add("timeline.md")
@@ -368,7 +379,7 @@ def _registry_change(change: FileChange, name: str, old: dict[str, dict[str, Any
                      collector: _Collector, impact: Impact) -> None:
     new = _registry_entries(settings.root / change.path)
     kind = REGISTRIES[name]
-    title_key = "term" if kind == "term" else "name"
+    title_key = {"term": "term", "source": "title"}.get(kind, "name")
     for entry_id in sorted(set(old) | set(new)):
         if old.get(entry_id) == new.get(entry_id):
             continue
@@ -379,13 +390,16 @@ def _registry_change(change: FileChange, name: str, old: dict[str, dict[str, Any
             collector.event(entry_id)
         elif kind == "person":
             collector.person(entry_id)
+        elif kind == "source":
+            collector.source(entry_id)
         elif kind == "term":
             collector.indexes.add("glossary.md")
             # Hover definitions: every page whose text uses the term, under either wording.
             words = {str(version[title_key]) for version in (old.get(entry_id), new.get(entry_id))
                      if version and version.get(title_key)}
             collector.pages.update(_pages_mentioning(settings, words))
-    impact.notes.append(f"{change.path}：站内搜索词典随之更新（全站搜索索引重新生成）。")
+    if kind != "source":  # the register's titles are not searched as names
+        impact.notes.append(f"{change.path}：站内搜索词典随之更新（全站搜索索引重新生成）。")
 
 
 def _pages_mentioning(settings: Settings, words: set[str]) -> set[str]:

@@ -41,6 +41,8 @@ def add_commands(commands: Any) -> None:
     new.add_argument("--audience", action="append", default=[], metavar="SLUG", help="适用对象（可重复）")
     new.add_argument("--theme", action="append", default=[], metavar="SLUG", help="主题（可重复；微团课和研学指南）")
     new.add_argument("--event", action="append", default=[], metavar="ID", help="相关事件（可重复）")
+    new.add_argument("--source", action="append", default=[], metavar="ID",
+                     help="出处：curriculum/sources.yml 中的标识（可重复；微团课、研学指南和讲师资料必填）")
     for flag, meaning in (("lesson", "讲师资料对应的微团课；讲义包收录的微团课"),
                           ("site", "微团课相关的景点；研学路线沿途的站点（研学指南的标识）"),
                           ("site-guide", "讲义包收录的研学指南"),
@@ -67,7 +69,8 @@ def add_commands(commands: Any) -> None:
 def _new_request(args: argparse.Namespace) -> NewRequest:
     entries: list[tuple[str, str]] = args.entries
     request = NewRequest(kind=args.kind, id=args.id, title=args.title.strip(), audience=args.audience,
-                         themes=args.theme, events=args.event, group=args.group, duration=args.duration,
+                         themes=args.theme, events=args.event, sources=args.source, group=args.group,
+                         duration=args.duration,
                          authors=args.author, status=args.status, occasion=args.occasion, issuer=args.issuer)
     if args.kind in RENAMED_KINDS:
         raise NewError(f"类型 {args.kind} 已改名为 {RENAMED_KINDS[args.kind]}：请运行 "
@@ -99,22 +102,20 @@ def _run_new(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.relative(created.path)
     label = KINDS[args.kind].label
     status = {"draft": "草稿，只在预览中显示", "review": "审核中"}[args.status]
-    print(f"已新建{label}：{path}" + ("" if args.kind in (PACKET.name, ROUTE.name) else f"（{status}）"))
+    print(f"已新建{label}：{path}（{status}）")
     if created.registered_in is not None:
         print(f"已在 {settings.relative(created.registered_in)} 末尾登记景点 {args.id}。")
     if created.notes:
         print("检查的提醒：\n" + format_report(created.notes, annotations=False))
-    has_status = args.kind not in (PACKET.name, ROUTE.name)
-    steps = [f"打开 {path}，把每一处“待填写”换成正式内容" + ("，并写明出处。" if has_status else "。")]
-    if args.kind == "packet":
-        steps += [f".venv/bin/jinggang packets --only {args.id} 生成 PDF，看看排版。"]
+    is_item = args.kind not in (PACKET.name, ROUTE.name)
+    steps = [f"打开 {path}，把每一处“待填写”换成正式内容" + ("，核对出处（sources）。" if is_item else "。")]
+    if args.kind == PACKET.name:
+        steps += [f"改为 review 后，.venv/bin/jinggang packets --only {args.id} 生成 PDF，看看排版（草稿不生成）。"]
     else:
-        steps += ["make serve 在本机预览" + ("（草稿只在预览中显示）。" if has_status else "。")]
-    steps += [".venv/bin/jinggang check 检查。"]
-    if has_status:
-        steps += ["写完后把 status 改为 review，提交拉取请求，请审核人审核（见编者指南“审核与发布”）。"]
-    else:
-        steps += ["提交拉取请求（见编者指南“拉取请求”）；合并后直接出现在正式站点上。"]
+        steps += ["make serve 在本机预览（草稿只在预览中显示）。"]
+    steps += [".venv/bin/jinggang check 检查。",
+              "写完后把 status 改为 review（审核中：合并后出现在正式站点上，标明“审核中”），提交拉取请求，"
+              "请审核人审核；审核人核对后写 reviewed_by、reviewed_on，改为 published（见编者指南“审核与发布”）。"]
     print("下一步：\n" + "\n".join(f"  {number}. {step}" for number, step in enumerate(steps, start=1)))
     return 0
 

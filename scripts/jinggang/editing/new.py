@@ -34,10 +34,10 @@ from .skeletons import NewItem
 
 DEFAULT_DURATION = {LESSON.name: 15, LECTURER.name: 10}
 EXAMPLE_FLAGS = {
-    LESSON.name: "--title 支部建在连上 --audience league-members --theme party-history",
-    SITE_GUIDE.name: "--title 三湾改编旧址 --audience middle-school --theme jinggangshan-spirit",
+    LESSON.name: "--title 支部建在连上 --audience league-members --theme party-history --source zgcd-lishi-1",
+    SITE_GUIDE.name: "--title 三湾改编旧址 --audience middle-school --theme jinggangshan-spirit --source zgcd-lishi-1",
     LECTURER.name: "--title 三湾：党指挥枪的起点 --audience league-members --group youth-lecturers "
-                   "--lesson sanwan-branch",
+                   "--lesson sanwan-branch --source zgcd-lishi-1",
     PACKET.name: "--title 三湾主题团日讲义包 --audience league-members --lesson sanwan-branch --site-guide sanwan",
     ROUTE.name: "--title 从三湾到井冈 --audience middle-school --site sanwan --site bajiaolou",
 }
@@ -63,6 +63,7 @@ class NewRequest:
     themes: list[str] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
     lessons: list[str] = field(default_factory=list)
     group: str = ""
     duration: int | None = None
@@ -180,6 +181,11 @@ def complete(request: NewRequest, model: ContentModel, settings: Settings, *,
         if need("--lesson 对应微团课的标识", request.lessons) and ask:
             request.lessons = _ask_ids(ask, say, "对应哪些微团课（标识，多个用空格分开）", dict(model.lessons),
                                        "微团课", "docs/lessons/")
+    if request.kind in (LESSON.name, SITE_GUIDE.name, LECTURER.name) \
+            and need("--source 出处（curriculum/sources.yml 中的标识）", request.sources) and ask:
+        say("出处登记表 curriculum/sources.yml 中有：" + "、".join(sorted(model.sources)))
+        request.sources = _ask_ids(ask, say, "依据哪些出处（标识，多个用空格分开；表中没有的先登记）",
+                                   dict(model.sources), "出处", "curriculum/sources.yml")
     if request.kind == "route" and need("--site 沿途站点（研学指南的标识，按顺序）", request.sites) and ask:
         guides = {key: guide for key, guide in model.site_guides.items() if not guide.is_draft}
         request.sites = _ask_ids(ask, say, "沿途依次经过哪些景点（研学指南的标识，多个用空格分开）", dict(guides),
@@ -215,7 +221,7 @@ def _reference_problems(name: str, values: list[str], known: dict[str, object], 
     return found
 
 
-def _entry_problem(kind: str, item_id: str, model: ContentModel) -> str | None:
+def _entry_problem(kind: str, item_id: str, model: ContentModel, drafts_allowed: bool = False) -> str | None:
     if kind in RENAMED_ENTRIES:
         return f"条目类型 {kind} 已改名为 {RENAMED_ENTRIES[kind]}：请写 {RENAMED_ENTRIES[kind]} {item_id}。"
     if kind not in PACKET_ENTRIES:
@@ -226,7 +232,7 @@ def _entry_problem(kind: str, item_id: str, model: ContentModel) -> str | None:
     if not matches:
         guess = suggest_id(item_id, {key: None for table in tables for key in table})
         return f"找不到{PACKET_ENTRIES[kind]} {item_id!r}" + (f"：你是不是想写 {guess}？" if guess else "。")
-    if all(match.is_draft for match in matches):
+    if all(match.is_draft for match in matches) and not drafts_allowed:
         return f"{PACKET_ENTRIES[kind]} {item_id} 还是草稿：讲义包只能收录 review 或 published 的条目。"
     return None
 
@@ -248,14 +254,15 @@ def validate(request: NewRequest, model: ContentModel, settings: Settings) -> Ne
     if request.group:
         found += _vocabulary_problems("group", "groups", [request.group], model)
     found += _reference_problems("研学指南", request.sites, dict(model.site_guides), "docs/sites/")
-    if request.kind == ROUTE.name:
-        # A route is published as it is merged: its stops' guides must be on the published site.
+    if request.kind == ROUTE.name and request.status != "draft":
+        # A route in review is on the site as it is merged: its stops' guides must be there too.
         found += [f"研学指南 {site} 还是草稿：路线只能经过 review 或 published 的景点。" for site in request.sites
                   if site in model.site_guides and model.site_guides[site].is_draft]
     found += _reference_problems("事件", request.events, dict(model.events), "curriculum/events.yml")
+    found += _reference_problems("出处", request.sources, dict(model.sources), "curriculum/sources.yml")
     found += _reference_problems("微团课", request.lessons, dict(model.lessons), "docs/lessons/")
     found += [problem for kind, item_id in request.contents
-              if (problem := _entry_problem(kind, item_id, model))]
+              if (problem := _entry_problem(kind, item_id, model, drafts_allowed=request.status == "draft"))]
     duration = request.duration if request.duration is not None else DEFAULT_DURATION.get(request.kind, 0)
     duration_range = schemas.range_of(request.kind, "duration")
     if duration_range is not None:
@@ -269,7 +276,8 @@ def validate(request: NewRequest, model: ContentModel, settings: Settings) -> Ne
     return NewItem(
         kind=request.kind, id=request.id, title=request.title.strip(), audience=list(dict.fromkeys(request.audience)),
         updated=settings.today.isoformat(), themes=list(dict.fromkeys(request.themes)), sites=request.sites,
-        events=request.events, lessons=request.lessons, group=request.group, duration=duration,
+        events=request.events, sources=list(dict.fromkeys(request.sources)), lessons=request.lessons,
+        group=request.group, duration=duration,
         contents=request.contents, authors=request.authors or [DEFAULT_AUTHOR], status=request.status,
         occasion=request.occasion, issuer=request.issuer or DEFAULT_ISSUER)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.daily import DailyReading
-from ..content.model import Source
+from ..content.model import Citation
 from ..website.render import Renderer, url_for
 from ..website.share import absolute_url, share_targets_by_uri
 
@@ -25,16 +25,19 @@ class ReadingFiles:
     image: Path | None  # the share card to copy beside the fragment
 
 
-def sources_of(reading: DailyReading) -> list[Source]:
+def sources_of(reading: DailyReading) -> list[Citation]:
     found = [source for event in reading.events for source in event.sources]
     found += list(reading.lesson.sources) if reading.lesson else []
     return list(dict.fromkeys(found))
 
 
-def _source_line(source: Source) -> str:
-    author = f"{source.author}：" if source.author else ""
-    pages = f"，{source.pages}" if source.pages else ""
-    return f"{author}《{source.title}》，{source.publisher}，{source.year} 年{pages}。"
+def _source_line(cited: Citation) -> str:
+    """As the pages print it (site_overrides/jinggang/citation.html), the title linked to its URL."""
+    work = cited.source
+    author = f"{work.author}：" if work.author else ""
+    title = f"[《{work.title}》]({work.url})" if work.url else f"《{work.title}》"
+    page = f"，{cited.page_label}" if cited.page else ""
+    return f"{author}{title}，{work.publisher}，{work.date_label}{page}。"
 
 
 def reading_markdown(reading: DailyReading, *, site_name: str, site_url: str) -> str:

@@ -1,8 +1,8 @@
 """The text of a new content file: valid front matter, the conventional sections, placeholders.
 
 Every placeholder contains PLACEHOLDER, so the check can point at what is left to write
-(placeholders.py). Values an editor must still choose but the schema needs now (a
-source's year, coordinates) carry the marker in a YAML comment on their line.
+(placeholders.py). Values an editor must still choose but the schema needs now
+(coordinates, a route's minutes) carry the marker in a YAML comment on their line.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class NewItem:
     themes: list[str] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)  # a lesson's guides; a route's stops, in order
     events: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # ids of curriculum/sources.yml
     lessons: list[str] = field(default_factory=list)
     group: str = ""
     duration: int = 0
@@ -53,18 +54,22 @@ def flow_list(values: list[str]) -> str:
     return "[" + ", ".join(scalar(value) for value in values) + "]"
 
 
-_SOURCES = f"""sources:
-  - title: {PLACEHOLDER}：书名或网页标题
-    author: {PLACEHOLDER}：作者或编者（没有可删去这一行）
-    publisher: {PLACEHOLDER}：出版者或发布机构
-    year: 2021  # {PLACEHOLDER}：出版年份
-"""
+def _sources(item: NewItem) -> str:
+    """The citations asked for, by id; pages are for the editor to add once checked."""
+    lines = "".join(f"  - {{source: {source_id}}}  # 可加页码：page: \"245\"（只写核对过的）\n"
+                    for source_id in item.sources)
+    return "sources:\n" + lines
 
 
 def _closing(item: NewItem) -> str:
     return (f"status: {item.status}\n"
             f"authors: {flow_list(item.authors)}\n"
             f"updated: {item.updated}\n")
+
+
+def _status(item: NewItem) -> str:
+    """A packet's or route's status: a draft is not built, so a new one cannot go live on merge."""
+    return f"status: {item.status}  # draft 不生成；review 生成并标明审核中；published 须写 reviewed_by、reviewed_on\n"
 
 
 def _optional_ids(name: str, values: list[str], hint: str) -> str:
@@ -88,7 +93,7 @@ def lesson(item: NewItem) -> str:
         f"  - {PLACEHOLDER}：学完这节课，学生能说出……\n"
         "discussion:\n"
         f"  - {PLACEHOLDER}：一道讨论题？\n"
-        + _SOURCES + _closing(item) + "---\n\n"
+        + _sources(item) + _closing(item) + "---\n\n"
         "## 导入\n\n"
         f"{PLACEHOLDER}：用一个问题、一张老照片或一件实物引出主题。\n\n"
         "## 讲述\n\n"
@@ -123,7 +128,7 @@ def site_guide(item: NewItem) -> str:
         f"  - {PLACEHOLDER}：学生在现场完成的一项任务。\n"
         "safety:\n"
         f"  - {PLACEHOLDER}：一条安全提示。\n"
-        + _SOURCES + _closing(item) + "---\n\n"
+        + _sources(item) + _closing(item) + "---\n\n"
         "## 历史背景\n\n"
         f"{PLACEHOLDER}：这里发生过什么，为什么重要。\n\n"
         "## 参观要点\n\n"
@@ -150,7 +155,7 @@ def lecturer(item: NewItem) -> str:
         f"audience: {flow_list(item.audience)}\n"
         f"duration: {item.duration}\n"
         f"lessons: {flow_list(item.lessons)}\n"
-        + _SOURCES + _closing(item) + "---\n\n"
+        + _sources(item) + _closing(item) + "---\n\n"
         f"{PLACEHOLDER}：使用说明（适用场合、需要准备的教具）。\n\n"
         f"## {item.title}\n\n"
         f"- {PLACEHOLDER}：投影上的要点\n\n"
@@ -169,7 +174,8 @@ def packet(item: NewItem) -> str:
         f"id: {item.id}\n"
         f"title: {scalar(item.title)}\n"
         f"audience: {flow_list(item.audience)}\n"
-        f"occasion: {scalar(item.occasion or PLACEHOLDER + '：用途，例如“井冈山两日研学”')}\n"
+        + _status(item)
+        + f"occasion: {scalar(item.occasion or PLACEHOLDER + '：用途，例如“井冈山两日研学”')}\n"
         f"issuer: {scalar(item.issuer)}\n"
         "speaker_notes: true\n"
         "handouts: false\n"
@@ -199,7 +205,8 @@ def route(item: NewItem) -> str:
         f"title: {scalar(item.title)}\n"
         f"summary: {PLACEHOLDER}：路线从哪里到哪里、串起哪段历史，一两句话；路上时间为估计值。\n"
         f"audience: {flow_list(item.audience)}\n"
-        "safety:\n"
+        + _status(item)
+        + "safety:\n"
         f"  - {PLACEHOLDER}：一条全程的安全提示。\n"
         "days:\n" + "".join(days)
     )

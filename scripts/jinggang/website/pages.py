@@ -110,8 +110,12 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
         reference = field_schema.get("x-ref") or items.get("x-ref")
         if reference:
             values = f"{reference} 的标识"
+        if "enum" in field_schema:
+            values = "、".join(str(value) for value in field_schema["enum"])
         if field_schema.get("format") == "date":
             label = "日期 YYYY-MM-DD"
+        elif field_schema.get("format") == "partial-date":
+            label = "日期 YYYY-MM-DD、YYYY-MM 或 YYYY"
         bounds = [f"{word} {field_schema[key]}" for key, word in (("minimum", "最小"), ("maximum", "最大"))
                   if key in field_schema]
         if bounds:
@@ -126,8 +130,8 @@ def _object_docs(schema: dict[str, Any], base: str, prefix: str, schema_set: Sch
     return docs
 
 
-FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "route", "sites", "events", "people", "glossary",
-                         "sources", "quotes", "reading", "vocabularies")
+FIELD_REFERENCE_KINDS = ("lesson", "site-guide", "lecturer", "packet", "route", "sources", "quotes", "sites", "events",
+                         "people", "glossary", "reading", "vocabularies")
 
 
 def _readings_by_month(model: ContentModel) -> list[tuple[int, list[Reading]]]:
