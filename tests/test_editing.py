@@ -477,6 +477,63 @@ def test_summary_of_a_clean_change(repo: Path, capsys: pytest.CaptureFixture[str
     assert "问题（" not in summary
 
 
+REVIEWED = 'status: published\nreviewed_by: 王老师（测试）\nreviewed_on: "2026-11-20"\n'
+
+
+def test_summary_lists_items_whose_body_changed_without_a_new_review(repo: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    for path in ("docs/lessons/lone-lesson.md", "docs/lessons/sanwan-branch.md", "docs/sites/sanwan.md",
+                 "curriculum/routes/sanwan-walk.yml"):
+        edit(repo, path, "status: review\n", REVIEWED)
+    git(repo, "commit", "--quiet", "--all", "--message", "审核")
+    edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")  # the body, not reviewed again
+    edit(repo, "curriculum/routes/sanwan-walk.yml", "visit_minutes: 120", "visit_minutes: 100")  # a route's plan
+    edit(repo, "docs/lessons/sanwan-branch.md", "部队在三湾进行改编", "部队在三湾村进行改编")  # reviewed again:
+    edit(repo, "docs/lessons/sanwan-branch.md", 'reviewed_on: "2026-11-20"', 'reviewed_on: "2026-11-27"')
+    edit(repo, "docs/sites/sanwan.md", "王老师（测试）", "王老师、李馆员（测试）")  # only the review record
+    assert jinggang(repo, "summary", "--base", "main") == 0
+    summary = capsys.readouterr().out
+    assert "### ⚠️ 审核已过期（2）" in summary
+    assert "| 微团课 | `lone-lesson` | 独立的一课 | 2026-11-20 | `docs/lessons/lone-lesson.md` |" in summary
+    assert "| 研学路线 | `sanwan-walk` | 三湾半日 | 2026-11-20 | `curriculum/routes/sanwan-walk.yml` |" in summary
+    assert "`sanwan-branch` | 支部" not in summary.split("### ⚠️ 审核已过期")[1].split("###")[0]
+    assert "`docs/sites/sanwan.md` |" not in summary.split("### ⚠️ 审核已过期")[1].split("###")[0]
+    assert jinggang(repo, "changes", "--base", "main") == 0
+    assert "审核已过期（正文改了，审核日期没变）（2）：" in capsys.readouterr().out
+
+
+def test_check_warns_when_git_shows_a_body_change_after_the_review(repo: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "docs/lessons/lone-lesson.md", "status: review\n", REVIEWED)
+    edit(repo, "curriculum/packets/lone-a.yml", "status: review\n", REVIEWED)
+    git(repo, "commit", "--quiet", "--all", "--date", "2026-11-19T10:00:00", "--message", "审核（写于审核之前）")
+    edit(repo, "docs/lessons/lone-lesson.md", "小结。", "小结，当天改的。")
+    git(repo, "commit", "--quiet", "--all", "--date", "2026-11-20T18:00:00", "--message", "审核当天的改动")
+    edit(repo, "curriculum/packets/lone-a.yml", "王老师（测试）", "王老师（复核）")  # the record, not the packet
+    git(repo, "commit", "--quiet", "--all", "--date", "2026-11-23T09:00:00", "--message", "只改审核记录")
+    capsys.readouterr()
+    assert jinggang(repo, "check") == 0
+    assert "审核已过期" not in capsys.readouterr().out
+
+    edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，审核之后改的。")
+    edit(repo, "curriculum/packets/lone-a.yml", "  - lesson: lone-lesson\n", "  - lesson: lone-lesson\n"
+                                                                           "  - lesson: sanwan-branch\n")
+    git(repo, "commit", "--quiet", "--all", "--date", "2026-11-22T09:00:00", "--message", "审核之后的改动")
+    commit = git(repo, "rev-parse", "--short=10", "HEAD").strip()
+    assert jinggang(repo, "check") == 0  # a warning
+    out = capsys.readouterr().out
+    line = next(number for number, text in enumerate((repo / "docs/lessons/lone-lesson.md").read_text(
+        encoding="utf-8").splitlines(), start=1) if text.startswith("reviewed_on"))
+    assert (f"docs/lessons/lone-lesson.md:{line}: 警告: 审核已过期：微团课的正文在审核日期 2026-11-20 之后改过"
+            f"（提交 {commit}，2026-11-22）") in out
+    assert "curriculum/packets/lone-a.yml:6: 警告: 审核已过期：讲义包的正文在审核日期 2026-11-20 之后改过" in out
+
+    copy = tmp_path / "no-git"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", "node_modules"))
+    assert jinggang(copy, "check") == 0
+    assert "审核已过期" not in capsys.readouterr().out  # without git: nothing to say, no error
+
+
 def test_summary_without_git_still_reports_the_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert jinggang(project, "summary", "--base", "main") == 0
     summary = capsys.readouterr().out

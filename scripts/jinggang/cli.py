@@ -16,6 +16,7 @@ from .content.loader import Settings, load_content
 from .content.problems import Problem, errors, format_report
 from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, changed_route_ids, run_command
 from .editing.placeholders import placeholder_problems
+from .editing.reviews import expired_review_problems
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,7 +39,8 @@ def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
 
 def run_check(root: Path, config_file: Path) -> int:
     settings = _config(config_file)[1]
-    problems = [*load_content(settings).problems, *placeholder_problems(settings)]
+    result = load_content(settings)
+    problems = [*result.problems, *placeholder_problems(settings), *expired_review_problems(settings, result.model)]
     report = format_report(problems)
     if report:
         print(report)

@@ -29,6 +29,7 @@ from ..website.plugin import READINGS_SCRIPT
 from ..website.render import url_for
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.share import SHARE_FOLDER
+from .reviews import ExpiredReview, expired_in_change
 
 # Files outside docs/ and curriculum/ that change every page or every packet.
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",
@@ -97,6 +98,8 @@ class Impact:
     removed_routes: list[str] = field(default_factory=list)
     built_files: list[str] = field(default_factory=list)  # other built files rewritten: scripts, feeds, cards
     whole_site: list[str] = field(default_factory=list)  # why every page and packet is affected
+    # Changed bodies whose review date stayed: the review no longer covers them (reviews.py).
+    expired_reviews: list[ExpiredReview] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     base_loaded: bool = True  # whether the content at the base passed the check (else: one side only)
 
@@ -316,6 +319,9 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
         previous = load_content(base_settings).model if (base_root / curriculum).is_dir() else None
         old_registries = {name: _registry_entries(base_settings.curriculum_dir / f"{name}.yml")
                           for name in REGISTRIES}
+        impact.expired_reviews = expired_in_change(
+            [(change.path, change.kind) for change in changes if change.change == "modified"
+             and change.kind in ("lesson", "site-guide", "lecturer", "packet", "route")], base_root, settings.root)
     impact.base_loaded = previous is not None
     if current is None:
         impact.notes.append("当前内容没有通过检查：影响范围只按基准版本的内容估计，修正错误后再看一次。")
@@ -482,6 +488,8 @@ def format_impact(impact: Impact) -> str:
                 ("受影响的研学路线", [f"{route.id}  {route.title}" for route in impact.routes]),
                 ("已删除的研学路线", impact.removed_routes),
                 ("随之更新的其他文件", impact.built_files),
+                ("审核已过期（正文改了，审核日期没变）", [f"{review.path}（审核日期 {review.reviewed_on}）"
+                                                      for review in impact.expired_reviews]),
                 ("影响全站", impact.whole_site),
                 ("说明", impact.notes),
                 ("不影响站点的文件", [change.path for change in impact.files if change.kind == "other"])]

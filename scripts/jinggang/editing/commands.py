@@ -15,6 +15,7 @@ from ..content.problems import format_report
 from .changes import GitError, compute_impact, format_impact
 from .new import NewError, NewRequest, create
 from .placeholders import placeholder_problems
+from .reviews import expired_review_problems
 from .summary import render_summary
 
 EDITING_COMMANDS = ("new", "changes", "summary")
@@ -134,7 +135,8 @@ def _run_changes(args: argparse.Namespace, root: Path, settings: Settings) -> in
 
 
 def _run_summary(args: argparse.Namespace, root: Path, settings: Settings) -> int:
-    problems = [*load_content(settings).problems, *placeholder_problems(settings)]
+    result = load_content(settings)
+    problems = [*result.problems, *placeholder_problems(settings), *expired_review_problems(settings, result.model)]
     try:
         text = render_summary(compute_impact(root, args.base, settings), problems)
     except GitError as error:

@@ -27,8 +27,11 @@ def _content_files(settings: Settings) -> list[Path]:
     return files
 
 
-def _is_published(lines: list[str]) -> bool:
-    """Whether the front matter (a page's, between the first two '---' lines) says published."""
+def _is_published(lines: list[str], data_file: bool = False) -> bool:
+    """Whether the front matter (a page's, between the first two '---' lines) says published;
+    for a data file (a packet or route), its top-level status."""
+    if data_file:
+        return any(_PUBLISHED.match(line) for line in lines)  # unindented: the top level
     if not lines or lines[0].strip() != "---":
         return False
     for line in lines[1:]:
@@ -51,7 +54,7 @@ def placeholder_problems(settings: Settings) -> list[Problem]:
         if not numbers:
             continue
         shown = "、".join(str(number) for number in numbers[:12]) + ("……" if len(numbers) > 12 else "")
-        if _is_published(lines):
+        if _is_published(lines, data_file=file.suffix == ".yml"):
             problems.append(Problem(settings.relative(file), numbers[0],
                                     f"已发布的条目还有 {len(numbers)} 处“{PLACEHOLDER}”占位文字（第 {shown} 行）",
                                     f"把每一处“{PLACEHOLDER}”换成正式内容；写完之前把 status 改回 draft 或 review。"))

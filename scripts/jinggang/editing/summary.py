@@ -66,6 +66,17 @@ def _impact_sections(impact: Impact) -> list[str]:
                          f"{_cell(item.title)} | {STATUS_LABELS.get(item.status, item.status) or '—'} | "
                          f"`{item.path}` |")
         lines.append("")
+    if impact.expired_reviews:
+        titles = {(item.kind, item.id): item.title for item in impact.items}
+        lines += [f"### ⚠️ 审核已过期（{len(impact.expired_reviews)}）", "",
+                  "这些条目的正文改了，审核日期 `reviewed_on` 却没变：原来的审核不包括这次改动。"
+                  "请审核人对照出处核对改动，再更新 `reviewed_on`（换了审核人也改 `reviewed_by`）；"
+                  "来不及复核就把 `status` 改回 `review`。", "",
+                  "| 类型 | 标识 | 标题 | 审核日期 | 文件 |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {label(review.kind)} | `{review.id}` | "
+                  f"{_cell(titles.get((review.kind, review.id), ''))} | {review.reviewed_on} | `{review.path}` |"
+                  for review in impact.expired_reviews]
+        lines.append("")
     drafts = [item for item in impact.items if item.status == "draft"]
     if drafts:
         lines += ["草稿不进入正式站点，也不能收进讲义包；写完后把 `status` 改为 `review` 请人审核。", ""]
