@@ -152,6 +152,64 @@ def test_drafts_are_left_out_of_the_published_build_and_shown_on_serve(project: 
     assert "草稿预览：此页不会出现在正式站点中。" in read(preview, "lessons/sanwan-branch")
 
 
+ARTICLE = """
+- id: xinhua-2016-10-21
+  kind: speech
+  title: 在纪念红军长征胜利80周年大会上的讲话
+  author: 习近平
+  publisher: 新华社
+  date: "2016-10-21"
+  url: https://example.org/long-march-80
+"""
+
+
+def test_page_shows_the_review_record_citations_and_story_blocks(project: Path) -> None:
+    with (project / "curriculum/sources.yml").open("a", encoding="utf-8") as register:
+        register.write(ARTICLE)
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    text = lesson.read_text(encoding="utf-8").replace(
+        "  - {source: zgcd-lishi-1}\n", '  - {source: zgcd-lishi-1, page: "245"}\n  - {source: xinhua-2016-10-21}\n')
+    text = text.replace("status: review\n", 'status: published\nreviewed_by: 王老师（吉安市青年讲师团）\n'
+                                             'reviewed_on: "2026-11-20"\nreview_notes: 已核对引文与日期。\n')
+    text = text.replace("部队在三湾进行改编，把党的支部建在连上。\n", "部队在三湾进行改编，把党的支部建在连上。\n\n"
+                        '!!! legend\n    老表们说，枫树坪上那棵枫树记得这一天。\n\n'
+                        '!!! recollection "某作者《测试用篇名》"\n    回忆的段落。\n')
+    lesson.write_text(text, encoding="utf-8")
+    site = build_site(project)
+    page = article(read(site, "lessons/sanwan-branch"))
+    assert "<dt>状态</dt><dd>已发布</dd>" in page
+    assert "<dt>审核人</dt><dd>王老师（吉安市青年讲师团）</dd>" in page
+    assert '<dt>审核日期</dt><dd><time datetime="2026-11-20">2026-11-20</time></dd>' in page
+    assert "<dt>审核说明</dt><dd>已核对引文与日期。</dd>" in page
+    assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011 年，第 245 页。" in page
+    assert ('习近平：<a href="https://example.org/long-march-80" rel="noopener">'
+            "《在纪念红军长征胜利80周年大会上的讲话》</a>，新华社，2016年10月21日。") in page
+    # Each story block keeps its type as a class (its look) and its label leads the title.
+    assert re.search(r'<div class="admonition legend">\s*<p class="admonition-title">传说</p>', page)
+    assert re.search(r'<div class="admonition recollection">\s*'
+                     r'<p class="admonition-title">回忆录：某作者《测试用篇名》</p>', page)
+    guide = article(read(site, "sites/sanwan"))  # in review, no record yet
+    assert "<dt>状态</dt><dd>审核中<span class=\"jg-muted\">（尚未审核：史实、引文可能仍有错漏）</span></dd>" in guide
+    assert "<dt>审核人</dt>" not in guide
+
+
+def test_draft_packets_and_routes_are_not_built_and_those_in_review_are_marked(project: Path) -> None:
+    site = build_site(project)
+    route = article(read(site, "routes/sanwan-day"))
+    assert "<dt>状态</dt><dd>审核中" in route
+    assert '三湾一日测试路线</strong></a> <span class="jg-tag">审核中</span>' in read(site, "routes")
+    assert "三湾测试讲义包（PDF）</a> <span class=\"jg-tag\">审核中</span>" in read(site, "lecturers")
+
+    for path in ("curriculum/routes/sanwan-day.yml", "curriculum/packets/sanwan-packet.yml"):
+        data = project / path
+        data.write_text(data.read_text(encoding="utf-8").replace("status: review", "status: draft"), encoding="utf-8")
+    site = build_site(project)
+    assert not (site / "routes/sanwan-day").exists()
+    assert "三湾一日测试路线" not in read(site, "routes") and "三湾一日测试路线" not in read(site, "sites/sanwan")
+    assert "三湾测试讲义包" not in read(site, "lecturers")
+    assert "三湾测试讲义包" not in read(site, "lessons/sanwan-branch")
+
+
 def test_strict_build_fails_with_the_file_named(project: Path, caplog: pytest.LogCaptureFixture) -> None:
     lesson = project / "docs/lessons/sanwan-branch.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("sites: [sanwan]", "sites: [sanwann]"),

@@ -252,6 +252,10 @@ def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) 
     for path in ("docs/lessons/sanwan-branch.md", "docs/sites/sanwan.md", "docs/lecturers/sanwan-talk.md"):
         page = project / path
         page.write_text(page.read_text(encoding="utf-8").replace("status: review\n", record), encoding="utf-8")
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace(
+        "部队在三湾进行改编，把党的支部建在连上。\n",
+        "部队在三湾进行改编，把党的支部建在连上。\n\n!!! legend\n    一段民间传说。\n"), encoding="utf-8")
     packet = project / "curriculum/packets/sanwan-packet.yml"
     reviewed_packet = packet.read_text(encoding="utf-8")
     # Every item reviewed, the packet itself still in review: its own status keeps the marks.
@@ -266,6 +270,7 @@ def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) 
     assert "全部内容已审核：张编辑、王老师、李馆员（2026-12-02）" in text
     assert "已审核：王老师、李馆员2026-12-01" in text  # by each item's heading
     assert PENDING not in text and "审核中" not in text
+    assert "传说一段民间传说。" in text  # a story block prints its label
     # The citations, read from the sources register.
     assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011年。" in text
 

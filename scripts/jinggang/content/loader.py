@@ -51,6 +51,7 @@ from .quotes import QuoteMatcher, RegisteredQuote, quotation_problems
 from .safety import check_body_safety
 from .schemas import SchemaSet, Vocabularies, schema_problems
 from .source import ReadError, SourceFile, read_page, read_registry
+from .stories import dialogue_problems
 
 
 @dataclass
@@ -449,6 +450,10 @@ def _load_content(settings: Settings) -> LoadResult:
         if source is not None:
             problems += schema_problems(name, source, source.data, schema_set, vocabularies, ids)
     valid_pages: dict[str, list[SourceFile]] = {}
+    people_names = [str(entry["name"]) for entry in _registry_entries(registry_sources.get("people"))
+                    if isinstance(entry.get("name"), str)]
+    registered_passages = [str(entry["text"]) for entry in _registry_entries(registry_sources.get("quotes"))
+                           if isinstance(entry.get("text"), str)]
     for folder, kind in PAGE_KINDS.items():
         valid_pages[folder] = []
         for source in pages[folder]:
@@ -457,7 +462,8 @@ def _load_content(settings: Settings) -> LoadResult:
             found = schema_problems(kind.schema, source, source.data, schema_set, vocabularies, ids)
             found += _title_problems(source)
             problems += found + check_images(source, settings.root) + check_body_safety(source, settings) \
-                + check_setext_headings(source, slides=folder == "lecturers")
+                + check_setext_headings(source, slides=folder == "lecturers") \
+                + dialogue_problems(source, people_names, registered_passages)
             if not errors(found):
                 valid_pages[folder].append(source)
 

@@ -300,6 +300,14 @@ class Packet:
         return self.review.is_draft
 
     @property
+    def reviewed_by(self) -> str | None:
+        return self.review.reviewed_by
+
+    @property
+    def reviewed_on(self) -> str | None:
+        return self.review.reviewed_on
+
+    @property
     def download_path(self) -> str:
         """Path of the PDF inside the built site."""
         return f"downloads/packets/{self.id}.pdf"
@@ -382,6 +390,14 @@ class Route:
     @property
     def is_draft(self) -> bool:
         return self.review.is_draft
+
+    @property
+    def reviewed_by(self) -> str | None:
+        return self.review.reviewed_by
+
+    @property
+    def reviewed_on(self) -> str | None:
+        return self.review.reviewed_on
 
     @property
     def url(self) -> str:
