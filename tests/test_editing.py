@@ -23,6 +23,7 @@ from jinggang.content.schemas import SchemaSet
 from jinggang.content.source import read_registry
 from jinggang.editing.changes import LESSON_INDEXES
 from jinggang.editing.commands import changed_route_ids
+from jinggang.editing.coords import gcj02_to_bd09, to_wgs84, wgs84_to_gcj02
 from jinggang.editing.new import NewError, NewRequest, create
 from jinggang.editing.placeholders import placeholder_problems
 
@@ -538,6 +539,29 @@ def test_summary_without_git_still_reports_the_check(project: Path, capsys: pyte
     assert jinggang(project, "summary", "--base", "main") == 0
     summary = capsys.readouterr().out
     assert "**内容检查：✅ 通过**" in summary and "无法计算这次改动的影响范围：找不到基准版本 main" in summary
+
+
+# --- jinggang coords ----------------------------------------------------------------------
+
+def test_coords_turns_map_app_points_into_wgs84(capsys: pytest.CaptureFixture[str]) -> None:
+    # A point of Tiananmen Square, as the published open-source transform gives it (WGS-84 ->
+    # GCJ-02 -> BD-09): the command must lead back to the WGS-84 point, within a centimetre from
+    # GCJ-02 and a decimetre from BD-09 (whose published inverse is itself approximate).
+    wgs84, gcj02, bd09 = (39.90923, 116.397428), (39.91063351, 116.40367163), (39.91697286, 116.4100441)
+    assert wgs84_to_gcj02(*wgs84) == pytest.approx(gcj02, abs=1e-7)
+    assert gcj02_to_bd09(*gcj02) == pytest.approx(bd09, abs=1e-7)
+    assert to_wgs84(*gcj02, "gcj02") == pytest.approx(wgs84, abs=1e-7)
+    assert to_wgs84(*bd09, "bd09") == pytest.approx(wgs84, abs=1e-6)
+
+    assert jinggang(REPO, "coords", "39.91063351", "116.40367163", "--from", "gcj02") == 0
+    assert "coordinates: {lat: 39.909230, lon: 116.397428}" in capsys.readouterr().out
+    assert jinggang(REPO, "coords", "116.4100441,39.91697286", "--from", "bd09") == 0  # pasted as 经度,纬度
+    out = capsys.readouterr().out
+    assert "已按“经度,纬度”的顺序读" in out and "coordinates: {lat: 39.909230, lon: 116.397428}" in out
+    assert jinggang(REPO, "coords", "48.8584", "2.2945", "--from", "gcj02") == 1
+    assert "不在中国境内" in capsys.readouterr().err
+    assert jinggang(REPO, "coords", "北纬26度", "--from", "gcj02") == 1
+    assert "读不懂" in capsys.readouterr().err
 
 
 # --- workflows, hooks and editor settings ------------------------------------------------

@@ -13,12 +13,13 @@ from ..content.kinds import KINDS, PACKET, PACKET_ENTRIES, RENAMED_KINDS, ROUTE
 from ..content.loader import Settings, load_content
 from ..content.problems import format_report
 from .changes import GitError, compute_impact, format_impact
+from .coords import coords_report
 from .new import NewError, NewRequest, create
 from .placeholders import placeholder_problems
 from .reviews import expired_review_problems
 from .summary import render_summary
 
-EDITING_COMMANDS = ("new", "changes", "summary")
+EDITING_COMMANDS = ("new", "changes", "summary", "coords")
 
 
 class _Entry(argparse.Action):
@@ -61,6 +62,14 @@ def add_commands(commands: Any) -> None:
     changes = commands.add_parser("changes", help="列出自 REF 以来改动的内容文件，以及受影响的页面、索引页和讲义包")
     changes.add_argument("--base", required=True, metavar="REF", help="对比的基准版本（分支、标签或提交）")
     changes.add_argument("--json", action="store_true", help="输出 JSON")
+
+    coords = commands.add_parser(
+        "coords", help="把高德、腾讯（GCJ-02）或百度地图（BD-09）上取的坐标换算成研学指南要写的 WGS-84",
+        description="先写纬度、再写经度（从地图复制的“经度,纬度”也能认出来）。")
+    coords.add_argument("point", nargs="+", metavar="LAT LON",
+                        help="纬度和经度，用空格或逗号分开；从地图复制的“经度,纬度”也可以")
+    coords.add_argument("--from", dest="system", required=True, choices=("gcj02", "bd09"),
+                        help="gcj02：高德地图、腾讯地图；bd09：百度地图")
 
     summary = commands.add_parser("summary", help="生成拉取请求的检查摘要（Markdown，用于 $GITHUB_STEP_SUMMARY）")
     summary.add_argument("--base", required=True, metavar="REF", help="对比的基准版本")
@@ -155,6 +164,10 @@ def run_command(args: argparse.Namespace, root: Path, settings: Settings) -> int
         return _run_new(args, settings)
     if args.command == "changes":
         return _run_changes(args, root, settings)
+    if args.command == "coords":
+        text, code = coords_report(" ".join(args.point), args.system)
+        print(text, file=sys.stdout if code == 0 else sys.stderr)
+        return code
     return _run_summary(args, root, settings)
 
 
