@@ -642,9 +642,25 @@ def test_contributing_and_the_pull_request_template_point_editors_to_the_guide()
     assert template.count("- [ ]") >= 5
 
 
+def test_editors_guide_examples_of_the_sources_register_are_valid_and_cite_registered_works() -> None:
+    guide = (REPO / "docs/editors/index.md").read_text(encoding="utf-8")
+    schema_set = SchemaSet(REPO / "curriculum/schema")
+    validator = Draft202012Validator(schema_set.schemas["sources"], registry=schema_set.registry)
+    blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", guide, re.S)]
+    entries = [block for block in blocks if isinstance(block, list) and block and "kind" in block[0]]
+    assert {entry[0]["kind"] for entry in entries} == {"book", "article", "speech"}
+    for entry in entries:
+        assert not list(validator.iter_errors(entry)), entry
+    register = yaml.safe_load((REPO / "curriculum/sources.yml").read_text(encoding="utf-8"))
+    registered = {entry["id"] for entry in register}
+    cited = set(re.findall(r"\{source: ([a-z0-9-]+)", guide)) | {entry[0]["id"] for entry in entries}
+    assert cited and cited <= registered, cited - registered
+
+
 def test_editors_guide_covers_review_the_pull_request_workflow_and_new() -> None:
     guide = (REPO / "docs/editors/index.md").read_text(encoding="utf-8")
-    for heading in ("## 审核与发布", "## 拉取请求", "## 用 jinggang new 新建文件", "## 编辑器设置"):
+    for heading in ("## 审核与发布", "## 拉取请求", "## 用 jinggang new 新建文件", "## 编辑器设置", "## 出处",
+                    "## 坐标", "## 故事块", "## 史实与出处"):
         assert heading in guide
     for kind in ("lesson", "site-guide", "lecturer", "packet", "route"):
         assert f"jinggang new {kind} " in guide
