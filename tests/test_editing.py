@@ -450,6 +450,32 @@ def test_packets_changed_since_renders_only_affected_packets(repo: Path, monkeyp
     assert rendered == [["lone-a", "lone-b"]]
 
 
+def test_changes_to_a_registered_work_affect_every_page_and_packet_citing_it(repo: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "curriculum/sources.yml", "  year: 2011\n", "  year: 2011\n  url: https://example.org/zgcd\n")
+    impact = changes(repo, capsys, base="main")
+    assert [(item["kind"], item["id"], item["change"]) for item in impact["items"]] == [
+        ("source", "zgcd-lishi-1", "modified")]
+    # Each citing item counts as changed (its route's page too: a conservative estimate).
+    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/lone-lesson.md",
+                                      "lessons/sanwan-branch.md", "routes/sanwan-walk.md", "sites/sanwan.md"]
+    assert names(impact, "packets") == ["lone-a", "lone-b", "sanwan-packet"]
+    assert not any("搜索词典" in note for note in impact["notes"])
+
+
+def test_placeholders_in_a_published_route_are_errors(project: Path) -> None:
+    assert jinggang(project, "new", "route", "half-day", "--title", "半日行", "--audience", "pioneers",
+                    "--site", "sanwan", "--status", "review", "--no-input") == 0
+    settings = Settings.for_project(project, today=TODAY)
+    assert [problem.severity for problem in placeholder_problems(settings)] == [Severity.WARNING]
+    route = project / "curriculum/routes/half-day.yml"
+    text = route.read_text(encoding="utf-8")
+    route.write_text(re.sub(r"^status: review.*$", 'status: published\nreviewed_by: 王老师（测试）\n'
+                            'reviewed_on: "2026-11-26"', text, flags=re.M), encoding="utf-8")
+    [error] = placeholder_problems(settings)
+    assert error.severity is Severity.ERROR and error.path == "curriculum/routes/half-day.yml"
+
+
 # --- the pull request summary -------------------------------------------------------------
 
 def test_summary_lists_items_pages_packets_and_every_problem(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

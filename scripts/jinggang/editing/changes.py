@@ -56,7 +56,7 @@ class ChangedItem:
     kind: str  # a kind (kinds.KINDS) or a registry entry (kinds.REGISTRIES)
     id: str
     title: str
-    status: str  # draft, review, published; empty for registry entries and packets
+    status: str  # draft, review, published; empty for registry entries
     change: str
     path: str
 
@@ -371,9 +371,11 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
 def _changed_item(change: FileChange, item_id: str, sides: list[ContentModel]) -> ChangedItem:
     for model in sides:  # the current side first: its title and status are the ones that count
         if change.kind == "packet" and item_id in model.packets:
-            return ChangedItem("packet", item_id, model.packets[item_id].title, "", change.change, change.path)
+            packet = model.packets[item_id]
+            return ChangedItem("packet", item_id, packet.title, packet.status, change.change, change.path)
         if change.kind == "route" and item_id in model.routes:
-            return ChangedItem("route", item_id, model.routes[item_id].title, "", change.change, change.path)
+            route = model.routes[item_id]
+            return ChangedItem("route", item_id, route.title, route.status, change.change, change.path)
         table = _item_tables(model).get(change.kind, {})
         if item_id in table:
             item = table[item_id]
