@@ -197,8 +197,8 @@ def test_draft_packets_and_routes_are_not_built_and_those_in_review_are_marked(p
     site = build_site(project)
     route = article(read(site, "routes/sanwan-day"))
     assert "<dt>状态</dt><dd>审核中" in route
-    assert '三湾一日测试路线</strong></a> <span class="jg-tag">审核中</span>' in read(site, "routes")
-    assert "三湾测试讲义包（PDF）</a> <span class=\"jg-tag\">审核中</span>" in read(site, "lecturers")
+    assert '三湾一日测试路线</strong></a><span class="jg-tag jg-tag--status">审核中</span>' in read(site, "routes")
+    assert "三湾测试讲义包（PDF）</a><span class=\"jg-tag jg-tag--status\">审核中</span>" in read(site, "lecturers")
 
     for path in ("curriculum/routes/sanwan-day.yml", "curriculum/packets/sanwan-packet.yml"):
         data = project / path
