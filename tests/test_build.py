@@ -194,9 +194,13 @@ def test_page_shows_the_review_record_citations_and_story_blocks(project: Path) 
 
 
 def test_draft_packets_and_routes_are_not_built_and_those_in_review_are_marked(project: Path) -> None:
+    route_file = project / "curriculum/routes/sanwan-day.yml"
+    route_file.write_text(route_file.read_text(encoding="utf-8").replace(
+        "status: review\n", 'status: review\nsources:\n  - {source: zgcd-lishi-1, page: "12"}\n'), encoding="utf-8")
     site = build_site(project)
     route = article(read(site, "routes/sanwan-day"))
     assert "<dt>状态</dt><dd>审核中" in route
+    assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011 年，第 12 页。" in route
     assert '三湾一日测试路线</strong></a><span class="jg-tag jg-tag--status">审核中</span>' in read(site, "routes")
     assert "三湾测试讲义包（PDF）</a><span class=\"jg-tag jg-tag--status\">审核中</span>" in read(site, "lecturers")
 
