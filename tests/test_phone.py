@@ -113,8 +113,11 @@ def test_reading_calendar_shows_today_first_and_folds_the_months(phone: Any, sit
     phone.clock.set_fixed_time(datetime.fromisoformat("2026-09-29T09:00:00"))
     phone.goto(site + "reading/")
     phone.wait_for_function("document.querySelector('[data-jg-reading-calendar]').dataset.jgTodayKey === '09-29'")
+    # Today's box is filled from readings.js, which loads after the page.
+    phone.wait_for_function("document.querySelector('[data-jg-reading-today]').dataset.jgTodayKey === '09-29'")
     today = phone.locator("[data-jg-reading-today]")
     assert today.is_visible() and "三湾改编" in today.inner_text()
+    assert "历史上的今天：1927年9月29日，" in today.inner_text()
     assert phone.locator("details.jg-reading-month[open]").evaluate_all("open => open.map(month => month.id)") \
         == ["month-9"]
     assert phone.locator("tr.jg-reading--today").inner_text().startswith("9月29日")

@@ -86,19 +86,51 @@
     return url.replace(/\/(#|$)/, "/index.html$1");
   }
 
+  // Today's month and day as readings.js keys them (the reader's clock, not the build's).
+  function todayKey() {
+    var today = new Date();
+    return ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+  }
+
+  function siteLink(url) {
+    return pageUrl(new URL(url || ".", siteBase()).href);
+  }
+
+  // A day with anniversaries reads every one of them, oldest first (历史上的今天：1930年10月4日，……);
+  // any other day reads its lesson of the rotation.
   function showTodaysReading(box) {
     var readings = window.JINGGANG_READINGS;
     if (!readings) return;
-    var today = new Date();
-    var key = ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+    var key = todayKey();
     var reading = readings[key];
     if (!reading) return;
-    box.querySelector("[data-jg-today-date]").textContent = reading.label + (reading.kind === "event"
-      ? "（" + reading.year + " 年的今天）" : "");
     var link = box.querySelector("[data-jg-today-link]");
-    link.textContent = reading.title;
-    link.setAttribute("href", pageUrl(reading.url));
-    box.querySelector("[data-jg-today-summary]").textContent = reading.summary;
+    var summary = box.querySelector("[data-jg-today-summary]");
+    summary.textContent = "";
+    if (reading.kind === "event") {
+      box.querySelector("[data-jg-today-date]").textContent = reading.label + " · 历史上的今天";
+      link.textContent = reading.events.map(function (event) { return event.name; }).join("、");
+      link.setAttribute("href", siteLink(reading.events[0].url));
+      reading.events.forEach(function (event) {
+        var line = document.createElement("p");
+        var when = document.createElement("a");
+        when.textContent = event.date;
+        when.setAttribute("href", siteLink(event.url));
+        line.appendChild(document.createTextNode("历史上的今天："));
+        line.appendChild(when);
+        line.appendChild(document.createTextNode("，" + event.summary));
+        summary.appendChild(line);
+      });
+    } else {
+      box.querySelector("[data-jg-today-date]").textContent = reading.label;
+      link.textContent = reading.title;
+      link.setAttribute("href", siteLink(reading.url));
+      var text = document.createElement("p");
+      text.textContent = reading.summary;
+      summary.appendChild(text);
+    }
+    box.classList.toggle("jg-today--event", reading.kind === "event");
+    box.hidden = false;
     box.dataset.jgTodayKey = key;
   }
 
@@ -112,30 +144,22 @@
     document.head.appendChild(script);
   }
 
-  // The reading calendar: today's reading first, its month open, its row marked. A month
-  // opens when its link in the month list is followed.
+  // The reading calendar: today's month open and its row marked; the box above the months
+  // shows today's reading (showTodaysReading). A month opens when its link in the month list
+  // is followed.
   function showTodayInCalendar(calendar) {
-    var today = new Date();
-    var key = ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
-    var row = calendar.querySelector('[data-jg-day="' + key + '"]');
+    var key = todayKey();
     Array.prototype.forEach.call(calendar.querySelectorAll(".jg-grouped__jump a"), function (jump) {
       jump.addEventListener("click", function () {
         var month = document.getElementById(jump.getAttribute("href").slice(1));
         if (month) month.open = true;
       });
     });
+    var row = calendar.querySelector('[data-jg-day="' + key + '"]');
     if (!row) return;
     row.classList.add("jg-reading--today");
     row.setAttribute("aria-current", "date");
     row.closest("details").open = true;
-    var box = calendar.querySelector("[data-jg-reading-today]");
-    var source = row.querySelector("td:nth-child(2) a");
-    box.querySelector("[data-jg-today-date]").textContent = row.cells[0].textContent;
-    var link = box.querySelector("[data-jg-today-link]");
-    link.textContent = row.cells[1].textContent;
-    link.setAttribute("href", source ? source.getAttribute("href") : "#day-" + key);
-    box.querySelector("[data-jg-today-summary]").textContent = row.cells[2].textContent;
-    box.hidden = false;
     calendar.dataset.jgTodayKey = key;
   }
 
