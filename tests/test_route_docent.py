@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 from jinggang.cli import render_context
-from jinggang.outputs.field_kits import kit_html
+from jinggang.content.model import Route
+from jinggang.outputs.context import RenderContext
+from jinggang.outputs.field_kits import FieldKitsOutput
+from jinggang.outputs.pipeline import Job
 from jinggang.website.route_map import route_map, unmapped_sites
 
 from .conftest import build_site
@@ -27,11 +30,18 @@ def _edit_guide(project: Path, *, docent: bool = False, placeholder: bool = Fals
     path.write_text(text, encoding="utf-8")
 
 
+def kit_html(route: Route, context: RenderContext) -> str:
+    """The kit's HTML as the field-kits output prepares it for printing."""
+    job = Job(route, name=f"{route.id}.pdf", source=str(route.source.path))
+    FieldKitsOutput(context).prepare(job)
+    return job.html
+
+
 def _kit(project: Path) -> str:
     context, problems = render_context(project / "mkdocs.yml")
     assert context is not None, problems
     route = context.model.routes["sanwan-day"]
-    return kit_html(route, context, "2026-11-27")
+    return kit_html(route, context)
 
 
 def test_field_kit_prints_the_docent_script_of_each_stop(project: Path) -> None:
@@ -55,7 +65,7 @@ def test_route_with_placeholder_coordinates_names_the_site_instead_of_a_map(proj
     route = context.model.routes["sanwan-day"]
     assert route_map(route, context.model) is None
     assert unmapped_sites(route, context.model) == ["三湾改编旧址"]
-    kit = kit_html(route, context, "2026-11-27")
+    kit = kit_html(route, context)
     assert "<svg" not in kit and "路线示意图暂缺：三湾改编旧址的坐标还没有填写" in kit
     page = (build_site(project) / "routes" / "sanwan-day" / "index.html").read_text(encoding="utf-8")
     assert 'class="jg-route-map"' not in page
@@ -68,4 +78,4 @@ def test_route_with_coordinates_still_has_its_map(project: Path) -> None:
     route = context.model.routes["sanwan-day"]
     assert route_map(route, context.model) is not None
     assert unmapped_sites(route, context.model) == []
-    assert '<svg class="jg-route-map"' in kit_html(route, context, "2026-11-27")
+    assert '<svg class="jg-route-map"' in kit_html(route, context)
