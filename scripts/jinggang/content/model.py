@@ -236,6 +236,12 @@ class SiteGuide(ContentItem):
     def verified(self) -> str | None:
         return self.visitor.get("verified")
 
+    @property
+    def has_coordinates(self) -> bool:
+        """False while the coordinates are the placeholder {lat: 0, lon: 0} that `jinggang new`
+        writes (no Chinese site lies on the equator at the prime meridian)."""
+        return (self.latitude, self.longitude) != (0.0, 0.0)
+
     def is_stale(self, on: str, max_age_days: int) -> bool:
         """Visitor information verified more than max_age_days before `on` (YYYY-MM-DD)."""
         if self.verified is None:

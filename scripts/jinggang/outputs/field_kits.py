@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..content.bodies import section
 from ..content.model import Route
-from ..website.route_map import route_map
+from ..website.route_map import route_map, unmapped_sites
 from .context import RenderContext
 from .pipeline import Job, Output
 from .printer import Metadata, titled
@@ -35,8 +35,8 @@ class FieldKitsOutput(Output[Route]):
         edition = kit_edition(route, context)
         job.html = context.renderer.env.get_template("jinggang/route/kit.html").render(
             route=route, model=context.model, label=context.model.label, map=route_map(route, context.model),
-            markdown=context.render_markdown, section=section, edition=edition,
-            font_css=context.font_css, max_age=context.verified_max_age_days)
+            unmapped=unmapped_sites(route, context.model), markdown=context.render_markdown, section=section,
+            edition=edition, font_css=context.font_css, max_age=context.verified_max_age_days)
         job.metadata = Metadata(title=titled(route.title, "研学手册"), author="井冈传人编写组", subject=route.summary,
                                 keywords="研学，研学路线，任务单", date=edition)
 

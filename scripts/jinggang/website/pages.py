@@ -11,7 +11,7 @@ from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_by_initial
 from .render import GeneratedPage
-from .route_map import route_map
+from .route_map import route_map, unmapped_sites
 
 
 def duration_bands(durations: Iterable[int], most: int = 3) -> list[tuple[str, str, int, int]]:
@@ -183,7 +183,8 @@ def route_pages(model: ContentModel) -> list[GeneratedPage]:
             [model.site_guides[stop.site].src_uri for stop in route.stops]
             + [model.lessons[lesson_id].src_uri for stop in route.stops for lesson_id in stop.lessons])]
         pages.append(GeneratedPage(route.src_uri, route.title, "jinggang/route.html",
-                                   {"route": route, "map": route_map(route, model), "offline_pages": offline_pages}))
+                                   {"route": route, "map": route_map(route, model),
+                                    "unmapped": unmapped_sites(route, model), "offline_pages": offline_pages}))
     return pages
 
 

@@ -82,14 +82,20 @@ def _spread(stops: tuple[MapStop, ...]) -> tuple[MapStop, ...]:
     return tuple(placed)
 
 
-def route_map(route: Route, model: ContentModel) -> RouteMap:
+def route_map(route: Route, model: ContentModel) -> RouteMap | None:
     """Project stops onto the drawing: equirectangular, scaled by cos(latitude) so that
-    east-west and north-south distances keep their proportion at this latitude."""
+    east-west and north-south distances keep their proportion at this latitude.
+
+    None while a stop's guide still has placeholder coordinates: one point at (0, 0) would
+    squeeze every other stop into a corner, and a map that looks right but is not misleads.
+    The templates say which sites lack coordinates instead (see `unmapped_sites`)."""
     places = []
     for day in route.days:
         for stop in day.stops:
             guide = model.site_guides[stop.site]
             places.append((stop, day.number, guide))
+    if any(not guide.has_coordinates for _, _, guide in places):
+        return None
     latitudes = [guide.latitude for _, _, guide in places]
     longitudes = [guide.longitude for _, _, guide in places]
     scale_x = math.cos(math.radians(sum(latitudes) / len(latitudes)))
@@ -108,6 +114,16 @@ def route_map(route: Route, model: ContentModel) -> RouteMap:
                  for index in range(1, len(stops)))
     stop_labels, leg_labels, crowded = place_labels(stops, legs)
     return RouteMap(WIDTH, MAP_HEIGHT, stops, legs, stop_labels, leg_labels, crowded)
+
+
+def unmapped_sites(route: Route, model: ContentModel) -> list[str]:
+    """Names of the route's sites whose guides still have placeholder coordinates, in route order."""
+    names: list[str] = []
+    for stop in route.stops:
+        guide = model.site_guides[stop.site]
+        if not guide.has_coordinates and guide.name not in names:
+            names.append(guide.name)
+    return names
 
 
 def place_labels(stops: tuple[MapStop, ...], legs: tuple[MapLeg, ...]
