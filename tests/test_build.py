@@ -160,6 +160,12 @@ ARTICLE = """
   publisher: 新华社
   date: "2016-10-21"
   url: https://example.org/long-march-80
+
+- id: example-dictionary-entry
+  kind: web
+  title: 测试用词条
+  publisher: 某词典网站
+  url: https://example.org/entry
 """
 
 
@@ -168,7 +174,8 @@ def test_page_shows_the_review_record_citations_and_story_blocks(project: Path) 
         register.write(ARTICLE)
     lesson = project / "docs/lessons/sanwan-branch.md"
     text = lesson.read_text(encoding="utf-8").replace(
-        "  - {source: zgcd-lishi-1}\n", '  - {source: zgcd-lishi-1, page: "245"}\n  - {source: xinhua-2016-10-21}\n')
+        "  - {source: zgcd-lishi-1}\n", '  - {source: zgcd-lishi-1, page: "245"}\n  - {source: xinhua-2016-10-21}\n'
+        "  - {source: example-dictionary-entry}\n")
     text = text.replace("status: review\n", 'status: published\nreviewed_by: 王老师（吉安市青年讲师团）\n'
                                              'reviewed_on: "2026-11-20"\nreview_notes: 已核对引文与日期。\n')
     text = text.replace("部队在三湾进行改编，把党的支部建在连上。\n", "部队在三湾进行改编，把党的支部建在连上。\n\n"
@@ -184,6 +191,8 @@ def test_page_shows_the_review_record_citations_and_story_blocks(project: Path) 
     assert "中共中央党史研究室：《中国共产党历史（第一卷）》，中共党史出版社，2011 年，第 245 页。" in page
     assert ('习近平：<a href="https://example.org/long-march-80" rel="noopener">'
             "《在纪念红军长征胜利80周年大会上的讲话》</a>，新华社，2016年10月21日。") in page
+    # A web page that shows no date is cited without one (its register entry has none).
+    assert '《测试用词条》</a>，某词典网站。' in page
     # Each story block keeps its type as a class (its look) and its label leads the title.
     assert re.search(r'<div class="admonition legend">\s*<p class="admonition-title">传说</p>', page)
     assert re.search(r'<div class="admonition recollection">\s*'

@@ -28,7 +28,7 @@ class Source:
     publisher: str
     author: str | None = None
     year: int | None = None  # books
-    date: str | None = None  # articles, speeches and web pages: YYYY-MM-DD, YYYY-MM or YYYY
+    date: str | None = None  # articles, speeches, web pages that show one: YYYY-MM-DD, YYYY-MM or YYYY
     url: str | None = None
 
     @classmethod
@@ -39,9 +39,10 @@ class Source:
 
     @property
     def date_label(self) -> str:
-        """When it appeared, as the citation prints it: 2011 年, or 2016年10月21日 for a dated piece."""
+        """When it appeared, as the citation prints it: 2011 年, or 2016年10月21日 for a dated piece;
+        empty for a web page that shows no date."""
         if self.date is None:
-            return f"{self.year} 年"
+            return f"{self.year} 年" if self.year is not None else ""
         parts = self.date.split("-")
         if len(parts) == 1:
             return f"{parts[0]} 年"

@@ -253,7 +253,7 @@ def _inline_citation(value: Any, path: tuple[str | int, ...], ids: Mapping[str, 
 def _conditional_required(field: str, path: tuple[str | int, ...],
                           instance: Any) -> tuple[str, str, tuple[str | int, ...]]:
     """A field required by an if/then/else: publishing needs a review record; a book needs its
-    year and an article, speech or web page its date."""
+    year and an article or speech its date."""
     if field == "year":
         return ("图书（kind: book）缺少出版年份 year",
                 "写版权页上的出版年份，例如 year: 2011；文章、讲话和网页才写 date。", (*path, "kind"))

@@ -37,7 +37,8 @@ def _source_line(cited: Citation) -> str:
     author = f"{work.author}：" if work.author else ""
     title = f"[《{work.title}》]({work.url})" if work.url else f"《{work.title}》"
     page = f"，{cited.page_label}" if cited.page else ""
-    return f"{author}{title}，{work.publisher}，{work.date_label}{page}。"
+    when = f"，{work.date_label}" if work.date_label else ""
+    return f"{author}{title}，{work.publisher}{when}{page}。"
 
 
 def reading_markdown(reading: DailyReading, *, site_name: str, site_url: str) -> str:
