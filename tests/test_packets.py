@@ -69,7 +69,8 @@ def test_cover_header_footer_and_page_count(starter_site: Path) -> None:
     reader = PdfReader(pdf)
     total = len(reader.pages)
     cover = pdftotext(pdf, 1)
-    for expected in ("从三湾到井冈：团员青年党史学习讲义包", "团员青年", "井冈传人编写组", "分钟", "2026年11月26日"):
+    # The edition is the latest `updated` among the packet's items: the 三湾 guide's, 2026-11-27.
+    for expected in ("从三湾到井冈：团员青年党史学习讲义包", "团员青年", "井冈传人编写组", "分钟", "2026年11月27日"):
         assert expected in cover
     assert "第 1 页" not in cover  # no running header or footer on the cover
     last = pdftotext(pdf, total)
