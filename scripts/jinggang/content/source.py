@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .yaml_errors import yaml_problem
 
 KeyPath = tuple[str | int, ...]
 
@@ -160,16 +161,6 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
     raise _NotPlain(type(node).__name__)
 
 
-def _yaml_problem(error: yaml.YAMLError, path: str, offset: int) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = (mark.line + 1 + offset) if mark is not None else 1 + offset
-    detail = getattr(error, "problem", None) or str(error)
-    if "\t" in detail or "'\\t'" in detail:
-        return Problem(path, line, "YAML 中出现了 Tab 字符", "YAML 只能用空格缩进，把 Tab 换成两个空格。")
-    return Problem(path, line, f"YAML 语法错误：{detail}",
-                   "检查这一行及上一行的缩进、冒号后的空格和引号是否成对；含冒号的文字请加引号。")
-
-
 def _refuse_aliases(text: str, path: str, offset: int) -> None:
     """Anchors and aliases (&a, *a) are refused: an alias bomb expands a few lines into gigabytes."""
     if "&" not in text and "*" not in text:
@@ -239,7 +230,7 @@ def _parse_with(loader_class: type, text: str, path: str,
         _record_lines(node, (), offset, lines, problems, path)
         return loader.construct_document(node), lines, problems
     except yaml.YAMLError as error:
-        raise ReadError(_yaml_problem(error, path, offset)) from error
+        raise ReadError(yaml_problem(error, path, offset)) from error
     except RecursionError as error:
         raise ReadError(Problem(path, 1 + offset, "YAML 嵌套太深",
                                 "内容文件只需要几层缩进：检查是否误粘贴了大量括号或缩进。")) from error
