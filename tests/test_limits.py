@@ -114,7 +114,7 @@ def test_broken_mkdocs_yml_is_a_message_with_its_line(project: Path, capsys: pyt
         assert main(["--root", str(project), *command]) == 1
         captured = capsys.readouterr()
         assert "Traceback" not in captured.out + captured.err
-        assert f"mkdocs.yml:{lines + 2}: 错误: mkdocs.yml 配置有误" in captured.err, captured.err
+        assert f"mkdocs.yml:{lines + 2}: 错误: 文件在括号或引号闭合之前就结束了" in captured.out + captured.err
 
 
 def test_annotation_escapes_the_file_name() -> None:

@@ -32,6 +32,7 @@ from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
+from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
 from .trail import Trails
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
@@ -74,6 +75,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        unsafe = address_problems(config)  # `jinggang check` refuses them too (website/site_check.py)
+        if unsafe:
+            raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
         settings = settings_from(config, self.config)
         result = load_content(settings)
         if result.model is None or errors(result.problems):
@@ -105,9 +109,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 # A draft, left out of the published build.
                 files.remove(file)
         pages = generated_pages(self.model, self.schema_set)
-        for page in pages:
-            if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(f"docs/{page.src_uri}: 这个页面由插件生成，请删除同名文件。")
+        # What `jinggang check` refuses too (website/site_check.py), said the same way.
+        page_uris = {file.src_uri for file in files if file.is_documentation_page()}
+        problems = [*generated_page_problems(page_uris, pages, docs_label(config)),
+                    *nav_problems(config, page_uris, pages)]
+        if problems:
+            raise PluginError("站点没有生成：\n" + format_report(problems, annotations=False))
         urls = {file.src_uri: file.url for file in files if file.is_documentation_page()}
         urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
         self.renderer.urls = urls
