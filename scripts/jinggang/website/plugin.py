@@ -25,6 +25,7 @@ from ..content.sanitize import html_text, markdown_heading, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
+from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import feed_documents
 from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
@@ -78,6 +79,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         unsafe = address_problems(config)  # `jinggang check` refuses them too (website/site_check.py)
         if unsafe:
             raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
+        escape_theme_text(config)
         settings = settings_from(config, self.config)
         result = load_content(settings)
         if result.model is None or errors(result.problems):
@@ -130,6 +132,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             files.append(File.generated(config, path, content=document))
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
+        return nav
+
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext | None:
+        context["config"] = TemplateConfig(config)  # type: ignore[typeddict-item]
+        return context
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
@@ -178,6 +189,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
         if self.active_list is not None:
             self.active_list.active = True  # MkDocs marks the parents too
+        # mkdocs.yml's text as templates read it: escaped (website/config_text.py).
+        context["config"] = TemplateConfig(config)  # type: ignore[typeddict-item]
         # What a shared link shows (website/share.py); site_overrides/main.html writes it.
         if not self.config.enabled or self.model is None:
             return context
