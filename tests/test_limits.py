@@ -8,6 +8,9 @@ or headings, bounded so that quadratic parsing (minutes) would fail the test.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,3 +125,81 @@ def test_annotation_escapes_the_file_name() -> None:
 
     annotation = Problem("docs/a\n::error file=x,line=1::forged.md", 3, "消息").github_annotation()
     assert "\n" not in annotation and annotation.count("::") == 2
+
+
+# Unreadable files. The tests run as root, for whom chmod 000 denies nothing: the commands run
+# in a process without the capabilities that let root read any file (setpriv drops
+# CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), so a chmod 000 file is as unreadable as for an
+# editor's own account. Each command has its own process and a timeout: a read that blocks
+# fails the test instead of hanging it.
+
+def _unprivileged() -> list[str]:
+    if os.geteuid() != 0:
+        return []  # chmod is enough
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is needed to read files as root without root's read override")
+    dropped = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}"]
+
+
+# The commands one after another in one process (a start costs seconds): what each printed, and its exit code.
+_RUN_EACH = """
+import sys
+from jinggang.cli import main
+for command in sys.argv[2:]:
+    print(f"@@ {command}")
+    print(f"@@ exit {main(['--root', sys.argv[1], command])}")
+"""
+
+
+def run_commands(project: Path, *commands: str) -> dict[str, tuple[int, str]]:
+    completed = subprocess.run([*_unprivileged(), sys.executable, "-u", "-c", _RUN_EACH, str(project), *commands],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=240, check=False)
+    assert completed.returncode == 0, completed.stdout
+    parts = completed.stdout.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
+    results = {started.partition("\n")[0]: (int(ended.split()[1]), started.partition("\n")[2])
+               for started, ended in zip(parts[::2], parts[1::2], strict=True)}
+    assert list(results) == list(commands), completed.stdout
+    return results
+
+
+UNREADABLE = {
+    "lesson": ("docs/lessons/sanwan-branch.md", "docs/lessons/sanwan-branch.md:1: 错误: 无法读取文件：没有读取权限"),
+    "registry": ("curriculum/sites.yml", "curriculum/sites.yml:1: 错误: 无法读取文件：没有读取权限"),
+    "folder": ("docs/sites", "docs/sites:1: 错误: 无法读取这个目录"),
+    "config": ("mkdocs.yml", "mkdocs.yml:1: 错误:"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNREADABLE))
+def test_unreadable_file_is_a_message_in_every_command(kind: str, project: Path) -> None:
+    relative, expected = UNREADABLE[kind]
+    (project / relative).chmod(0)
+    try:
+        results = run_commands(project, "check", "build", "packets")
+    finally:
+        (project / relative).chmod(0o755 if (project / relative).is_dir() else 0o644)
+    for command, (code, said) in results.items():
+        assert code == 1, (command, said)
+        assert expected in said, (command, said)
+        assert "Traceback" not in said and "内部错误" not in said, (command, said)
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo", "dangling-symlink"])
+def test_registry_that_is_not_a_readable_file(make: str, project: Path) -> None:
+    registry = project / "curriculum/people.yml"
+    registry.unlink()
+    if make == "folder":
+        registry.mkdir()
+    elif make == "fifo":
+        os.mkfifo(registry)
+    else:
+        registry.symlink_to(project / "curriculum/nobody.yml")
+    expected = {"folder": "people.yml 是一个目录，不是文件", "fifo": "这不是普通文件",
+                "dangling-symlink": "无法读取文件：文件不存在"}[make]
+    for command, (code, said) in run_commands(project, "check", "build", "packets").items():
+        assert code == 1, (command, said)
+        assert f"curriculum/people.yml:1: 错误: {expected}" in said, (command, said)
+        assert "Traceback" not in said, (command, said)

@@ -81,6 +81,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from .content.source import os_reason
     from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
     from .website.config_file import ConfigFileError, load_mkdocs_config
 
@@ -111,7 +112,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         return 1
     except OSError as error:
         where = f"（{error.filename}）" if error.filename else ""
-        print(f"构建失败，{site_dir.name}/ 保持原样：无法写入输出目录{where}：{error.strerror or error}"
+        print(f"构建失败，{site_dir.name}/ 保持原样：无法写入输出目录{where}：{os_reason(error)}"
               "\n    提示：检查磁盘空间和目录权限。", file=sys.stderr)
         return 1
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")

@@ -7,6 +7,7 @@ and list item is recorded before the values are built.
 
 from __future__ import annotations
 
+import errno
 import re
 import stat
 from dataclasses import dataclass, field
@@ -241,6 +242,31 @@ def _parse_with(loader_class: type, text: str, path: str,
 # Far above any page or registry (a long lesson is 30 KB); checked before a byte is read.
 MAX_FILE_BYTES = 2_000_000
 
+# The operating system says why a file cannot be read in English ("Permission denied").
+_OS_REASONS = {
+    errno.EACCES: "没有读取权限", errno.EPERM: "操作不被允许", errno.ENOENT: "文件不存在",
+    errno.ELOOP: "符号链接成环", errno.EISDIR: "这是一个目录", errno.ENOTDIR: "路径中的某一级不是目录",
+    errno.ENAMETOOLONG: "文件名太长", errno.EIO: "读写出错（磁盘可能有问题）", errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "文件系统是只读的", errno.EMFILE: "打开的文件太多", errno.ENXIO: "设备不存在",
+}
+
+
+def is_missing(path: Path) -> bool:
+    """Whether path is surely absent. Path.exists() raises when a folder on the way cannot be
+    read; that folder is reported by the docs walk, so here its files count as present."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, RuntimeError):
+        return False
+    return False
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Chinese (the system's own words where there is no translation)."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or type(error).__name__
+
 
 def _read_bytes(file: Path, path: str) -> bytes:
     """The bytes of a regular file of at most MAX_FILE_BYTES; a ReadError for anything else."""
@@ -258,8 +284,7 @@ def _read_bytes(file: Path, path: str) -> bytes:
         with file.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ReadError(Problem(path, 1, f"无法读取文件：{reason}",
+        raise ReadError(Problem(path, 1, f"无法读取文件：{os_reason(error)}",
                                 "检查文件是否存在、读取权限，以及符号链接是否指向真实的文件。")) from error
     except RuntimeError as error:  # a symlink loop on some Python versions
         raise ReadError(Problem(path, 1, "符号链接成环，无法读取", "删除这个符号链接。")) from error
@@ -274,6 +299,9 @@ def read_text(file: Path, path: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ReadError(Problem(path, 1, "文件以字节顺序标记（BOM）开头",
                                 "用编辑器另存为“UTF-8（无 BOM）”。"))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows' "Unicode" (UTF-16, or UTF-32 LE)
+        raise ReadError(Problem(path, 1, "文件是 UTF-16 编码（开头是 UTF-16 的字节顺序标记）",
+                                "用编辑器另存为“UTF-8（无 BOM）”；Windows 记事本里选“UTF-8”，不要选“Unicode”。"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..content.problems import Problem, Severity, did_you_mean
+from ..content.source import os_reason
 from ..content.yaml_errors import yaml_problem
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     with _captured_messages() as messages:
         try:
             config = load_config(str(config_file), **overrides)
+        except OSError as error:  # stat said a regular file, and still it cannot be opened (chmod 000)
+            raise ConfigFileError([Problem(shown, 1, f"无法读取配置文件：{os_reason(error)}",
+                                           "检查文件的读取权限。")]) from None
         except ConfigurationError as error:
             cause = error.__context__
             if isinstance(cause, yaml.YAMLError):
@@ -71,7 +75,7 @@ def _require_regular_file(config_file: Path, shown: str) -> None:
         raise ConfigFileError([Problem(shown, 1, f"找不到配置文件 {config_file}",
                                        "在项目根目录运行命令，或用 --root、--config 指明它的位置。")]) from None
     except OSError as error:
-        raise ConfigFileError([Problem(shown, 1, f"无法读取配置文件：{error.strerror or error}",
+        raise ConfigFileError([Problem(shown, 1, f"无法读取配置文件：{os_reason(error)}",
                                        "检查文件权限，以及符号链接是否指向真实的文件。")]) from None
     if stat.S_ISDIR(info.st_mode):
         raise ConfigFileError([Problem(shown, 1, f"{shown} 是一个目录，不是文件", "把它换成 MkDocs 的配置文件。")])
