@@ -8,9 +8,6 @@ or headings, bounded so that quadratic parsing (minutes) would fail the test.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +16,8 @@ import pytest
 from jinggang.cli import main
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import MAX_OF_ONE_KIND, errors, format_report
+
+from .conftest import run_commands
 
 
 def report(project: Path) -> str:
@@ -127,42 +126,8 @@ def test_annotation_escapes_the_file_name() -> None:
     assert "\n" not in annotation and annotation.count("::") == 2
 
 
-# Unreadable files. The tests run as root, for whom chmod 000 denies nothing: the commands run
-# in a process without the capabilities that let root read any file (setpriv drops
-# CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), so a chmod 000 file is as unreadable as for an
-# editor's own account. Each command has its own process and a timeout: a read that blocks
-# fails the test instead of hanging it.
-
-def _unprivileged() -> list[str]:
-    if os.geteuid() != 0:
-        return []  # chmod is enough
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv (util-linux) is needed to read files as root without root's read override")
-    dropped = "-dac_override,-dac_read_search"
-    return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}"]
-
-
-# The commands one after another in one process (a start costs seconds): what each printed, and its exit code.
-_RUN_EACH = """
-import sys
-from jinggang.cli import main
-for command in sys.argv[2:]:
-    print(f"@@ {command}")
-    print(f"@@ exit {main(['--root', sys.argv[1], command])}")
-"""
-
-
-def run_commands(project: Path, *commands: str) -> dict[str, tuple[int, str]]:
-    completed = subprocess.run([*_unprivileged(), sys.executable, "-u", "-c", _RUN_EACH, str(project), *commands],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=240, check=False)
-    assert completed.returncode == 0, completed.stdout
-    parts = completed.stdout.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
-    results = {started.partition("\n")[0]: (int(ended.split()[1]), started.partition("\n")[2])
-               for started, ended in zip(parts[::2], parts[1::2], strict=True)}
-    assert list(results) == list(commands), completed.stdout
-    return results
-
+# Unreadable files: chmod 000 as root, the commands run without root's read override
+# (conftest.run_commands), in a process of their own with a timeout.
 
 UNREADABLE = {
     "lesson": ("docs/lessons/sanwan-branch.md", "docs/lessons/sanwan-branch.md:1: 错误: 无法读取文件：没有读取权限"),
