@@ -14,6 +14,8 @@ the template, like the packets (outputs/store.py): a card changes only when its 
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import shutil
 import tempfile
@@ -22,11 +24,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from PIL import Image
+
 from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
 from .context import RenderContext
 from .fonts import FAMILIES, font_face_css
 from .pipeline import Job, Output
 from .printer import PagePool
+
+# A card is a few flat colours and anti-aliased text: 64 colours hold it with no visible change
+# (PSNR 49.5 dB against the full-colour screenshot) in a third of the bytes, 88 KB → 30 KB a
+# card at 2,000 lessons. JPEG does not help these cards: at quality 85 it is larger than the
+# PNG, at 70 only a quarter smaller, and the red fringes the white text.
+CARD_COLOURS = 64
 
 # Put one card's text in the page, lay it out and wait for every font file it asks for.
 SHOW_CARD = """async (html) => {
@@ -61,7 +71,7 @@ def share_cards(context: RenderContext) -> list[Card]:
 
 class ShareCardsOutput(Output[Card]):
     label = "分享图片"
-    format_version = "share-card-1"
+    format_version = "share-card-2"  # 2: palette PNG (palette_png)
     prune_pattern = "**/*.png"
 
     def __init__(self, context: RenderContext) -> None:
@@ -94,8 +104,8 @@ class ShareCardsOutput(Output[Card]):
         return CardCamera(self.shell(font_face_css(self.context.fonts_dir)), parallel)
 
     async def render(self, engine: Any, job: Job[Card]) -> bytes:
-        png: bytes = await engine.shoot(job.html)
-        return png
+        screenshot: bytes = await engine.shoot(job.html)
+        return await asyncio.to_thread(palette_png, screenshot)  # beside the browser's next card
 
     def record(self, job: Job[Card]) -> dict[str, Any]:
         return {"size": job.size}
@@ -135,6 +145,15 @@ class CardCamera(PagePool):
             await super().close()
         finally:
             self._scratch.cleanup()
+
+
+def palette_png(screenshot: bytes, colours: int = CARD_COLOURS) -> bytes:
+    """The screenshot as a PNG of `colours` colours (no dithering: flat areas stay flat)."""
+    image = Image.open(io.BytesIO(screenshot)).convert("RGB")
+    quantized = image.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    quantized.save(out, "PNG", compress_level=6)  # 9 saves 8 % more and takes three times as long
+    return out.getvalue()
 
 
 def carry_share_cards(previous_site: Path, new_site: Path) -> None:
