@@ -209,7 +209,8 @@ def test_mkdocs_yml_text_is_shown_not_run(browser: Any, tmp_path: Path) -> None:
     from xml.etree import ElementTree
 
     from jinggang.cli import render_context
-    from jinggang.outputs.share_images import card_jobs
+    from jinggang.outputs.pipeline import Job
+    from jinggang.outputs.share_images import ShareCardsOutput, share_cards
 
     project = make_project(tmp_path / "project")
     name = hostile_config(project)
@@ -245,9 +246,11 @@ def test_mkdocs_yml_text_is_shown_not_run(browser: Any, tmp_path: Path) -> None:
     assert opensearch.findtext("{http://a9.com/-/spec/opensearch/1.1/}ShortName") == name[:16]
     context = render_context(project / "mkdocs.yml")[0]
     assert context is not None
-    cards = card_jobs(context.model, context.renderer, site_name=name, site_description=HOSTILE,
-                      site_url="https://example.org/", fonts="")
-    for card in cards:
+    assert context.site_name == name  # the cards take mkdocs.yml's own text, as written
+    output = ShareCardsOutput(context)
+    for card in share_cards(context):
+        job = Job(card, card.name, output.source(card))
+        output.prepare(job)  # the card's HTML, which Chromium draws
         drawn = Page()
-        drawn.feed(card.fragment)
+        drawn.feed(job.html)
         assert drawn.scripts == [] and name in "".join(drawn.text), card.name

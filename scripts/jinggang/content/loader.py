@@ -411,7 +411,7 @@ def _load_content(settings: Settings) -> LoadResult:
         registry_sources[name] = _read(read_registry, file, settings, problems)
     for name in OPTIONAL_REGISTRIES:
         file = curriculum / f"{name}.yml"
-        if file.exists():
+        if os.path.lexists(file):
             registry_sources[name] = _read(read_registry, file, settings, problems)
 
     pages: dict[str, list[SourceFile]] = {}
