@@ -15,6 +15,7 @@ the template, like the packets (outputs/store.py): a card changes only when its 
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import shutil
@@ -123,20 +124,25 @@ class CardCamera(PagePool):
         # A file, not set_content: the page must be file:// to load the fonts' file:// URLs.
         self._shell_file = Path(self._scratch.name) / "shell.html"
         self._shell_file.write_text(shell, encoding="utf-8")
+        self._screens: dict[Any, Any] = {}  # page → its DevTools session
 
     async def _open_page(self, browser: Any) -> Any:
         context = await browser.new_context(viewport={"width": CARD_WIDTH, "height": CARD_HEIGHT},
                                             device_scale_factor=1)
         page = await context.new_page()
         await page.goto(self._shell_file.as_uri(), wait_until="load")
+        self._screens[page] = await context.new_cdp_session(page)
         return page
 
     async def shoot(self, fragment: str) -> bytes:
         page = await self._page()
         try:
             await page.evaluate(SHOW_CARD, fragment)
-            png: bytes = await page.screenshot(type="png", animations="disabled")
-            return png
+            # Chromium's own screenshot call, encoding for speed rather than size: palette_png
+            # reads it back and writes the small file (at 2,000 lessons a third less browser time).
+            shot = await self._screens[page].send("Page.captureScreenshot",
+                                                  {"format": "png", "optimizeForSpeed": True})
+            return base64.b64decode(shot["data"])
         finally:
             self._pages.put_nowait(page)
 
