@@ -147,9 +147,9 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
             if key_node.tag == _MERGE:
                 raise _NotPlain(key_node.tag)
             if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "（列表或映射）"
-                raise ReadError(Problem(path, key_node.start_mark.line + 1 + offset,
-                                        f"键 {str(shown)[:40]} 不是文字",
+                message = f"键 {str(key_node.value)[:40]} 不是文字" if isinstance(key_node, yaml.ScalarNode) \
+                    else "这里的键是列表或映射，不是文字"
+                raise ReadError(Problem(path, key_node.start_mark.line + 1 + offset, message,
                                         "键只能是文字（例如 title、date）：检查缩进和冒号；数字键请加引号。"))
             key = key_node.value
             line = key_node.start_mark.line + 1 + offset
