@@ -90,3 +90,11 @@ def test_a_warning_that_does_not_stop_the_build_is_said_in_chinese(
     said = capsys.readouterr().err + caplog.text
     assert "mkdocs.yml:12: 警告: 没有名为 site_nmae 的配置项" in said
     assert "Unrecognised configuration name" not in said
+
+
+def test_inherit_naming_no_file(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    completed = run_check(project)
+    assert completed.returncode == 1
+    assert "mkdocs.yml:1: 错误: INHERIT 指向的配置文件 base.yml 不存在" in completed.stdout

@@ -56,7 +56,7 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
             cause = error.__context__
             if isinstance(cause, yaml.YAMLError):
                 raise ConfigFileError([yaml_problem(cause, shown)]) from None
-            raise ConfigFileError([Problem(shown, 1, f"无法读取配置：{error}", "检查 mkdocs.yml 是否完整。")]) from None
+            raise ConfigFileError([_unreadable_config(str(error), config_file)]) from None
         except Abort:  # strict: warnings stop the build too, so here they are errors
             problems = [problem for record in messages if (problem := _translated(record, config_file, fatal=True))]
             fallback = Problem(shown, 1, "mkdocs.yml 的配置无效", "运行 mkdocs build 查看详情。")
@@ -65,6 +65,16 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
         if (problem := _translated(record, config_file)) is not None:
             logging.getLogger("mkdocs.plugins.jinggang").warning(problem.format())
     return config
+
+
+def _unreadable_config(detail: str, config_file: Path) -> Problem:
+    """MkDocs could not read the settings at all (not a YAML mistake)."""
+    inherited = re.match(r"Inherited config file '([^']+)' does not exist", detail)
+    if inherited:
+        return Problem(config_file.name, config_line(config_file, ["INHERIT"]),
+                       f"INHERIT 指向的配置文件 {inherited.group(1)} 不存在",
+                       "检查 INHERIT 的路径（相对于 mkdocs.yml）。")
+    return Problem(config_file.name, 1, "无法读取 mkdocs.yml 的设置", f"检查文件是否完整。（MkDocs 的原话：{detail}）")
 
 
 def _require_regular_file(config_file: Path, shown: str) -> None:
