@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,6 +54,47 @@ def build_site(project: Path, site_dir: Path | None = None, **overrides: object)
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), **overrides)
     build(config)
     return site
+
+
+def without_root_read_override() -> list[str]:
+    """The prefix that runs a command as root without the capabilities that let root read any
+    file (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH): chmod 000 then denies, as
+    it does for an editor's own account. Nothing for other users, for whom chmod is enough."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is needed to read files as root without root's read override")
+    dropped = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}"]
+
+
+# The commands one after another in one process (a start costs seconds), each announced and
+# followed by its exit code, with stderr in the same stream.
+_RUN_EACH = """
+import sys
+from jinggang.cli import main
+root, site, *commands = sys.argv[1:]
+for command in commands:
+    print(f"@@ {command}")
+    where = ["--site-dir", site] if site and command != "check" else []
+    print(f"@@ exit {main(['--root', root, command, *where])}")
+"""
+
+
+def run_commands(project: Path, *commands: str, site_dir: Path | None = None) -> dict[str, tuple[int, str]]:
+    """`jinggang COMMAND` for each command in a process of its own, without root's read override
+    and with a timeout (a read that blocks fails the test instead of hanging it): exit code and
+    output of each."""
+    completed = subprocess.run([*without_root_read_override(), sys.executable, "-u", "-c", _RUN_EACH, str(project),
+                                str(site_dir or ""), *commands],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=240, check=False)
+    assert completed.returncode == 0, completed.stdout
+    parts = completed.stdout.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
+    results = {started.partition("\n")[0]: (int(ended.split()[1]), started.partition("\n")[2])
+               for started, ended in zip(parts[::2], parts[1::2], strict=True)}
+    assert list(results) == list(commands), completed.stdout
+    return results
 
 
 @pytest.fixture

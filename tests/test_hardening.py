@@ -9,6 +9,8 @@ or other hosts. Pages are opened in Chromium with a dialog listener: alert() mus
 from __future__ import annotations
 
 import io
+import json
+import re
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -143,3 +145,112 @@ def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path) -> None:
     text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert "正文" in text
     assert "TOP-SECRET-LINE" not in text and "root:" not in text
+
+
+HOSTILE = "<script>alert(1)</script>&\"'"
+
+
+def hostile_config(project: Path) -> str:
+    """mkdocs.yml with markup in every text setting that reaches a page; returns the site name."""
+    name = "井冈" + HOSTILE
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    settings = {"site_name": name, "site_description": "吉安" + HOSTILE, "repo_name": "仓库" + HOSTILE,
+                # May hold a link or an entity (Material's docs), so it passes the allowlist instead.
+                "copyright": "版权 &copy; <img src=x onerror=alert(2)><script>alert(3)</script>"}
+    for key, value in settings.items():
+        text, found = re.subn(rf"^{key}: .*$", f"{key}: {json.dumps(value, ensure_ascii=False)}", text, flags=re.M)
+        assert found == 1, key
+    for old, new in (("site_description:", f"site_author: {json.dumps('作者' + HOSTILE)}\nsite_description:"),
+                     ("name: 切换到深色模式", f"name: {json.dumps('深色' + HOSTILE)}"),
+                     ("  - 党史时间线: timeline.md", f"  - {json.dumps('时间线' + HOSTILE)}: timeline.md"),
+                     ("  - 编者指南:", f"  - {json.dumps('编者' + HOSTILE)}:")):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    config.write_text(text, encoding="utf-8")
+    return name
+
+
+class Page(HTMLParser):
+    """What a reader gets from a built page: its title, its text, its script elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.title = ""
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] == "title" and "head" in self.open:
+            self.title += data
+        elif self.open and self.open[-1] == "script":
+            self.scripts.append(data)
+        else:
+            self.text.append(data)
+
+
+def read_page(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.mark.browser
+def test_mkdocs_yml_text_is_shown_not_run(browser: Any, tmp_path: Path) -> None:
+    """site_name and the other text of mkdocs.yml is text on every page, in the feeds, OpenSearch and cards."""
+    from xml.etree import ElementTree
+
+    from jinggang.cli import render_context
+    from jinggang.outputs.pipeline import Job
+    from jinggang.outputs.share_images import ShareCardsOutput, share_cards
+
+    project = make_project(tmp_path / "project")
+    name = hostile_config(project)
+    # A hand-written page whose first heading spells a closing </title> as entities: Material's
+    # <title> ran it through striptags, which turned the entities back into markup.
+    guide = project / "docs/editors/index.md"
+    heading = "# 指南&lt;/title&gt;&lt;script&gt;alert(4)&lt;/script&gt;"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("# 编者指南", heading, 1), encoding="utf-8")
+    site = project / "site"
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 15
+    for path in pages:
+        page = read_page(path)
+        assert [script for script in page.scripts if "alert" in script] == [], path
+        assert event_attributes(path.read_text(encoding="utf-8")) == [], path
+        if "present" not in path.parts:
+            assert page.title.endswith(name), (path, page.title)
+    home = read_page(site / "index.html")
+    shown = " ".join(" ".join(home.text).split())
+    for text in (name, "仓库" + HOSTILE, "时间线" + HOSTILE, "编者" + HOSTILE, "版权 ©"):
+        assert text in shown, text
+    assert read_page(site / "editors/index.html").title == f"指南</title><script>alert(4)</script> - {name}"
+    for url in ("index.html", "404.html", "timeline/index.html", "editors/index.html",
+                "lessons/sanwan-branch/index.html"):
+        assert dialogs_on(browser, (site / url).as_uri()) == [], url
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    updates = ElementTree.parse(site / "feeds/updates.xml").getroot()
+    assert updates.findtext(atom + "title") == f"{name}：新增和更新"
+    opensearch = ElementTree.parse(site / "search/opensearch.xml").getroot()
+    assert opensearch.findtext("{http://a9.com/-/spec/opensearch/1.1/}ShortName") == name[:16]
+    context = render_context(project / "mkdocs.yml")[0]
+    assert context is not None
+    assert context.site_name == name  # the cards take mkdocs.yml's own text, as written
+    output = ShareCardsOutput(context)
+    for card in share_cards(context):
+        job = Job(card, card.name, output.source(card))
+        output.prepare(job)  # the card's HTML, which Chromium draws
+        drawn = Page()
+        drawn.feed(job.html)
+        assert drawn.scripts == [] and name in "".join(drawn.text), card.name

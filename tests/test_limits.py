@@ -17,6 +17,8 @@ from jinggang.cli import main
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import MAX_OF_ONE_KIND, errors, format_report
 
+from .conftest import run_commands
+
 
 def report(project: Path) -> str:
     started = time.perf_counter()
@@ -114,7 +116,7 @@ def test_broken_mkdocs_yml_is_a_message_with_its_line(project: Path, capsys: pyt
         assert main(["--root", str(project), *command]) == 1
         captured = capsys.readouterr()
         assert "Traceback" not in captured.out + captured.err
-        assert f"mkdocs.yml:{lines + 2}: 错误: mkdocs.yml 配置有误" in captured.err, captured.err
+        assert f"mkdocs.yml:{lines + 2}: 错误: 文件在括号或引号闭合之前就结束了" in captured.out + captured.err
 
 
 def test_annotation_escapes_the_file_name() -> None:
@@ -122,3 +124,47 @@ def test_annotation_escapes_the_file_name() -> None:
 
     annotation = Problem("docs/a\n::error file=x,line=1::forged.md", 3, "消息").github_annotation()
     assert "\n" not in annotation and annotation.count("::") == 2
+
+
+# Unreadable files: chmod 000 as root, the commands run without root's read override
+# (conftest.run_commands), in a process of their own with a timeout.
+
+UNREADABLE = {
+    "lesson": ("docs/lessons/sanwan-branch.md", "docs/lessons/sanwan-branch.md:1: 错误: 无法读取文件：没有读取权限"),
+    "registry": ("curriculum/sites.yml", "curriculum/sites.yml:1: 错误: 无法读取文件：没有读取权限"),
+    "folder": ("docs/sites", "docs/sites:1: 错误: 无法读取这个目录"),
+    "config": ("mkdocs.yml", "mkdocs.yml:1: 错误:"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNREADABLE))
+def test_unreadable_file_is_a_message_in_every_command(kind: str, project: Path) -> None:
+    relative, expected = UNREADABLE[kind]
+    (project / relative).chmod(0)
+    try:
+        results = run_commands(project, "check", "build", "packets")
+    finally:
+        (project / relative).chmod(0o755 if (project / relative).is_dir() else 0o644)
+    for command, (code, said) in results.items():
+        assert code == 1, (command, said)
+        assert expected in said, (command, said)
+        assert "Traceback" not in said and "内部错误" not in said, (command, said)
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo", "dangling-symlink"])
+def test_registry_that_is_not_a_readable_file(make: str, project: Path) -> None:
+    registry = project / "curriculum/people.yml"
+    registry.unlink()
+    if make == "folder":
+        registry.mkdir()
+    elif make == "fifo":
+        os.mkfifo(registry)
+    else:
+        registry.symlink_to(project / "curriculum/nobody.yml")
+    expected = {"folder": "people.yml 是一个目录，不是文件", "fifo": "这不是普通文件",
+                "dangling-symlink": "无法读取文件：文件不存在"}[make]
+    for command, (code, said) in run_commands(project, "check", "build", "packets").items():
+        assert code == 1, (command, said)
+        assert f"curriculum/people.yml:1: 错误: {expected}" in said, (command, said)
+        assert "Traceback" not in said, (command, said)

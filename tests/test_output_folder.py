@@ -127,3 +127,23 @@ def test_signal_during_build_removes_the_staging_folder(signal_number: int, tmp_
     assert "已中断" in err and "Traceback" not in err
     assert leftovers(project) == []
     assert not (project / "site").exists()
+
+
+def test_immutable_output_folder_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """chattr +i on the site: the swap cannot rename it, and the build says so and keeps it."""
+    project = make_project(tmp_path / "project")
+    site = project / "site"
+    assert run_build(project, project / "mkdocs.yml", site, strict=True) == 0
+    before = snapshot(site)
+    made = subprocess.run(["chattr", "+i", str(site)], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i is not possible here: {made.stderr.strip()}")
+    try:
+        assert run_build(project, project / "mkdocs.yml", site, strict=True) == 1
+    finally:
+        subprocess.run(["chattr", "-i", str(site)], check=True)
+    err = capsys.readouterr().err
+    assert "构建失败，site/ 保持原样" in err and "Traceback" not in err, err
+    assert "操作不被允许" in err or "没有读取权限" in err, err
+    assert snapshot(site) == before
+    assert leftovers(project) == []

@@ -97,6 +97,8 @@ def test_share_cards_exist_resolve_and_change_only_with_their_item(project: Path
     assert sorted(first) == ["lecturers/sanwan-talk.png", "lessons/sanwan-branch.png", "routes/sanwan-day.png",
                              "site.png", "sites/sanwan.png"]
     assert all(png_size(data) == (1200, 630) for data in first.values())
+    # 64-colour PNGs (IHDR colour type 3: indexed), a third of the full-colour screenshot's bytes.
+    assert [name for name, data in first.items() if data[25] != 3 or len(data) > 50_000] == []
     for path in pages(site):  # every og:image is a file of the built site
         image = head_meta(path.read_text(encoding="utf-8"))["og:image"][0]
         assert (site / image.removeprefix(SITE_URL)).is_file(), (path, image)

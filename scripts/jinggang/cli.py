@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,26 +22,53 @@ from .editing.reviews import expired_review_problems
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from .content.model import ContentModel
     from .outputs.context import RenderContext
     from .outputs.pipeline import Output
     from .outputs.store import RenderStore
 
 
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
-    """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees."""
-    from mkdocs.config import load_config
+    """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees.
 
+    Raises ConfigFileError (mkdocs.yml:line, in Chinese) when mkdocs.yml cannot be used.
+    """
+    from .website.config_file import load_mkdocs_config
     from .website.plugin import settings_from
 
-    config = load_config(str(config_file))
+    config = load_mkdocs_config(config_file)
     plugin = config.plugins["jinggang"]
     return config, settings_from(config, plugin.config)  # type: ignore[attr-defined]
 
 
-def run_check(root: Path, config_file: Path) -> int:
-    settings = _config(config_file)[1]
+def check_problems(config_file: Path, *, today: date | None = None) -> list[Problem]:
+    """What `jinggang check` reports: mkdocs.yml, every content file, and how they meet the site."""
+    from .website.config_file import ConfigFileError
+
+    try:
+        config, settings = _config(config_file)
+    except ConfigFileError as error:
+        return error.problems
+    if today is not None:
+        settings = replace(settings, today=today)
     result = load_content(settings)
     problems = [*result.problems, *placeholder_problems(settings), *expired_review_problems(settings, result.model)]
+    if result.model is not None:
+        problems += _site_problems(config, settings, result.model)
+    return problems
+
+
+def _site_problems(config: MkDocsConfig, settings: Settings, model: ContentModel) -> list[Problem]:
+    """What the build refuses about docs/ and mkdocs.yml around the content (website/site_check.py)."""
+    from .content.schemas import SchemaSet
+    from .website.pages import generated_pages
+    from .website.site_check import site_problems
+
+    return site_problems(config, generated_pages(model.published_view(), SchemaSet(settings.curriculum_dir / "schema")))
+
+
+def run_check(root: Path, config_file: Path) -> int:
+    problems = check_problems(config_file)
     report = format_report(problems)
     if report:
         print(report)
@@ -52,10 +80,11 @@ def run_check(root: Path, config_file: Path) -> int:
 def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) -> int:
     """Build into a staging folder beside site_dir; replace site_dir only on success."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError, MkDocsException
+    from mkdocs.exceptions import MkDocsException
 
+    from .content.source import os_reason
     from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
+    from .website.config_file import ConfigFileError, load_mkdocs_config
 
     started = time.perf_counter()
     try:
@@ -64,11 +93,10 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         remove_leftovers(site_dir)
         with staging_folder(site_dir) as staging:
             try:
-                config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+                config = load_mkdocs_config(config_file, site_dir=str(staging), strict=strict)
                 build(config)
-            except ConfigurationError as error:
-                print(f"构建失败，{site_dir.name}/ 保持原样：\n{_config_message(config_file, str(error))}",
-                      file=sys.stderr)
+            except ConfigFileError as error:
+                print(f"构建失败，{site_dir.name}/ 保持原样：\n{format_report(error.problems)}", file=sys.stderr)
                 return 1
             except MkDocsException as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{error}", file=sys.stderr)
@@ -85,7 +113,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         return 1
     except OSError as error:
         where = f"（{error.filename}）" if error.filename else ""
-        print(f"构建失败，{site_dir.name}/ 保持原样：无法写入输出目录{where}：{error.strerror or error}"
+        print(f"构建失败，{site_dir.name}/ 保持原样：无法写入输出目录{where}：{os_reason(error)}"
               "\n    提示：检查磁盘空间和目录权限。", file=sys.stderr)
         return 1
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")
@@ -114,6 +142,9 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     result = load_content(settings)
     if result.model is None or errors(result.problems):
         return None, result.problems
+    refused = errors(_site_problems(config, settings, result.model))  # as the build would
+    if refused:
+        return None, [*result.problems, *refused]
     model = result.model.published_view()
     plugin_config: Any = config.plugins["jinggang"].config  # type: ignore[attr-defined]
     fonts_dir = Path(config.config_file_path).parent / plugin_config.print_fonts_dir
@@ -127,7 +158,14 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
 
 def _context_or_report(config_file: Path, what: str) -> RenderContext | None:
     """The render context, or None after printing why the content cannot be rendered."""
-    context, problems = render_context(config_file)
+    from .website.config_file import ConfigFileError
+
+    try:
+        context, problems = render_context(config_file)
+    except ConfigFileError as error:
+        print(format_report(error.problems))
+        print(f"mkdocs.yml 有误，没有生成{what}。")
+        return None
     if context is None:
         print(format_report(errors(problems)))
         print(f"内容检查未通过，没有生成{what}。")
@@ -225,8 +263,6 @@ def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: Rende
 
 def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, out_dir: Path | None) -> int:
     """Print the day's reading as Markdown; write it, and a paste-ready HTML fragment, to a folder."""
-    from datetime import date
-
     from .content.daily import daily_reading
     from .editing.reading import reading_files, write_reading
 
@@ -308,9 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                                 help="站点目录，从中取分享图片（默认 ROOT/site）")
     args = parser.parse_args(argv)
 
-    from mkdocs.exceptions import ConfigurationError
-
     from .outputs.site_folder import Interrupted, handle_signals
+    from .website.config_file import ConfigFileError
 
     try:
         with handle_signals():
@@ -318,8 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("\n已中断：临时文件已清理，原有的站点和下载文件保持不变。", file=sys.stderr)
         return 130
-    except ConfigurationError as error:
-        print(_config_message(args.config or args.root / "mkdocs.yml", str(error)), file=sys.stderr)
+    except ConfigFileError as error:
+        print(format_report(error.problems), file=sys.stderr)
         return 1
     except Exception as error:  # the promise is a message, never a traceback
         if os.environ.get("JINGGANG_DEBUG"):
@@ -327,18 +362,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"内部错误：{type(error).__name__}: {error}\n    提示：这是程序的问题，不是内容的问题；"
               "请把这条消息和所用命令提交 issue（设置 JINGGANG_DEBUG=1 可看到详细的调用栈）。", file=sys.stderr)
         return 1
-
-
-_CONFIG_LINE = re.compile(r'in "([^"]+)", line (\d+)')
-
-
-def _config_message(config_file: Path, detail: str) -> str:
-    """mkdocs.yml problems as `file:line: 错误:` with a hint, like content problems."""
-    where = _CONFIG_LINE.search(detail)
-    location = f"{Path(where.group(1)).name}:{where.group(2)}" if where else f"{config_file.name}:1"
-    first = detail.strip().splitlines()[0] if detail.strip() else "配置无效"
-    return (f"{location}: 错误: mkdocs.yml 配置有误：{first}\n"
-            "    提示：检查这一行的缩进、冒号和括号；配置项的说明见 MkDocs 和 Material for MkDocs 文档。")
 
 
 def _site_dir(args: argparse.Namespace, config_file: Path) -> Path:

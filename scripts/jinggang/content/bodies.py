@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, Severity
-from .source import SourceFile
+from .source import SourceFile, is_missing
 
 LESSON_SECTIONS = ("导入", "讲述", "互动", "小结")
 GUIDE_SECTIONS = ("历史背景", "参观要点")
@@ -144,7 +144,7 @@ def check_images(source: SourceFile, root: Path) -> list[Problem]:
             elif not _inside(page_dir / target.split("#")[0], root / source.path.split("/")[0]):
                 problems.append(Problem(source.path, line_number, f"图片 {target} 在 docs/ 以外",
                                         "图片要放进 docs/（例如 docs/images/），用相对路径引用。"))
-            elif not (page_dir / target.split("#")[0]).is_file():
+            elif is_missing(page_dir / target.split("#")[0]):
                 problems.append(Problem(source.path, line_number, f"图片 {target} 不存在",
                                         "检查文件名和相对路径（相对于这个 Markdown 文件所在的目录）。"))
             if not alt.strip():

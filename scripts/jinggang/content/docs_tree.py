@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .problems import Problem
 from .safety import check_body_safety
-from .source import ReadError, SourceFile, read_text
+from .source import ReadError, SourceFile, os_reason, read_text
 
 if TYPE_CHECKING:
     from .loader import Settings
@@ -98,7 +98,7 @@ def check_docs_tree(settings: Settings, item_files: set[Path]) -> list[Problem]:
     """Problems of the files under docs/; hand-written pages' bodies checked like content."""
     docs, root = settings.docs_dir, settings.root
     problems: list[Problem] = []
-    if not docs.is_dir():
+    if not os.path.isdir(docs):
         return [Problem(settings.relative(docs), 1, "没有 docs/ 目录", "docs/ 存放站点的全部页面。")]
     for count, (path, depth) in enumerate(_entries(docs)):
         shown = settings.relative(path)
@@ -109,7 +109,7 @@ def check_docs_tree(settings: Settings, item_files: set[Path]) -> list[Problem]:
         if depth < 0:
             problems.append(Problem(shown, 1, "无法读取这个目录（权限不足？）", "检查目录的读取权限。"))
             continue
-        if depth >= MAX_DEPTH and path.is_dir():
+        if depth >= MAX_DEPTH and os.path.isdir(path):
             problems.append(Problem(shown, 1, f"目录嵌套超过 {MAX_DEPTH} 层，更深的内容没有检查",
                                     "把页面放在较浅的目录里。"))
         if path.is_symlink():
@@ -122,7 +122,7 @@ def check_docs_tree(settings: Settings, item_files: set[Path]) -> list[Problem]:
         try:
             mode = path.stat().st_mode
         except OSError as error:
-            problems.append(Problem(shown, 1, f"无法读取：{error.strerror}", "检查文件权限。"))
+            problems.append(Problem(shown, 1, f"无法读取：{os_reason(error)}", "检查文件权限。"))
             continue
         problem = _file_problem(path, shown, mode)
         if problem is not None:

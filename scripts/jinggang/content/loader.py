@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -409,14 +410,14 @@ def _load_content(settings: Settings) -> LoadResult:
     registry_sources: dict[str, Any] = {}
     for name in REGISTRIES:
         file = curriculum / f"{name}.yml"
-        if not file.exists():
+        if not os.path.lexists(file):  # a dangling symlink is there: reading it says why it fails
             problems.append(Problem(settings.relative(file), 1, f"缺少登记表 {name}.yml",
                                     "新建这个文件，内容可以是空列表 []。"))
             continue
         registry_sources[name] = _read(read_registry, file, settings, problems)
     for name in OPTIONAL_REGISTRIES:
         file = curriculum / f"{name}.yml"
-        if file.exists():
+        if os.path.lexists(file):
             registry_sources[name] = _read(read_registry, file, settings, problems)
 
     pages: dict[str, list[SourceFile]] = {}
@@ -440,7 +441,7 @@ def _load_content(settings: Settings) -> LoadResult:
     route_sources = [source for file in sorted((curriculum / "routes").glob("*.yml"))
                      if (source := _read(read_registry, file, settings, problems)) is not None]
     reading_file = curriculum / "reading.yml"
-    reading_source = _read(read_registry, reading_file, settings, problems) if reading_file.exists() else None
+    reading_source = _read(read_registry, reading_file, settings, problems) if os.path.lexists(reading_file) else None
 
     ids = _collect_ids(registry_sources, pages, problems)
     ids["packet"] = {Path(source.path).stem: source for source in packet_sources}

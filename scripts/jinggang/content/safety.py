@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from pymdownx.slugs import slugify
 
 from .problems import Problem
-from .source import SourceFile
+from .source import SourceFile, is_missing
 
 if TYPE_CHECKING:
     from .loader import Settings
@@ -275,7 +275,7 @@ def _link_problems(source: SourceFile, text: str, settings: Settings) -> list[Pr
             continue
         folder = posixpath.dirname(relative)
         is_item = folder in CONTENT_FOLDERS and posixpath.basename(relative) != "index.md"
-        if not target.exists():
+        if is_missing(target):
             if is_item or not relative.endswith(".md"):
                 problems.append(Problem(source.path, line, f"链接 {raw_target} 指向的页面或文件不存在",
                                         "检查文件名和相对路径（相对于这个 Markdown 文件所在的目录），"

@@ -7,6 +7,7 @@ and list item is recorded before the values are built.
 
 from __future__ import annotations
 
+import errno
 import re
 import stat
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .yaml_errors import yaml_problem
 
 KeyPath = tuple[str | int, ...]
 
@@ -145,9 +147,9 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
             if key_node.tag == _MERGE:
                 raise _NotPlain(key_node.tag)
             if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "（列表或映射）"
-                raise ReadError(Problem(path, key_node.start_mark.line + 1 + offset,
-                                        f"键 {str(shown)[:40]} 不是文字",
+                message = f"键 {str(key_node.value)[:40]} 不是文字" if isinstance(key_node, yaml.ScalarNode) \
+                    else "这里的键是列表或映射，不是文字"
+                raise ReadError(Problem(path, key_node.start_mark.line + 1 + offset, message,
                                         "键只能是文字（例如 title、date）：检查缩进和冒号；数字键请加引号。"))
             key = key_node.value
             line = key_node.start_mark.line + 1 + offset
@@ -158,16 +160,6 @@ def _build(node: yaml.Node, prefix: KeyPath, offset: int, lines: dict[KeyPath, i
             mapping[key] = _build(value_node, (*prefix, key), offset, lines, problems, path, loader)
         return mapping
     raise _NotPlain(type(node).__name__)
-
-
-def _yaml_problem(error: yaml.YAMLError, path: str, offset: int) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = (mark.line + 1 + offset) if mark is not None else 1 + offset
-    detail = getattr(error, "problem", None) or str(error)
-    if "\t" in detail or "'\\t'" in detail:
-        return Problem(path, line, "YAML 中出现了 Tab 字符", "YAML 只能用空格缩进，把 Tab 换成两个空格。")
-    return Problem(path, line, f"YAML 语法错误：{detail}",
-                   "检查这一行及上一行的缩进、冒号后的空格和引号是否成对；含冒号的文字请加引号。")
 
 
 def _refuse_aliases(text: str, path: str, offset: int) -> None:
@@ -239,7 +231,7 @@ def _parse_with(loader_class: type, text: str, path: str,
         _record_lines(node, (), offset, lines, problems, path)
         return loader.construct_document(node), lines, problems
     except yaml.YAMLError as error:
-        raise ReadError(_yaml_problem(error, path, offset)) from error
+        raise ReadError(yaml_problem(error, path, offset)) from error
     except RecursionError as error:
         raise ReadError(Problem(path, 1 + offset, "YAML 嵌套太深",
                                 "内容文件只需要几层缩进：检查是否误粘贴了大量括号或缩进。")) from error
@@ -249,6 +241,31 @@ def _parse_with(loader_class: type, text: str, path: str,
 
 # Far above any page or registry (a long lesson is 30 KB); checked before a byte is read.
 MAX_FILE_BYTES = 2_000_000
+
+# The operating system says why a file cannot be read in English ("Permission denied").
+_OS_REASONS = {
+    errno.EACCES: "没有读取权限", errno.EPERM: "操作不被允许", errno.ENOENT: "文件不存在",
+    errno.ELOOP: "符号链接成环", errno.EISDIR: "这是一个目录", errno.ENOTDIR: "路径中的某一级不是目录",
+    errno.ENAMETOOLONG: "文件名太长", errno.EIO: "读写出错（磁盘可能有问题）", errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "文件系统是只读的", errno.EMFILE: "打开的文件太多", errno.ENXIO: "设备不存在",
+}
+
+
+def is_missing(path: Path) -> bool:
+    """Whether path is surely absent. Path.exists() raises when a folder on the way cannot be
+    read; that folder is reported by the docs walk, so here its files count as present."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, RuntimeError):
+        return False
+    return False
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Chinese (the system's own words where there is no translation)."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or type(error).__name__
 
 
 def _read_bytes(file: Path, path: str) -> bytes:
@@ -267,8 +284,7 @@ def _read_bytes(file: Path, path: str) -> bytes:
         with file.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ReadError(Problem(path, 1, f"无法读取文件：{reason}",
+        raise ReadError(Problem(path, 1, f"无法读取文件：{os_reason(error)}",
                                 "检查文件是否存在、读取权限，以及符号链接是否指向真实的文件。")) from error
     except RuntimeError as error:  # a symlink loop on some Python versions
         raise ReadError(Problem(path, 1, "符号链接成环，无法读取", "删除这个符号链接。")) from error
@@ -283,6 +299,9 @@ def read_text(file: Path, path: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ReadError(Problem(path, 1, "文件以字节顺序标记（BOM）开头",
                                 "用编辑器另存为“UTF-8（无 BOM）”。"))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows' "Unicode" (UTF-16, or UTF-32 LE)
+        raise ReadError(Problem(path, 1, "文件是 UTF-16 编码（开头是 UTF-16 的字节顺序标记）",
+                                "用编辑器另存为“UTF-8（无 BOM）”；Windows 记事本里选“UTF-8”，不要选“Unicode”。"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -35,10 +35,11 @@ CARRIED_DOWNLOADS = ("packets", "slides", "routes")
 def build_offline_site(config_file: Path, output_dir: Path) -> str:
     """Build the site for file:// into output_dir; return the online site's address."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+
+    from ..website.config_file import load_mkdocs_config
 
     # What Material's offline plugin does besides its search shims, which this site does not need.
-    config = load_config(str(config_file), site_dir=str(output_dir), strict=True, use_directory_urls=False)
+    config = load_mkdocs_config(config_file, site_dir=str(output_dir), strict=True, use_directory_urls=False)
     # Templates leave out what needs a server (the service worker's "save for offline").
     config.plugins["jinggang"].config["offline_build"] = True
     build(config)

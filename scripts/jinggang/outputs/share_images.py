@@ -14,6 +14,9 @@ the template, like the packets (outputs/store.py): a card changes only when its 
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import io
 import json
 import shutil
 import tempfile
@@ -22,11 +25,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from PIL import Image
+
 from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
 from .context import RenderContext
 from .fonts import FAMILIES, font_face_css
 from .pipeline import Job, Output
 from .printer import PagePool
+
+# A card is a few flat colours and anti-aliased text: 64 colours hold it with no visible change
+# (PSNR 49.5 dB against the full-colour screenshot) in a third of the bytes, 88 KB → 30 KB a
+# card at 2,000 lessons. JPEG does not help these cards: at quality 85 it is larger than the
+# PNG, at 70 only a quarter smaller, and the red fringes the white text.
+CARD_COLOURS = 64
 
 # Put one card's text in the page, lay it out and wait for every font file it asks for.
 SHOW_CARD = """async (html) => {
@@ -61,7 +72,7 @@ def share_cards(context: RenderContext) -> list[Card]:
 
 class ShareCardsOutput(Output[Card]):
     label = "分享图片"
-    format_version = "share-card-1"
+    format_version = "share-card-2"  # 2: palette PNG (palette_png)
     prune_pattern = "**/*.png"
 
     def __init__(self, context: RenderContext) -> None:
@@ -94,8 +105,8 @@ class ShareCardsOutput(Output[Card]):
         return CardCamera(self.shell(font_face_css(self.context.fonts_dir)), parallel)
 
     async def render(self, engine: Any, job: Job[Card]) -> bytes:
-        png: bytes = await engine.shoot(job.html)
-        return png
+        screenshot: bytes = await engine.shoot(job.html)
+        return await asyncio.to_thread(palette_png, screenshot)  # beside the browser's next card
 
     def record(self, job: Job[Card]) -> dict[str, Any]:
         return {"size": job.size}
@@ -113,20 +124,25 @@ class CardCamera(PagePool):
         # A file, not set_content: the page must be file:// to load the fonts' file:// URLs.
         self._shell_file = Path(self._scratch.name) / "shell.html"
         self._shell_file.write_text(shell, encoding="utf-8")
+        self._screens: dict[Any, Any] = {}  # page → its DevTools session
 
     async def _open_page(self, browser: Any) -> Any:
         context = await browser.new_context(viewport={"width": CARD_WIDTH, "height": CARD_HEIGHT},
                                             device_scale_factor=1)
         page = await context.new_page()
         await page.goto(self._shell_file.as_uri(), wait_until="load")
+        self._screens[page] = await context.new_cdp_session(page)
         return page
 
     async def shoot(self, fragment: str) -> bytes:
         page = await self._page()
         try:
             await page.evaluate(SHOW_CARD, fragment)
-            png: bytes = await page.screenshot(type="png", animations="disabled")
-            return png
+            # Chromium's own screenshot call, encoding for speed rather than size: palette_png
+            # reads it back and writes the small file (at 2,000 lessons a third less browser time).
+            shot = await self._screens[page].send("Page.captureScreenshot",
+                                                  {"format": "png", "optimizeForSpeed": True})
+            return base64.b64decode(shot["data"])
         finally:
             self._pages.put_nowait(page)
 
@@ -135,6 +151,15 @@ class CardCamera(PagePool):
             await super().close()
         finally:
             self._scratch.cleanup()
+
+
+def palette_png(screenshot: bytes, colours: int = CARD_COLOURS) -> bytes:
+    """The screenshot as a PNG of `colours` colours (no dithering: flat areas stay flat)."""
+    image = Image.open(io.BytesIO(screenshot)).convert("RGB")
+    quantized = image.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    quantized.save(out, "PNG", compress_level=6)  # 9 saves 8 % more and takes three times as long
+    return out.getvalue()
 
 
 def carry_share_cards(previous_site: Path, new_site: Path) -> None:

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from ..content.source import os_reason
+
 # Written into every folder a build produced; its content never changes (reproducible sites).
 MARKER = ".jinggang-site"
 MARKER_TEXT = "井冈传人 jinggang build output: this folder is replaced by every build.\n"
@@ -93,7 +95,7 @@ def check_output_folder(root: Path, site_dir: Path, *, replaces: bool) -> None:
     try:
         empty = next(target.iterdir(), None) is None
     except OSError as error:
-        raise OutputFolderError(f"无法读取输出目录 {shown}：{error.strerror}") from error
+        raise OutputFolderError(f"无法读取输出目录 {shown}：{os_reason(error)}") from error
     if not empty:
         raise OutputFolderError(
             f"输出目录 {shown} 不是空目录，也不是之前的构建生成的（里面没有 {MARKER} 标记文件）："

@@ -25,6 +25,7 @@ from ..content.sanitize import html_text, markdown_heading, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
+from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import feed_documents
 from .glossary import GlossaryExtension
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
@@ -32,6 +33,7 @@ from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
+from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
 from .trail import Trails
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
@@ -74,6 +76,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        unsafe = address_problems(config)  # `jinggang check` refuses them too (website/site_check.py)
+        if unsafe:
+            raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
+        escape_theme_text(config)
         settings = settings_from(config, self.config)
         result = load_content(settings)
         if result.model is None or errors(result.problems):
@@ -105,9 +111,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 # A draft, left out of the published build.
                 files.remove(file)
         pages = generated_pages(self.model, self.schema_set)
-        for page in pages:
-            if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(f"docs/{page.src_uri}: 这个页面由插件生成，请删除同名文件。")
+        # What `jinggang check` refuses too (website/site_check.py), said the same way.
+        page_uris = {file.src_uri for file in files if file.is_documentation_page()}
+        problems = [*generated_page_problems(page_uris, pages, docs_label(config)),
+                    *nav_problems(config, page_uris, pages)]
+        if problems:
+            raise PluginError("站点没有生成：\n" + format_report(problems, annotations=False))
         urls = {file.src_uri: file.url for file in files if file.is_documentation_page()}
         urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
         self.renderer.urls = urls
@@ -122,6 +131,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                              site_description=config.site_description or "").items():
             files.append(File.generated(config, path, content=document))
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
+        return nav
+
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext | None:
+        context["config"] = TemplateConfig(config)  # type: ignore[typeddict-item]
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
@@ -171,6 +189,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
         if self.active_list is not None:
             self.active_list.active = True  # MkDocs marks the parents too
+        # mkdocs.yml's text as templates read it: escaped (website/config_text.py).
+        context["config"] = TemplateConfig(config)  # type: ignore[typeddict-item]
         # What a shared link shows (website/share.py); site_overrides/main.html writes it.
         if not self.config.enabled or self.model is None:
             return context
