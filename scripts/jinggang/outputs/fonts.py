@@ -82,6 +82,10 @@ def site_font_files(fonts_dir: Path) -> dict[str, Path]:
     return files
 
 
+def _in_site(package: str, match: re.Match[str]) -> str:
+    return f"url({package}/{match.group(1)})"
+
+
 def site_font_css(fonts_dir: Path) -> str:
     """@font-face rules for the copies made by site_font_files, relative to SITE_FONTS_CSS."""
     rules = []
@@ -89,5 +93,5 @@ def site_font_css(fonts_dir: Path) -> str:
         folder = (fonts_dir / package).resolve()
         for weight in WEIGHTS:
             text = _WOFF.sub("", (folder / f"{weight}.css").read_text(encoding="utf-8"))
-            rules.append(_WOFF2.sub(lambda match, package=package: f"url({package}/{match.group(1)})", text))
+            rules.append(_WOFF2.sub(functools.partial(_in_site, package), text))
     return "\n".join(rules)
