@@ -254,3 +254,33 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
     assert [(entry.kind, entry.id) for entry in packet.entries] == [("lesson", "bajiaolou-lamp"), ("site", "sanwan"),
                                                                     ("handout", "sanwan")]
     assert packet.date == "2027-05-04"
+
+
+CACHED_ITEM = """async () => {
+  for (const name of await caches.keys()) {
+    const urls = (await (await caches.open(name)).keys()).map((request) => request.url);
+    if (urls.some((url) => url.includes("packets/builder/items/lecturers/")) && urls.some((url) => url.endsWith(".woff2"))) return true;
+  }
+  return false;
+}"""
+
+
+def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, context: Any, tmp_path: Path) -> None:
+    server, url = serve(starter_site)
+    builder = url + "packets/builder/" + builder_query(FOUR_ITEMS, **COVER)
+    try:
+        page = context.new_page()
+        page.goto(builder)
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now controlled: this visit's page, scripts, styles and fonts go into the cache
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_selector("html[data-packet-ready]", state="attached")
+        page.wait_for_function(CACHED_ITEM)
+    finally:
+        server.shutdown()
+        server.server_close()
+    context.set_offline(True)
+    pdf = tmp_path / "cached.pdf"
+    print_builder(page, builder, pdf)
+    assert page.locator(".jg-offline-badge").is_visible()
+    check_printed_packet(pdf, FOUR_TITLES, COVER)

@@ -13,6 +13,7 @@ print with the PDFs' print styles and fonts (copied into the site: outputs/fonts
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -90,19 +91,47 @@ def packet_css(renderer: Renderer) -> str:
     return _CSS_COMMENT.sub("", css)
 
 
+# The templates an item's parts are rendered from: a change to any renders every item again.
+PART_TEMPLATES = ("jinggang/packet/parts.html", "jinggang/print/review.html", "jinggang/print/wording.html")
+
+
+def _fingerprint(renderer: Renderer, site_url: str, max_age: int) -> str:
+    """What every item's scripts depend on besides the item itself."""
+    digest = hashlib.sha256(f"{site_url}\0{max_age}\0{sorted(renderer.model.vocabularies.terms.items())!r}".encode())
+    for name in PART_TEMPLATES:
+        source, _, _ = renderer.env.loader.get_source(renderer.env, name)  # type: ignore[union-attr]
+        digest.update(source.encode("utf-8"))
+    return digest.hexdigest()
+
+
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
-                        site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path) -> int:
-    """The item scripts, the catalog, the print styles and the print fonts; returns the number of items."""
+                        site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
+                        memo: dict[str, str] | None = None) -> int:
+    """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
+
+    memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
+    (rendering is about 3 ms an item, most of it the QR code and the Markdown)."""
     written = 0
+    fingerprint = _fingerprint(renderer, site_url, max_age)
+    memo = {} if memo is None else memo
+    kept: dict[str, str] = {}
     for item in builder_items(model):
         page_url = renderer.urls.get(item.src_uri)
         if page_url is None:  # not a page of this build
             continue
-        parts = render_parts(item, renderer, render_markdown, site_url, max_age)
+        made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
+        key = hashlib.sha256(made_from.encode()).hexdigest()
+        text = memo.get(key)
+        if text is None:
+            parts = render_parts(item, renderer, render_markdown, site_url, max_age)
+            text = script("item", item_record(item, parts, page_url))
+        kept[key] = text
         target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(script("item", item_record(item, parts, page_url)), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         written += 1
+    memo.clear()  # only what this build used: an edited item's old script goes
+    memo.update(kept)
     (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
     (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
     copy_print_fonts(fonts_dir, site_dir)

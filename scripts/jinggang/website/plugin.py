@@ -62,6 +62,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer: Renderer | None = None
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
+        self.builder_memo: dict[str, str] = {}  # the packet builder's item scripts, kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -235,7 +236,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         try:
             write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
                                 site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
-                                fonts_dir=root / self.config.print_fonts_dir)
+                                fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
         except PrintFontsMissing as error:
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
         except PacketItemError as error:
