@@ -469,8 +469,11 @@
 
   // ---- print, preview, link ------------------------------------------------------------------
 
+  // Off screen the packet is only what prints: out of the keyboard's and screen readers' way.
+  host.inert = true;
   function preview(open) {
     host.classList.toggle("jg-packet-host--preview", open);
+    host.inert = !open;
     var button = host.querySelector(open ? "[data-jg-builder-close]" : null) || builder.querySelector("[data-jg-builder-preview]");
     if (button) button.focus();
   }
