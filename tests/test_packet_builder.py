@@ -143,8 +143,8 @@ def test_builder_prints_from_the_offline_zip(starter_site: Path, context: Any, t
 
 def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: Any, tmp_path: Path) -> None:
     """curriculum/packets/league-sanwan-party-history.yml, chosen in the builder: the same PDF text."""
-    items = ("lessons/sanwan-branch-in-company:lesson.handout,sites/sanwan:site.handout,lessons/jinggangshan-joining,"
-             "lessons/bajiaolou-lamp,lecturers/sanwan-to-jinggang")
+    items = ("lessons/sanwan-branch-in-company:lesson.handout,sites/sanwan:site-guide.handout,"
+             "lessons/jinggangshan-joining,lessons/bajiaolou-lamp,lecturers/sanwan-to-jinggang")
     cover = {"title": "从三湾到井冈：团员青年党史学习讲义包", "audience": "league-members",
              "occasion": "团员青年党史学习：围绕三湾改编的主题团日", "issuer": "井冈传人编写组"}
     server, url = serve(starter_site)
@@ -214,7 +214,7 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
     server, url = serve(starter_site)
     try:
         page = context.new_page()
-        page.goto(url + "packets/builder/" + builder_query("lessons/bajiaolou-lamp,sites/sanwan:site.handout"))
+        page.goto(url + "packets/builder/" + builder_query("lessons/bajiaolou-lamp,sites/sanwan:site-guide.handout"))
         page.wait_for_selector("html[data-packet-ready]", state="attached")
         page.get_by_role("button", name="导出为讲义包 YAML").click()
         status = page.locator("[data-jg-builder-export-status]")
@@ -237,7 +237,7 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
         server.server_close()
     data, _, problems = parse_yaml(text, "sanwan-team-day.yml")  # as the check reads it: dates stay text
     assert not problems
-    assert data["contents"] == [{"lesson": "bajiaolou-lamp"}, {"site": "sanwan"}, {"handout": "sanwan"}]
+    assert data["contents"] == [{"lesson": "bajiaolou-lamp"}, {"site-guide": "sanwan"}, {"handout": "sanwan"}]
     assert data["date"] == "2027-05-04" and data["audience"] == ["league-members"]
     # Valid against the packet schema, and accepted by the check beside the real content.
     schemas = {path.name: json.loads(path.read_text(encoding="utf-8"))
@@ -251,15 +251,16 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
     result = load_content(Settings.for_project(project))
     assert result.model is not None and not errors(result.problems), errors(result.problems)
     packet = result.model.packets["sanwan-team-day"]
-    assert [(entry.kind, entry.id) for entry in packet.entries] == [("lesson", "bajiaolou-lamp"), ("site", "sanwan"),
-                                                                    ("handout", "sanwan")]
+    entries = [(entry.kind, entry.id) for entry in packet.entries]
+    assert entries == [("lesson", "bajiaolou-lamp"), ("site-guide", "sanwan"), ("handout", "sanwan")]
     assert packet.date == "2027-05-04"
 
 
 CACHED_ITEM = """async () => {
   for (const name of await caches.keys()) {
     const urls = (await (await caches.open(name)).keys()).map((request) => request.url);
-    if (urls.some((url) => url.includes("packets/builder/items/lecturers/")) && urls.some((url) => url.endsWith(".woff2"))) return true;
+    const item = urls.some((url) => url.includes("packets/builder/items/lecturers/"));
+    if (item && urls.some((url) => url.endsWith(".woff2"))) return true;
   }
   return false;
 }"""

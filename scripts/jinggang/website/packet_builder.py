@@ -25,7 +25,8 @@ from typing import Any
 from ..content.model import ContentItem, ContentModel
 from ..content.schemas import SchemaSet
 from ..outputs.fonts import SITE_FONTS_CSS, site_font_css, site_font_files
-from ..outputs.packets.document import KIND_LABELS, MarkdownRenderer, render_parts
+from ..outputs.markdown import MarkdownRenderer
+from ..outputs.packets.document import render_parts
 from .order import guides_in_order, lecturers_in_order, lessons_in_order
 from .render import GeneratedPage, Renderer
 
@@ -51,8 +52,8 @@ def builder_items(model: ContentModel) -> list[ContentItem]:
 def builder_page(model: ContentModel, schema_set: SchemaSet) -> GeneratedPage:
     """The builder page: its interface and the empty packet its script fills in."""
     return GeneratedPage(BUILDER_URI, "自选讲义包", "jinggang/packet-builder.html",
-                         {"audiences": model.vocabularies.terms["audience"], "limits": export_limits(schema_set),
-                          "kind_labels": KIND_LABELS}, hide=("toc",), searchable=False)
+                         {"audiences": model.vocabularies.terms["audience"], "limits": export_limits(schema_set)},
+                         hide=("toc",), searchable=False)
 
 
 def export_limits(schema_set: SchemaSet) -> dict[str, Any]:

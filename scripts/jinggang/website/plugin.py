@@ -24,7 +24,7 @@ from ..content.reproducible import page_update_date
 from ..content.sanitize import html_text, markdown_heading, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.fonts import PrintFontsMissing
-from ..outputs.packets.document import MarkdownRenderer, PacketItemError
+from ..outputs.markdown import ItemError, MarkdownRenderer
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
@@ -239,7 +239,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                 fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
         except PrintFontsMissing as error:
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
-        except PacketItemError as error:
+        except ItemError as error:
             raise PluginError(f"自选讲义包：{error}") from error
         try:  # last: the stamp hashes every file the build wrote
             stamp_service_worker(site_dir)

@@ -28,7 +28,7 @@
   var KIND_LABELS = { lesson: "微团课", "site-guide": "研学指南", lecturer: "讲师资料" };
   var PART_LABELS = {
     lesson: "微团课全文（含讨论题）", discussion: "讨论题（单独一页）", handout: "学生活页",
-    site: "研学指南", lecturer: "含讲稿", slides: "仅幻灯片"
+    "site-guide": "研学指南", lecturer: "含讲稿", slides: "仅幻灯片"
   };
   var PRINT_TEXT = "第页共 0123456789/";
   var FAMILIES = ["Noto Sans SC", "Noto Serif SC"];
@@ -193,7 +193,7 @@
     var minutes = 0;
     var timed = {};
     sections.forEach(function (section) {
-      var as = { lesson: "lesson", lecturer: "lecturer", slides: "lecturer", site: "site" }[section.part];
+      var as = { lesson: "lesson", lecturer: "lecturer", slides: "lecturer", "site-guide": "site" }[section.part];
       if (as) counted[as][section.record.id] = true;
       if (/^(lesson|lecturer|slides)$/.test(section.part) && !timed[section.record.id]) {
         timed[section.record.id] = true;

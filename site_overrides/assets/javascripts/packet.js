@@ -4,15 +4,15 @@
  *
  * The choice is a list of item tokens, in order: a page path (lessons/ID, sites/ID,
  * lecturers/ID), optionally followed by the parts to print, ":lesson.handout" (the same
- * names as a packet YAML's contents: lesson, discussion, handout, site, lecturer, slides). */
+ * names as a packet YAML's contents: lesson, discussion, handout, site-guide, lecturer, slides). */
 (function () {
   "use strict";
 
   var STORE = "jinggang.packet";
   var PATH = /^(lessons|sites|lecturers)\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var KIND_OF_FOLDER = { lessons: "lesson", sites: "site-guide", lecturers: "lecturer" };
-  var PARTS = { lesson: ["lesson", "discussion", "handout"], "site-guide": ["site", "handout"], lecturer: ["lecturer", "slides"] };
-  var DEFAULT_PARTS = { lesson: ["lesson"], "site-guide": ["site"], lecturer: ["lecturer"] };
+  var PARTS = { lesson: ["lesson", "discussion", "handout"], "site-guide": ["site-guide", "handout"], lecturer: ["lecturer", "slides"] };
+  var DEFAULT_PARTS = { lesson: ["lesson"], "site-guide": ["site-guide"], lecturer: ["lecturer"] };
   var COVER_FIELDS = ["title", "audience", "date", "occasion", "issuer"];
 
   function kindOf(path) { return KIND_OF_FOLDER[path.split("/")[0]]; }
