@@ -26,7 +26,7 @@ from ..content.model import ContentItem, ContentModel
 from ..content.schemas import SchemaSet
 from ..outputs.fonts import SITE_FONTS_CSS, site_font_css, site_font_files
 from ..outputs.markdown import MarkdownRenderer
-from ..outputs.packets.document import render_parts
+from ..outputs.packets.document import QR_SLOT, item_qr, render_parts
 from .order import guides_in_order, lecturers_in_order, lessons_in_order
 from .render import GeneratedPage, Renderer
 
@@ -64,12 +64,13 @@ def export_limits(schema_set: SchemaSet) -> dict[str, Any]:
             **{name: packet[name]["maxLength"] for name in ("title", "occasion", "issuer")}}
 
 
-def item_record(item: ContentItem, parts: Mapping[str, tuple[str, str]], page_url: str) -> dict[str, Any]:
-    """What the builder knows of one item: enough for its list, cover and contents, and each part's HTML."""
+def item_record(item: ContentItem, parts: Mapping[str, tuple[str, str]], page_url: str, qr: str) -> dict[str, Any]:
+    """What the builder knows of one item: enough for its list, cover and contents, each part's HTML
+    and the QR code that the parts hold in its place (QR_SLOT)."""
     return {
         "path": item_path(item), "kind": item.KIND, "id": item.id, "title": item.title,
         "url": page_url, "status": item.status, "reviewers": list(item.reviewers), "reviewed": item.reviewed,
-        "updated": item.updated, "minutes": getattr(item, "duration", 0),
+        "updated": item.updated, "minutes": getattr(item, "duration", 0), "qr": qr, "qr_slot": QR_SLOT,
         "parts": {kind: {"section": section, "toc": toc} for kind, (section, toc) in parts.items()},
     }
 
@@ -125,7 +126,7 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
         text = memo.get(key)
         if text is None:
             parts = render_parts(item, renderer, render_markdown, site_url, max_age)
-            text = script("item", item_record(item, parts, page_url))
+            text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
         kept[key] = text
         target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -241,7 +241,7 @@
     sections.forEach(function (section, index) {
       var anchor = "item-" + (index + 1);
       var part = section.record.parts[section.part];
-      var node = fragment(part.section);
+      var node = fragment(part.section.replace(section.record.qr_slot, section.record.qr));
       node.id = anchor;
       packet.appendChild(node);
       var row = fragment(part.toc);

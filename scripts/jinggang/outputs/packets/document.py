@@ -125,13 +125,18 @@ class PartShape:
     date: str | None = ""
 
 
+# Where an item's QR code stands in its parts' HTML: the builder puts the code (the same for
+# every part of an item, a third of a lesson's parts) back in before it shows a part.
+QR_SLOT = "<!--jg-qr-->"
+
+
 def render_parts(item: ContentItem, renderer: Renderer, render_markdown: MarkdownRenderer, site_url: str,
                  max_age: int) -> dict[str, tuple[str, str]]:
     """{part kind: (its section, its contents row)} for one item, from the packets' own macros
     (site_overrides/jinggang/packet/parts.html), so the builder prints what `jinggang packets` prints.
-    Placed at anchor item-0: the builder numbers the sections."""
+    Placed at anchor item-0: the builder numbers the sections. The QR code is QR_SLOT: item_qr gives it."""
     parts: Any = renderer.env.get_template("jinggang/packet/parts.html").make_module(
-        {"label": renderer.model.label, "markdown": render_markdown, "qr": qr_svg})
+        {"label": renderer.model.label, "markdown": render_markdown, "qr": lambda _url: Markup(QR_SLOT)})
     rendered = {}
     for kind in ITEM_PARTS[item.KIND]:
         if kind == DISCUSSION and not getattr(item, "discussion", None):
@@ -140,3 +145,8 @@ def render_parts(item: ContentItem, renderer: Renderer, render_markdown: Markdow
         rendered[kind] = (str(parts.section(section, PartShape(), None, max_age, True)).strip(),
                           str(parts.toc_row(section)).strip())
     return rendered
+
+
+def item_qr(item: ContentItem, site_url: str) -> str:
+    """The QR code that QR_SLOT stands for in an item's parts."""
+    return str(qr_svg(site_url.rstrip("/") + "/" + item.url))
