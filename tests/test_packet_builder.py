@@ -142,7 +142,8 @@ def test_builder_prints_from_the_offline_zip(starter_site: Path, context: Any, t
 
 
 def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    """curriculum/packets/league-sanwan-party-history.yml, chosen in the builder: the same PDF text."""
+    """curriculum/packets/league-sanwan-party-history.yml, chosen in the builder: the same PDF text,
+    but for the cover's review statement, which also speaks of the YAML's own review (its status)."""
     items = ("lessons/sanwan-branch-in-company:lesson.handout,sites/sanwan:site-guide.handout,"
              "lessons/jinggangshan-joining,lessons/bajiaolou-lamp,lecturers/sanwan-to-jinggang")
     cover = {"title": "从三湾到井冈：团员青年党史学习讲义包", "audience": "league-members",
@@ -157,7 +158,9 @@ def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: A
     built = page_texts(starter_site / "downloads/packets/league-sanwan-party-history.pdf")
     chosen = page_texts(pdf)
     assert len(chosen) == len(built)
-    for number, (expected, printed) in enumerate(zip(built, chosen, strict=True), start=1):
+    mark = "审核中·仅供试用"
+    assert mark in built[0] and chosen[0].split(mark)[0] == built[0].split(mark)[0]
+    for number, (expected, printed) in enumerate(zip(built[1:], chosen[1:], strict=True), start=2):
         assert printed == expected, f"第 {number} 页不同"
 
 
@@ -238,7 +241,7 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
     data, _, problems = parse_yaml(text, "sanwan-team-day.yml")  # as the check reads it: dates stay text
     assert not problems
     assert data["contents"] == [{"lesson": "bajiaolou-lamp"}, {"site-guide": "sanwan"}, {"handout": "sanwan"}]
-    assert data["date"] == "2027-05-04" and data["audience"] == ["league-members"]
+    assert data["date"] == "2027-05-04" and data["audience"] == ["league-members"] and data["status"] == "draft"
     # Valid against the packet schema, and accepted by the check beside the real content.
     schemas = {path.name: json.loads(path.read_text(encoding="utf-8"))
                for path in (REPO / "curriculum/schema").glob("*.json")}

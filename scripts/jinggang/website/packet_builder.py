@@ -69,7 +69,7 @@ def item_record(item: ContentItem, parts: Mapping[str, tuple[str, str]], page_ur
     and the QR code that the parts hold in its place (QR_SLOT)."""
     return {
         "path": item_path(item), "kind": item.KIND, "id": item.id, "title": item.title,
-        "url": page_url, "status": item.status, "reviewers": list(item.reviewers), "reviewed": item.reviewed,
+        "url": page_url, "status": item.status, "reviewed_by": item.reviewed_by, "reviewed_on": item.reviewed_on,
         "updated": item.updated, "minutes": getattr(item, "duration", 0), "qr": qr, "qr_slot": QR_SLOT,
         "parts": {kind: {"section": section, "toc": toc} for kind, (section, toc) in parts.items()},
     }

@@ -163,21 +163,23 @@
     if (waiting.length) {
       var caveat = el("div", { "class": "review-caveat", role: "note" });
       caveat.appendChild(el("strong", {}, PENDING_MARK));
-      caveat.appendChild(document.createTextNode("本讲义包收录的 " + all.length + " 项内容中，" + waiting.length + " 项尚在审核（"));
-      waiting.slice(0, 3).forEach(function (record, index) {
+      caveat.appendChild(document.createTextNode("本讲义包收录的 " + all.length + " 项内容中，" + waiting.length + " 项尚在审核"));
+      var named = waiting.slice(0, 3);
+      named.forEach(function (record, index) {
         if (index) caveat.appendChild(document.createTextNode("、"));
-        caveat.appendChild(el("span", { "class": "nowrap" }, "《" + record.title + "》"));
+        var last = index === named.length - 1 && waiting.length <= 3;
+        caveat.appendChild(el("span", { "class": "nowrap" }, (index ? "" : "（") + "《" + record.title + "》" + (last ? "）" : "")));
       });
-      caveat.appendChild(document.createTextNode((waiting.length > 3 ? "等" : "") +
-        "），史实、引文和参观信息可能仍有错漏。请只作试用，勿作为正式教材印发；审核通过后以新版为准。"));
+      caveat.appendChild(document.createTextNode((waiting.length > 3 ? "等）" : "") +
+        "，史实、引文和参观信息可能仍有错漏。请只作试用，勿作为正式教材印发；审核通过后以新版为准。"));
       box.appendChild(caveat);
       return true;
     }
     var reviewers = [];
     var dates = [];
     all.forEach(function (record) {
-      record.reviewers.forEach(function (name) { if (reviewers.indexOf(name) < 0) reviewers.push(name); });
-      if (record.reviewed) dates.push(record.reviewed);
+      if (record.reviewed_by && reviewers.indexOf(record.reviewed_by) < 0) reviewers.push(record.reviewed_by);
+      if (record.reviewed_on) dates.push(record.reviewed_on);
     });
     dates.sort();
     box.appendChild(el("p", { "class": "review-ok" }, "全部内容已审核" + (reviewers.length ? "：" + reviewers.join("、") : "") +
@@ -520,7 +522,8 @@
       "issuer: " + quoted(cover.issuer.trim())
     ];
     if (/^\d{4}-\d{2}-\d{2}$/.test(cover.date || "")) lines.push("date: " + cover.date);
-    lines.push("speaker_notes: true", "handouts: false", "contents:");
+    // A draft is not built: the editors set review or published when they take it in.
+    lines.push("status: draft", "speaker_notes: true", "handouts: false", "contents:");
     sectionsOf(state.items).forEach(function (section) {
       lines.push("  - " + section.part + ": " + section.record.id);
     });
