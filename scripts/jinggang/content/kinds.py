@@ -48,11 +48,21 @@ ROUTE = Kind("route", "研学路线", "curriculum/routes", "routes", "routes/{id
 KINDS = {kind.name: kind for kind in (LESSON, SITE_GUIDE, LECTURER, ROUTE, PACKET)}
 PAGE_KINDS = {kind.docs_folder: kind for kind in KINDS.values() if kind.is_page}
 
-# What a packet lists: the pages by their kind's name, and a lesson's or guide's worksheet.
+# What a packet lists: the pages by their kind's name, and parts of a page printed on their own:
+# a lesson's or guide's worksheet, a lesson's discussion questions, a lecturer material's
+# slides without its notes.
 HANDOUT = "handout"
+DISCUSSION = "discussion"
+SLIDES = "slides"
 PACKET_ENTRIES = {LESSON.name: LESSON.label, SITE_GUIDE.name: SITE_GUIDE.label, LECTURER.name: LECTURER.label,
-                  HANDOUT: "学生活页"}
+                  HANDOUT: "学生活页", DISCUSSION: "讨论题", SLIDES: "讲师资料（仅幻灯片）"}
 HANDOUT_KINDS = (LESSON, SITE_GUIDE)
+PART_ENTRIES = {HANDOUT: HANDOUT_KINDS, DISCUSSION: (LESSON,), SLIDES: (LECTURER,)}
+
+
+def entry_kinds(entry_kind: str) -> tuple[Kind, ...]:
+    """The kinds of page a packet entry may name: its own, or for a part the pages it is part of."""
+    return PART_ENTRIES.get(entry_kind) or (KINDS[entry_kind],)
 
 # The single-file registries: file name (without .yml) → the kind of entry, as schemas x-ref it.
 REGISTRIES = {"sources": "source", "sites": "site", "events": "event", "people": "person", "glossary": "term"}

@@ -22,6 +22,7 @@ from .bodies import (
 )
 from .docs_tree import check_docs_tree
 from .kinds import (
+    DISCUSSION,
     HANDOUT,
     LECTURER,
     LESSON,
@@ -31,6 +32,7 @@ from .kinds import (
     REGISTRIES,
     RENAMED_ENTRIES,
     SITE_GUIDE,
+    SLIDES,
     label,
 )
 from .model import (
@@ -314,7 +316,8 @@ def _draft_entries(packet: Packet, lessons: dict[str, Lesson], guides: dict[str,
     if packet.is_draft:
         return []
     tables: dict[str, list[dict[str, Any]]] = {LESSON.name: [lessons], LECTURER.name: [lecturers],
-                                               SITE_GUIDE.name: [guides], HANDOUT: [lessons, guides]}
+                                               SITE_GUIDE.name: [guides], HANDOUT: [lessons, guides],
+                                               DISCUSSION: [lessons], SLIDES: [lecturers]}
     return [Problem(packet.source.path, entry.line, f"讲义包收录了草稿 {entry.id}",
                     "等这一条目进入 review 或 published 后再收录，或先从 contents 中去掉。")
             for entry in packet.entries for table in tables[entry.kind]

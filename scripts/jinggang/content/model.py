@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .bodies import Slide
-from .kinds import HANDOUT, HANDOUT_KINDS, KINDS, LECTURER, LESSON, SITE_GUIDE, Kind
+from .kinds import LECTURER, LESSON, PART_ENTRIES, SITE_GUIDE, Kind, entry_kinds
 from .schemas import Vocabularies
 from .source import SourceFile
 
@@ -278,7 +278,7 @@ class LecturerMaterial(ContentItem):
 
 @dataclass(frozen=True)
 class PacketEntry:
-    """One item of a packet: kind is a page kind's name (kinds.PACKET_ENTRIES) or handout."""
+    """One item of a packet: kind is a page kind's name or a part of a page (kinds.PACKET_ENTRIES)."""
 
     kind: str
     id: str
@@ -297,6 +297,7 @@ class Packet:
     handouts: bool
     review: Review
     source: SourceFile = field(repr=False, compare=False)
+    date: str | None = None  # the session's day, printed on the cover (YYYY-MM-DD)
 
     @property
     def status(self) -> str:
@@ -326,7 +327,7 @@ class Packet:
                         for index, entry in enumerate(front["contents"]) for kind, item_id in entry.items())
         return cls(front["id"], front["title"], tuple(front["audience"]), front["occasion"], front["issuer"],
                    entries, front.get("speaker_notes", True), front.get("handouts", False), Review.from_front(front),
-                   source)
+                   source, front.get("date"))
 
 
 @dataclass(frozen=True)
@@ -472,8 +473,9 @@ class ContentModel:
         return [material for material in self.lecturers.values() if lesson_id in material.lessons]
 
     def packets_for_item(self, item: ContentItem) -> list[Packet]:
-        """Packets that print this item (as itself or as its handout)."""
-        names = {item.KIND, HANDOUT} if item.KIND in {kind.name for kind in HANDOUT_KINDS} else {item.KIND}
+        """Packets that print this item (as itself or a part of it: worksheet, questions, slides)."""
+        names = {item.KIND} | {part for part, kinds in PART_ENTRIES.items()
+                               if any(kind.name == item.KIND for kind in kinds)}
         return [packet for packet in self.packets.values()
                 if any(entry.id == item.id and entry.kind in names for entry in packet.entries)]
 
@@ -484,8 +486,7 @@ class ContentModel:
 
     def entry_items(self, entry: PacketEntry) -> list[ContentItem]:
         """What a packet entry names: its page, or for a handout the lesson or guide of that id."""
-        kinds = HANDOUT_KINDS if entry.kind == HANDOUT else (KINDS[entry.kind],)
-        return [item for kind in kinds if (item := self.table(kind).get(entry.id)) is not None]
+        return [item for kind in entry_kinds(entry.kind) if (item := self.table(kind).get(entry.id)) is not None]
 
     def routes_for_site(self, site_id: str) -> list[Route]:
         return [route for route in self.routes.values() if any(stop.site == site_id for stop in route.stops)]

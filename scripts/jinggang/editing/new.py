@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.kinds import (
-    HANDOUT,
-    HANDOUT_KINDS,
     KINDS,
     LECTURER,
     LESSON,
@@ -23,6 +21,7 @@ from ..content.kinds import (
     RENAMED_ENTRIES,
     ROUTE,
     SITE_GUIDE,
+    entry_kinds,
 )
 from ..content.loader import Settings, load_content
 from ..content.model import ContentItem, ContentModel
@@ -226,8 +225,7 @@ def _entry_problem(kind: str, item_id: str, model: ContentModel, drafts_allowed:
         return f"条目类型 {kind} 已改名为 {RENAMED_ENTRIES[kind]}：请写 {RENAMED_ENTRIES[kind]} {item_id}。"
     if kind not in PACKET_ENTRIES:
         return f"条目类型 {kind!r} 不对：只能是 {'、'.join(PACKET_ENTRIES)}。"
-    tables: list[Mapping[str, ContentItem]] = [model.table(found) for found in
-                                                (HANDOUT_KINDS if kind == HANDOUT else (KINDS[kind],))]
+    tables: list[Mapping[str, ContentItem]] = [model.table(found) for found in entry_kinds(kind)]
     matches = [table[item_id] for table in tables if item_id in table]
     if not matches:
         guess = suggest_id(item_id, {key: None for table in tables for key in table})

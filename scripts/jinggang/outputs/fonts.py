@@ -54,3 +54,44 @@ def font_face_css(fonts_dir: Path) -> str:
             text = _WOFF.sub("", sheet.read_text(encoding="utf-8"))  # woff2 only: Chromium reads it
             rules.append(_URL.sub(functools.partial(_absolute, folder), text))
     return "\n".join(rules)
+
+
+# The same fonts inside the built site, for the packet builder (packets/builder/), which
+# prints in the reader's browser from a server or from file://: the woff2 files are copied
+# beside a stylesheet whose url()s are relative to it. Only the builder page links it.
+SITE_FONTS_DIR = "assets/fonts"
+SITE_FONTS_CSS = f"{SITE_FONTS_DIR}/print.css"
+_WOFF2 = re.compile(r"url\(\./(files/[^)]+\.woff2)\)")
+
+
+def site_font_files(fonts_dir: Path) -> dict[str, Path]:
+    """{path inside the site: installed file} for every woff2 file the print faces use, and the licences."""
+    files: dict[str, Path] = {}
+    for package in FAMILIES.values():
+        folder = (fonts_dir / package).resolve()
+        for weight in WEIGHTS:
+            sheet = folder / f"{weight}.css"
+            if not sheet.is_file():
+                raise PrintFontsMissing(
+                    f"缺少打印字体 {sheet}：请运行 make setup"
+                    f"（npm ci 按 package-lock.json 安装 @fontsource/{package}）")
+            for name in _WOFF2.findall(sheet.read_text(encoding="utf-8")):
+                files[f"{SITE_FONTS_DIR}/{package}/{name}"] = folder / name
+        if (folder / "LICENSE").is_file():  # SIL OFL 1.1: the licence travels with the fonts
+            files[f"{SITE_FONTS_DIR}/{package}/LICENSE"] = folder / "LICENSE"
+    return files
+
+
+def _in_site(package: str, match: re.Match[str]) -> str:
+    return f"url({package}/{match.group(1)})"
+
+
+def site_font_css(fonts_dir: Path) -> str:
+    """@font-face rules for the copies made by site_font_files, relative to SITE_FONTS_CSS."""
+    rules = []
+    for package in FAMILIES.values():
+        folder = (fonts_dir / package).resolve()
+        for weight in WEIGHTS:
+            text = _WOFF.sub("", (folder / f"{weight}.css").read_text(encoding="utf-8"))
+            rules.append(_WOFF2.sub(functools.partial(_in_site, package), text))
+    return "\n".join(rules)

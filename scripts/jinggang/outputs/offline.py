@@ -20,6 +20,7 @@ from pathlib import Path
 from ..content.model import ContentModel, Route
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
+from .fonts import SITE_FONTS_DIR
 from .printer import write_atomically
 from .store import RenderStore
 from .zip_links import confine, links_of, target_of
@@ -170,7 +171,9 @@ def _route_zip(route: Route, model: ContentModel, offline_dir: Path, copies: Pat
     prefix = route.id
     pages = route_files(route, model, offline_dir)
     search = _route_search_files(offline_dir, prefix, pages)
-    assets = _tree(offline_dir / "assets", f"{prefix}/assets")
+    # Not the print fonts: only the packet builder uses them, and it is not in a route's zip.
+    assets = [entry for entry in _tree(offline_dir / "assets", f"{prefix}/assets")
+              if not entry[0].startswith(f"{prefix}/{SITE_FONTS_DIR}/")]
     carried = {name.removeprefix(f"{prefix}/") for name, _ in search + assets}
     pages += [name for name in _resources(offline_dir, pages) if name not in carried]
     index = copies / "index.html"

@@ -10,6 +10,7 @@ from ..content.model import ContentModel, LecturerMaterial, Lesson
 from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_by_initial
+from .packet_builder import builder_page
 from .render import GeneratedPage
 from .route_map import route_map, unmapped_sites
 
@@ -167,6 +168,7 @@ def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[Generate
                       {"groups": terms_by_initial(model)}),
         *route_pages(model),
         GeneratedPage("search/index.md", "搜索", "jinggang/search.html", hide=("toc",), searchable=False),
+        builder_page(model, schema_set),
         GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",
                       {"kinds": [(schema_set.schemas[kind].get("title", kind),
                                   schema_set.schemas[kind].get("description", ""),

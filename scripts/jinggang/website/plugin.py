@@ -23,11 +23,14 @@ from ..content.reading import reading_calendar, readings_script
 from ..content.reproducible import page_update_date
 from ..content.sanitize import html_text, markdown_heading, sanitize_html
 from ..content.schemas import SchemaSet
+from ..outputs.fonts import PrintFontsMissing
+from ..outputs.markdown import ItemError, MarkdownRenderer
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import feed_documents
 from .glossary import GlossaryExtension
+from .packet_builder import image_url_for_builder, write_builder_files
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
@@ -59,6 +62,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer: Renderer | None = None
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
+        self.builder_memo: dict[str, str] = {}  # the packet builder's item scripts, kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -96,6 +100,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build)
         self.search_pages: dict[str, SearchPage] = {}
         self.share_targets: dict[str, ShareTarget] = share_targets_by_uri(self.model)
+        # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
+        self.packet_markdown = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs),
+                                                Path(config.docs_dir), image_url_for_builder(Path(config.docs_dir)))
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
@@ -225,6 +232,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
                          list(config.markdown_extensions), dict(config.mdx_configs), self.renderer.urls)
+        root = Path(config.config_file_path).parent
+        try:
+            write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
+                                site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
+                                fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
+        except PrintFontsMissing as error:
+            raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
+        except ItemError as error:
+            raise PluginError(f"自选讲义包：{error}") from error
         try:  # last: the stamp hashes every file the build wrote
             stamp_service_worker(site_dir)
         except PlaceholderMissing as error:

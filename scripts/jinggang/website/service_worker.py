@@ -20,9 +20,10 @@ PLACEHOLDER = re.compile(r"^var BUILD = \{.*\};$", re.MULTILINE)
 # later commands (packets, slides, routes, offline), which the worker caches by size only.
 _LEFT_OUT = re.compile(r"^(?:sw\.js|\.jinggang-site|downloads/.*)$")
 # In the version but not listed one by one: the search index (one file per page) and the share
-# cards would make the worker itself hundreds of KB at 10,000 lessons. Unlisted assets are
+# cards would make the worker itself hundreds of KB at 10,000 lessons, and so would the packet
+# builder's item scripts and the print fonts (hundreds of woff2 files). Unlisted assets are
 # fetched network-first, so they are never stale online and still come from the cache offline.
-_UNLISTED = re.compile(r"^(?:search/|assets/share/)")
+_UNLISTED = re.compile(r"^(?:search/|assets/share/|packets/builder/items/|assets/fonts/)")
 
 
 class PlaceholderMissing(Exception):

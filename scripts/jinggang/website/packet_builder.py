@@ -1,0 +1,158 @@
+"""The packet builder (自选讲义包, packets/builder/): a lecturer picks lessons, guides and lecturer
+materials, arranges them and prints a packet from the browser, online or from the offline zip.
+
+At build time every item's parts (a lesson, its discussion questions, its worksheet; a guide and
+its worksheet; a lecturer material with or without notes) are rendered with the packets' own
+macros (site_overrides/jinggang/packet/parts.html, through outputs/packets/document.py) into
+one script per item, `packets/builder/items/<page path>.js`, loaded with <script> like the
+search index, so file:// needs no fetch. The page and its script
+(site_overrides/assets/javascripts/packet-builder.js) assemble cover, contents and items,
+number the contents from a column layout of the page box (as printer.py predicts them) and
+print with the PDFs' print styles and fonts (copied into the site: outputs/fonts.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..content.model import ContentItem, ContentModel
+from ..content.schemas import SchemaSet
+from ..outputs.fonts import SITE_FONTS_CSS, site_font_css, site_font_files
+from ..outputs.markdown import MarkdownRenderer
+from ..outputs.packets.document import QR_SLOT, item_qr, render_parts
+from .order import guides_in_order, lecturers_in_order, lessons_in_order
+from .render import GeneratedPage, Renderer
+
+BUILDER_URI = "packets/builder/index.md"
+BUILDER_FOLDER = "packets/builder"
+ITEMS_FOLDER = f"{BUILDER_FOLDER}/items"
+CATALOG_SCRIPT = f"{BUILDER_FOLDER}/catalog.js"
+PACKET_CSS = f"{BUILDER_FOLDER}/packet.css"
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def item_path(item: ContentItem) -> str:
+    """The item's page path as the builder's URL names it: lessons/ID, sites/ID, lecturers/ID."""
+    return item.src_uri.removesuffix(".md")
+
+
+def builder_items(model: ContentModel) -> list[ContentItem]:
+    """Every item a packet may hold, in the order of the site's lists."""
+    return [*lessons_in_order(model.lessons.values()), *guides_in_order(model), *lecturers_in_order(model)]
+
+
+def builder_page(model: ContentModel, schema_set: SchemaSet) -> GeneratedPage:
+    """The builder page: its interface and the empty packet its script fills in."""
+    return GeneratedPage(BUILDER_URI, "自选讲义包", "jinggang/packet-builder.html",
+                         {"audiences": model.vocabularies.terms["audience"], "limits": export_limits(schema_set)},
+                         hide=("toc",), searchable=False)
+
+
+def export_limits(schema_set: SchemaSet) -> dict[str, Any]:
+    """What an exported packet YAML must satisfy, read from the packet schema, for the page's own check."""
+    packet = schema_set.schemas["packet"]["properties"]
+    common = schema_set.schemas["common"]["$defs"]
+    return {"id": common["id"]["pattern"],
+            **{name: packet[name]["maxLength"] for name in ("title", "occasion", "issuer")}}
+
+
+def item_record(item: ContentItem, parts: Mapping[str, tuple[str, str]], page_url: str, qr: str) -> dict[str, Any]:
+    """What the builder knows of one item: enough for its list, cover and contents, each part's HTML
+    and the QR code that the parts hold in its place (QR_SLOT)."""
+    return {
+        "path": item_path(item), "kind": item.KIND, "id": item.id, "title": item.title,
+        "url": page_url, "status": item.status, "reviewed_by": item.reviewed_by, "reviewed_on": item.reviewed_on,
+        "updated": item.updated, "minutes": getattr(item, "duration", 0), "qr": qr, "qr_slot": QR_SLOT,
+        "parts": {kind: {"section": section, "toc": toc} for kind, (section, toc) in parts.items()},
+    }
+
+
+def script(call: str, value: Any) -> str:
+    """A script file that hands value to the builder (jgPacket.<call>), as the search index does."""
+    return f"jgPacket.{call}({json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n"
+
+
+def catalog_entries(model: ContentModel, urls: Mapping[str, str]) -> list[list[str]]:
+    """[path, kind, title, summary] of every item: what the builder's search looks through."""
+    return [[item_path(item), item.KIND, item.title, item.summary] for item in builder_items(model)
+            if item.src_uri in urls]
+
+
+def packet_css(renderer: Renderer) -> str:
+    """The packets' print styles for the builder: page box and running header as in the PDFs, the
+    content rules scoped to the builder's .jg-packet box (parts.html, jinggang/packet/builder.css)."""
+    css = renderer.env.get_template("jinggang/packet/builder.css").render()
+    return _CSS_COMMENT.sub("", css)
+
+
+# The templates an item's parts are rendered from: a change to any renders every item again.
+PART_TEMPLATES = ("jinggang/packet/parts.html", "jinggang/print/review.html", "jinggang/print/wording.html")
+
+
+def _fingerprint(renderer: Renderer, site_url: str, max_age: int) -> str:
+    """What every item's scripts depend on besides the item itself."""
+    digest = hashlib.sha256(f"{site_url}\0{max_age}\0{sorted(renderer.model.vocabularies.terms.items())!r}".encode())
+    for name in PART_TEMPLATES:
+        source, _, _ = renderer.env.loader.get_source(renderer.env, name)  # type: ignore[union-attr]
+        digest.update(source.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
+                        site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
+                        memo: dict[str, str] | None = None) -> int:
+    """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
+
+    memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
+    (rendering is about 3 ms an item, most of it the QR code and the Markdown)."""
+    written = 0
+    fingerprint = _fingerprint(renderer, site_url, max_age)
+    memo = {} if memo is None else memo
+    kept: dict[str, str] = {}
+    for item in builder_items(model):
+        page_url = renderer.urls.get(item.src_uri)
+        if page_url is None:  # not a page of this build
+            continue
+        made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
+        key = hashlib.sha256(made_from.encode()).hexdigest()
+        text = memo.get(key)
+        if text is None:
+            parts = render_parts(item, renderer, render_markdown, site_url, max_age)
+            text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
+        kept[key] = text
+        target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    memo.clear()  # only what this build used: an edited item's old script goes
+    memo.update(kept)
+    (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
+    (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
+    copy_print_fonts(fonts_dir, site_dir)
+    return written
+
+
+def copy_print_fonts(fonts_dir: Path, site_dir: Path) -> None:
+    """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified."""
+    for name, source in site_font_files(fonts_dir).items():
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))
+    (site_dir / SITE_FONTS_CSS).write_text(css + "\n", encoding="utf-8")
+
+
+def image_url_for_builder(docs_dir: Path) -> Callable[[Path], str]:
+    """An image in an item's Markdown as the builder page (packets/builder/) reaches it in the site."""
+    def url(path: Path) -> str:
+        return posixpath.relpath(path.relative_to(docs_dir.resolve()).as_posix(), BUILDER_FOLDER)
+
+    return url
