@@ -285,19 +285,10 @@ class PacketEntry:
     line: int
 
 
-@dataclass
-class Packet:
-    id: str
-    title: str
-    audience: tuple[str, ...]
-    occasion: str
-    issuer: str
-    entries: tuple[PacketEntry, ...]
-    speaker_notes: bool
-    handouts: bool
+class Reviewed:
+    """A packet's or a route's own review record, read like an item's."""
+
     review: Review
-    source: SourceFile = field(repr=False, compare=False)
-    date: str | None = None  # the session's day, printed on the cover (YYYY-MM-DD)
 
     @property
     def status(self) -> str:
@@ -314,6 +305,21 @@ class Packet:
     @property
     def reviewed_on(self) -> str | None:
         return self.review.reviewed_on
+
+
+@dataclass
+class Packet(Reviewed):
+    id: str
+    title: str
+    audience: tuple[str, ...]
+    occasion: str
+    issuer: str
+    entries: tuple[PacketEntry, ...]
+    speaker_notes: bool
+    handouts: bool
+    review: Review
+    source: SourceFile = field(repr=False, compare=False)
+    date: str | None = None  # the session's day, printed on the cover (YYYY-MM-DD)
 
     @property
     def download_path(self) -> str:
@@ -380,7 +386,7 @@ def _clock(minutes: int) -> str:
 
 
 @dataclass
-class Route:
+class Route(Reviewed):
     id: str
     title: str
     summary: str
@@ -390,22 +396,6 @@ class Route:
     review: Review
     source: SourceFile = field(repr=False, compare=False)
     sources: tuple[Citation, ...] = ()
-
-    @property
-    def status(self) -> str:
-        return self.review.status
-
-    @property
-    def is_draft(self) -> bool:
-        return self.review.is_draft
-
-    @property
-    def reviewed_by(self) -> str | None:
-        return self.review.reviewed_by
-
-    @property
-    def reviewed_on(self) -> str | None:
-        return self.review.reviewed_on
 
     @property
     def url(self) -> str:

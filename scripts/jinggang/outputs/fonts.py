@@ -43,6 +43,15 @@ def _absolute(folder: Path, match: re.Match[str]) -> str:
 def font_face_css(fonts_dir: Path) -> str:
     """@font-face rules for every family and weight, pointing at the installed woff2 files."""
     rules = []
+    for _package, folder, sheet in _face_sheets(fonts_dir):
+        text = _WOFF.sub("", sheet.read_text(encoding="utf-8"))  # woff2 only: Chromium reads it
+        rules.append(_URL.sub(functools.partial(_absolute, folder), text))
+    return "\n".join(rules)
+
+
+def _face_sheets(fonts_dir: Path) -> list[tuple[str, Path, Path]]:
+    """(package, its folder, the stylesheet) for every family and weight; missing fonts said in Chinese."""
+    sheets = []
     for package in FAMILIES.values():
         folder = (fonts_dir / package).resolve()
         for weight in WEIGHTS:
@@ -51,9 +60,8 @@ def font_face_css(fonts_dir: Path) -> str:
                 raise PrintFontsMissing(
                     f"缺少打印字体 {sheet}：请运行 make setup"
                     f"（npm ci 按 package-lock.json 安装 @fontsource/{package}）")
-            text = _WOFF.sub("", sheet.read_text(encoding="utf-8"))  # woff2 only: Chromium reads it
-            rules.append(_URL.sub(functools.partial(_absolute, folder), text))
-    return "\n".join(rules)
+            sheets.append((package, folder, sheet))
+    return sheets
 
 
 # The same fonts inside the built site, for the packet builder (packets/builder/), which
@@ -67,16 +75,9 @@ _WOFF2 = re.compile(r"url\(\./(files/[^)]+\.woff2)\)")
 def site_font_files(fonts_dir: Path) -> dict[str, Path]:
     """{path inside the site: installed file} for every woff2 file the print faces use, and the licences."""
     files: dict[str, Path] = {}
-    for package in FAMILIES.values():
-        folder = (fonts_dir / package).resolve()
-        for weight in WEIGHTS:
-            sheet = folder / f"{weight}.css"
-            if not sheet.is_file():
-                raise PrintFontsMissing(
-                    f"缺少打印字体 {sheet}：请运行 make setup"
-                    f"（npm ci 按 package-lock.json 安装 @fontsource/{package}）")
-            for name in _WOFF2.findall(sheet.read_text(encoding="utf-8")):
-                files[f"{SITE_FONTS_DIR}/{package}/{name}"] = folder / name
+    for package, folder, sheet in _face_sheets(fonts_dir):
+        for name in _WOFF2.findall(sheet.read_text(encoding="utf-8")):
+            files[f"{SITE_FONTS_DIR}/{package}/{name}"] = folder / name
         if (folder / "LICENSE").is_file():  # SIL OFL 1.1: the licence travels with the fonts
             files[f"{SITE_FONTS_DIR}/{package}/LICENSE"] = folder / "LICENSE"
     return files
