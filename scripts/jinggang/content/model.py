@@ -138,8 +138,30 @@ class Term:
     sources: tuple[Citation, ...] = ()
 
 
+class Reviewed:
+    """Anything with a review record (an item, a packet, a route): its status is the record's."""
+
+    review: Review
+
+    @property
+    def status(self) -> str:
+        return self.review.status
+
+    @property
+    def is_draft(self) -> bool:
+        return self.review.is_draft
+
+    @property
+    def reviewed_by(self) -> str | None:
+        return self.review.reviewed_by
+
+    @property
+    def reviewed_on(self) -> str | None:
+        return self.review.reviewed_on
+
+
 @dataclass
-class ContentItem:
+class ContentItem(Reviewed):
     """Fields shared by every kind of page: lessons, site guides, lecturer materials."""
 
     KIND = "item"
@@ -151,7 +173,6 @@ class ContentItem:
     audience: tuple[str, ...]
     themes: tuple[str, ...]
     sources: tuple[Citation, ...]
-    status: str
     authors: tuple[str, ...]
     updated: str
     review: Review
@@ -166,18 +187,6 @@ class ContentItem:
     def url(self) -> str:
         return f"{self.FOLDER}/{self.id}/"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
-    @property
-    def reviewed_by(self) -> str | None:
-        return self.review.reviewed_by
-
-    @property
-    def reviewed_on(self) -> str | None:
-        return self.review.reviewed_on
-
     @staticmethod
     def common_fields(front: dict[str, Any], source: SourceFile, register: dict[str, Source],
                       title_key: str = "title") -> dict[str, Any]:
@@ -188,7 +197,6 @@ class ContentItem:
             "audience": tuple(front.get("audience", ())),
             "themes": tuple(front.get("themes", ())),
             "sources": citations(front["sources"], register),
-            "status": front["status"],
             "authors": tuple(front["authors"]),
             "updated": front["updated"],
             "review": Review.from_front(front),
@@ -283,28 +291,6 @@ class PacketEntry:
     kind: str
     id: str
     line: int
-
-
-class Reviewed:
-    """A packet's or a route's own review record, read like an item's."""
-
-    review: Review
-
-    @property
-    def status(self) -> str:
-        return self.review.status
-
-    @property
-    def is_draft(self) -> bool:
-        return self.review.is_draft
-
-    @property
-    def reviewed_by(self) -> str | None:
-        return self.review.reviewed_by
-
-    @property
-    def reviewed_on(self) -> str | None:
-        return self.review.reviewed_on
 
 
 @dataclass
