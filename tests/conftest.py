@@ -8,6 +8,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from mkdocs.commands.build import build
@@ -141,3 +143,23 @@ def browser() -> Iterator[object]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the expected reports of tests/check_cases/ from the current output")
+
+
+@pytest.fixture
+def file_context(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A browser context that records every request and fails any that is not a local file."""
+    requests: list[str] = []
+    context = browser.new_context(locale="zh-CN")
+
+    def guard(route: Any) -> None:
+        requests.append(route.request.url)
+        if urlparse(route.request.url).scheme in ("file", "data", "blob", "about"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", guard)
+    try:
+        yield context, requests
+    finally:
+        context.close()

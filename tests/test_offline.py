@@ -11,7 +11,6 @@ import subprocess
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
 from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,24 +38,6 @@ def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture
-def file_context(browser: Any) -> Iterator[tuple[Any, list[str]]]:
-    """A browser context that records every request and fails any that is not a local file."""
-    requests: list[str] = []
-    context = browser.new_context(locale="zh-CN")
-
-    def guard(route: Any) -> None:
-        requests.append(route.request.url)
-        if urlparse(route.request.url).scheme in ("file", "data", "blob", "about"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", guard)
-    yield context, requests
-    context.close()
 
 
 def unzip(archive: Path, target: Path) -> Path:

@@ -118,20 +118,12 @@ def test_builder_url_prints_a_packet_from_a_server(starter_site: Path, context: 
     assert {urlparse(request).hostname for request in requests} == {"127.0.0.1"}
 
 
-def test_builder_prints_from_the_offline_zip(starter_site: Path, context: Any, tmp_path: Path) -> None:
+def test_builder_prints_from_the_offline_zip(starter_site: Path, file_context: tuple[Any, list[str]],
+                                            tmp_path: Path) -> None:
     with zipfile.ZipFile(starter_site / "downloads/offline/jinggang-site.zip") as archive:
         archive.extractall(tmp_path)
     root = tmp_path / "jinggang-site"
-    requests: list[str] = []
-
-    def only_local(route: Any) -> None:
-        requests.append(route.request.url)
-        if urlparse(route.request.url).scheme in ("file", "data", "blob", "about"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", only_local)
+    context, requests = file_context
     page = context.new_page()
     pdf = tmp_path / "offline.pdf"
     print_builder(page, (root / "packets/builder/index.html").as_uri() + builder_query(FOUR_ITEMS, **COVER), pdf)
