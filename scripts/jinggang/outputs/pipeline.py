@@ -106,10 +106,17 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
                console: Console | None = None) -> list[Job[Item]]:
     """Make every item's file, from the cache where its inputs are unchanged."""
     jobs = [Job(item, output.name(item), output.source(item)) for item in items]
+    # The same for every job (templates, fonts, the browser): once, not once a card.
+    try:
+        shared_inputs = output.hash_inputs()
+    except Exception as error:
+        for job in jobs:
+            job.fail(error)
+        return jobs
     for job in jobs:
         try:
             output.prepare(job)
-            job.digest = content_hash(job.html, *output.hash_inputs())
+            job.digest = content_hash(job.html, *shared_inputs)
         except Exception as error:
             job.fail(error)
             continue
