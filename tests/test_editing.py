@@ -21,7 +21,6 @@ from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import Severity, errors, format_report
 from jinggang.content.schemas import SchemaSet
 from jinggang.content.source import read_registry
-from jinggang.editing.changes import LESSON_INDEXES
 from jinggang.editing.commands import changed_route_ids
 from jinggang.editing.coords import gcj02_to_bd09, to_wgs84, wgs84_to_gcj02
 from jinggang.editing.new import NewError, NewRequest, create
@@ -313,7 +312,7 @@ def repo(tmp_path: Path) -> Path:
                                         encoding="utf-8")
     (packets / "lone-b.yml").write_text(PACKET.format(id="lone-b", title="乙", contents=(
         "  - lesson: sanwan-branch\n  - handout: lone-lesson\n")), encoding="utf-8")
-    (project / ".gitignore").write_text("node_modules\nsite/\n", encoding="utf-8")
+    (project / ".gitignore").write_text("node_modules\nsite/\n.cache/\n", encoding="utf-8")
     assert check(project) == ("", 0)
     git(project, "init", "--quiet", "--initial-branch=main")
     git(project, "add", "--all")
@@ -346,12 +345,13 @@ def test_changes_name_the_lesson_page_the_indexes_and_its_packets_only(repo: Pat
     assert [(item["kind"], item["id"], item["change"]) for item in impact["items"]] == \
         [("lesson", "lone-lesson", "modified")]
     assert names(impact, "pages") == ["lessons/lone-lesson.md"]
-    assert names(impact, "indexes") == sorted(LESSON_INDEXES)
-    assert names(impact, "packets") == ["lone-a", "lone-b"]  # not sanwan-packet
+    assert names(impact, "indexes") == []  # the listings show no lesson's body
+    # lone-b prints the lesson's handout only, which shows no body; sanwan-packet does not print the lesson.
+    assert names(impact, "packets") == ["lone-a"]
     assert impact["routes"] == impact["removed_pages"] == impact["removed_packets"] == impact["whole_site"] == []
     assert jinggang(repo, "changes", "--base", "main~1") == 0
     text = capsys.readouterr().out
-    assert "修改 微团课 lone-lesson“独立的一课”" in text and "lone-b  乙  → downloads/packets/lone-b.pdf" in text
+    assert "修改 微团课 lone-lesson“独立的一课”" in text and "lone-a  甲  → downloads/packets/lone-a.pdf" in text
 
 
 def test_changes_name_the_daily_reading_the_routes_index_and_other_built_files(
@@ -366,22 +366,22 @@ def test_changes_name_the_daily_reading_the_routes_index_and_other_built_files(
     assert {"assets/javascripts/readings.js", "feeds/reading.xml", "feeds/updates.xml",
             "assets/share/lessons/lone-lesson.png", "search/"} <= set(impact["built_files"])
     git(repo, "checkout", "--quiet", "--", ".")
-    # A guide on a route: the routes' index names it.
+    # A guide on a route: the routes' index names it (its name, not its summary).
     edit(repo, "docs/sites/sanwan.md", "summary: ", "summary: 新")
     impact = changes(repo, capsys, base="main")
-    assert "routes/index.md" in names(impact, "indexes")
-    assert "reading.md" not in names(impact, "indexes")
+    assert "routes/index.md" not in names(impact, "indexes") and "reading.md" not in names(impact, "indexes")
+    edit(repo, "docs/sites/sanwan.md", "name: 三湾改编旧址", "name: 三湾改编纪念馆")
+    assert "routes/index.md" in names(changes(repo, capsys, base="main"), "indexes")
 
 
 def test_changes_follow_references_on_both_sides(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The lesson stops naming its site: the guide page that listed it is affected all the same.
     edit(repo, "docs/lessons/sanwan-branch.md", "sites: [sanwan]\n", "")
     impact = changes(repo, capsys, base="main")  # the working tree, not yet committed
-    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/sanwan-branch.md",
-                                      "routes/sanwan-walk.md", "sites/sanwan.md"]
-    assert names(impact, "indexes") == sorted([*LESSON_INDEXES, "browse/sites.md", "sites/index.md", "timeline.md"])
+    assert names(impact, "pages") == ["lessons/sanwan-branch.md", "sites/sanwan.md"]
+    assert names(impact, "indexes") == ["browse/sites.md", "sites/index.md"]  # grouped by site; counted per guide
     assert names(impact, "packets") == ["lone-b", "sanwan-packet"]
-    assert names(impact, "routes") == ["sanwan-walk"]  # its page names the lesson at its stop
+    assert names(impact, "routes") == []  # a route names its stops' lessons itself
 
 
 def test_changes_of_a_route(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -408,8 +408,9 @@ def test_changes_of_a_deleted_lesson_a_registry_entry_and_a_new_file(repo: Path,
         ("event", "sanwan-reorganization", "modified"), ("lesson", "brand-new", "added"),
         ("lesson", "lone-lesson", "deleted"), ("packet", "lone-a", "deleted"), ("packet", "lone-b", "modified")]
     assert names(impact, "removed_pages") == ["lessons/lone-lesson.md"]
-    # The event's card links on the lesson and guide pages, and lone-b's download links.
-    assert names(impact, "pages") == ["lessons/sanwan-branch.md", "sites/sanwan.md"]
+    # The event's card links on the lesson and guide pages, and lone-b's download links; the
+    # lecturer material lists the lessons there are.
+    assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/sanwan-branch.md", "sites/sanwan.md"]
     assert "timeline.md" in names(impact, "indexes") and "lecturers/index.md" in names(impact, "indexes")
     assert names(impact, "packets") == ["lone-b"]  # packets do not print events: sanwan-packet is unaffected
     assert impact["removed_packets"] == ["lone-a"]
@@ -447,7 +448,7 @@ def test_packets_changed_since_renders_only_affected_packets(repo: Path, monkeyp
     assert rendered == [] and "不影响任何讲义包" in capsys.readouterr().out
     edit(repo, "docs/lessons/lone-lesson.md", "讲述。", "讲述，改了一句。")
     assert jinggang(repo, "packets", "--changed-since", "main") == 0
-    assert rendered == [["lone-a", "lone-b"]]
+    assert rendered == [["lone-a"]]  # lone-b prints only the lesson's handout, which has no body
 
 
 def test_changes_to_a_registered_work_affect_every_page_and_packet_citing_it(repo: Path,
@@ -456,9 +457,9 @@ def test_changes_to_a_registered_work_affect_every_page_and_packet_citing_it(rep
     impact = changes(repo, capsys, base="main")
     assert [(item["kind"], item["id"], item["change"]) for item in impact["items"]] == [
         ("source", "zgcd-lishi-1", "modified")]
-    # Each citing item counts as changed (its route's page too: a conservative estimate).
+    # Every page printing a citation of it; the route cites other works.
     assert names(impact, "pages") == ["lecturers/sanwan-talk.md", "lessons/lone-lesson.md",
-                                      "lessons/sanwan-branch.md", "routes/sanwan-walk.md", "sites/sanwan.md"]
+                                      "lessons/sanwan-branch.md", "sites/sanwan.md"]
     assert names(impact, "packets") == ["lone-a", "lone-b", "sanwan-packet"]
     assert not any("搜索词典" in note for note in impact["notes"])
 
@@ -499,7 +500,7 @@ def test_summary_of_a_clean_change(repo: Path, capsys: pytest.CaptureFixture[str
     summary = capsys.readouterr().out
     assert summary.startswith("## 井冈传人 · 内容检查与影响范围\n\n**内容检查：✅ 通过**，没有发现问题。")
     assert "- 独立的一课（`lessons/lone-lesson/`）" in summary
-    assert "- 微团课目录（`lessons/`）" in summary
+    assert "微团课目录" not in summary  # the catalog shows no lesson's body
     assert "- 甲（`lone-a`）：`downloads/packets/lone-a.pdf`" in summary
     assert "问题（" not in summary
 

@@ -227,6 +227,8 @@ def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *
         items = [known[item_id] for item_id in only]
     console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
     outcome = run_output(output, items, store, parallel=jobs, prune=not only, console=console)
+    _save_dependencies(root, _config(config_file)[1], command, {f"{folder}/{job.name}": job.reads for job in outcome
+                                                if job.status is not Status.FAILED}, whole=not only)
     if len(outcome) <= 40 and any(job.status is not Status.CACHED for job in outcome):
         console.print(summary_table(output, outcome))
     failed = [job for job in outcome if job.status is Status.FAILED]
@@ -237,6 +239,21 @@ def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *
     console.print(f"{output.label}：共 {len(outcome)} 个文件，新生成 {made} 个，{Status.CACHED.label} {kept} 个，"
                   f"{time.perf_counter() - started:.2f} 秒。")
     return 1 if failed else 0
+
+
+def _save_dependencies(root: Path, settings: Settings, command: str, reads: dict[str, frozenset[str]],
+                       whole: bool) -> None:
+    """What each download read (content/dependencies.py), for `jinggang changes`; a run of some
+    items only updates their entries."""
+    from .content.dependencies import DependencyMap, fingerprint
+    from .website.plugin import DEPENDENCY_FOLDER
+
+    file = root / DEPENDENCY_FOLDER / f"{command}.json"
+    previous = None if whole else DependencyMap.load(file)
+    dependencies = previous or DependencyMap()
+    dependencies.files.update(reads)
+    dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
+    dependencies.save(file)
 
 
 def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: RenderContext | None = None) -> int:

@@ -13,14 +13,17 @@ from datetime import date
 from typing import Any
 
 from .bodies import Slide
-from .kinds import LECTURER, LESSON, PART_ENTRIES, SITE_GUIDE, Kind, entry_kinds
+from .dependencies import Recorded, Table
+from .kinds import KINDS, LECTURER, LESSON, PACKET, PART_ENTRIES, REGISTRIES, ROUTE, SITE_GUIDE, Kind, entry_kinds
 from .schemas import Vocabularies
 from .source import SourceFile
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(Recorded):
     """One published work of the sources register (curriculum/sources.yml)."""
+
+    KIND = REGISTRIES["sources"]
 
     id: str
     kind: str  # book, article, speech or web
@@ -89,14 +92,18 @@ class Review:
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(Recorded):
+    KIND = REGISTRIES["sites"]
+
     id: str
     name: str
     aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Person:
+class Person(Recorded):
+    KIND = REGISTRIES["people"]
+
     id: str
     name: str
     summary: str
@@ -105,7 +112,9 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(Recorded):
+    KIND = REGISTRIES["events"]
+
     id: str
     name: str
     date: str
@@ -131,14 +140,16 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Term:
+class Term(Recorded):
+    KIND = REGISTRIES["glossary"]
+
     id: str
     term: str
     definition: str
     sources: tuple[Citation, ...] = ()
 
 
-class Reviewed:
+class Reviewed(Recorded):
     """Anything with a review record (an item, a packet, a route): its status is the record's."""
 
     review: Review
@@ -295,6 +306,8 @@ class PacketEntry:
 
 @dataclass
 class Packet(Reviewed):
+    KIND = PACKET.name
+
     id: str
     title: str
     audience: tuple[str, ...]
@@ -373,6 +386,8 @@ def _clock(minutes: int) -> str:
 
 @dataclass
 class Route(Reviewed):
+    KIND = ROUTE.name
+
     id: str
     title: str
     summary: str
@@ -414,7 +429,12 @@ class Route(Reviewed):
 
 
 @dataclass
-class ContentModel:
+class ContentModel(Recorded):
+    KIND = "model"
+    id = "-"
+    # The tables record their own reads (dependencies.Table); of the rest, the rotation is content.
+    _recorded_fields = frozenset({"reading_rotation"})
+
     vocabularies: Vocabularies
     sites: dict[str, Site]
     events: dict[str, Event]
@@ -427,6 +447,14 @@ class ContentModel:
     reading_rotation: tuple[str, ...] = ()
     routes: dict[str, Route] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kinds = {**{kind.table: kind.name for kind in KINDS.values()},
+                 **{name: kind for name, kind in REGISTRIES.items() if name != "glossary"}, "terms": "term"}
+        for table, kind in kinds.items():
+            entries = getattr(self, table)
+            if not isinstance(entries, Table):
+                setattr(self, table, Table(kind, entries))
 
     def items(self) -> list[ContentItem]:
         return [*self.lessons.values(), *self.site_guides.values(), *self.lecturers.values()]

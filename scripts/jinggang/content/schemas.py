@@ -20,6 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
+from .dependencies import Recorded, note
 from .problems import Problem, did_you_mean
 from .schema_fast import QuickValidator, ecma_pattern
 from .source import SourceFile
@@ -65,13 +66,18 @@ def _is_partial_date(value: object) -> bool:
 
 
 @dataclass
-class Vocabularies:
+class Vocabularies(Recorded):
     """Slug to Chinese label, per vocabulary name."""
+
+    KIND = "vocabulary"
+    id = "*"  # reading the whole of `terms` (a list of every label) depends on every label
 
     terms: dict[str, dict[str, str]]
 
     def label(self, vocabulary: str, slug: str) -> str:
-        return self.terms.get(vocabulary, {}).get(slug, slug)
+        note(f"{self.KIND}/{vocabulary}/{slug}")
+        terms: dict[str, dict[str, str]] = object.__getattribute__(self, "terms")
+        return terms.get(vocabulary, {}).get(slug, slug)
 
     def suggest(self, vocabulary: str, value: str) -> str | None:
         """The slug an editor most likely meant, matching slugs and Chinese labels."""

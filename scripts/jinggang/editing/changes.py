@@ -18,23 +18,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..content.kinds import KINDS, LESSON, PAGE_KINDS, REGISTRIES, SITE_GUIDE, label
+from ..content.dependencies import EVERYTHING, DependencyMap, changed_keys, fingerprint, key
+from ..content.kinds import PAGE_KINDS, REGISTRIES, label
 from ..content.loader import Settings, load_content
-from ..content.model import ContentItem, ContentModel, Route
+from ..content.model import ContentItem, ContentModel
 from ..content.schemas import SchemaSet
 from ..content.source import ReadError, read_registry
-from ..website.feeds import READING_FEED, UPDATES_FEED
 from ..website.pages import generated_pages
-from ..website.plugin import READINGS_SCRIPT
 from ..website.render import url_for
-from ..website.search.index import FOLDER as SEARCH_FOLDER
-from ..website.share import SHARE_FOLDER
+from .recording import RecordingError, dependencies_for
 from .reviews import ExpiredReview, expired_in_change
 
+# Where a route's field kit is in the built site (outputs/field_kits.py).
+FIELD_KIT = "downloads/routes/{id}.pdf"
 # Files outside docs/ and curriculum/ that change every page or every packet.
 SITE_WIDE = ("mkdocs.yml", "site_overrides/", "scripts/", "pyproject.toml", "requirements.lock",
              "package.json", "package-lock.json")
-LESSON_INDEXES = ("lessons/index.md", "browse/audience.md", "browse/themes.md")
 CHANGE_LABELS = {"added": "新增", "modified": "修改", "deleted": "删除"}
 STATUS_LABELS = {"draft": "草稿", "review": "审核中", "published": "已发布"}
 
@@ -193,117 +192,9 @@ def _item_tables(model: ContentModel) -> dict[str, Mapping[str, ContentItem]]:
     return {kind.name: model.table(kind) for kind in PAGE_KINDS.values()}
 
 
-def _routes_through(model: ContentModel, kind: str, item_id: str) -> list[Route]:
-    """Routes whose page shows the item: a route names its stops' guides (and draws their
-    coordinates on its map) and the lessons given at each stop."""
-    if kind == SITE_GUIDE.name:
-        return model.routes_for_site(item_id)
-    if kind == LESSON.name:
-        return [route for route in model.routes.values() if any(item_id in stop.lessons for stop in route.stops)]
-    return []
-
-
-class _Collector:
-    """Accumulates what a change affects, from either side's model."""
-
-    def __init__(self, sides: list[ContentModel]) -> None:
-        self.sides = sides
-        self.pages: set[str] = set()
-        self.indexes: set[str] = set()
-        self.packets: set[str] = set()
-        self.routes: set[str] = set()
-        # Every published item is in the updates feed and the search index, and has a share card.
-        self.built: set[str] = set()
-
-    def item(self, kind: str, item_id: str) -> None:
-        for model in self.sides:
-            item = _item_tables(model)[kind].get(item_id)
-            if item is None:
-                continue
-            self.pages.add(item.src_uri)
-            card = f"{SHARE_FOLDER}/{KINDS[kind].docs_folder}/{item_id}.png"
-            self.built.update({UPDATES_FEED, f"{SEARCH_FOLDER}/", card})
-            if item_id in model.reading_rotation:  # the daily reading shows its title and summary
-                self.reading()
-            self.packets.update(packet.id for packet in model.packets_for_item(item))
-            for route in _routes_through(model, kind, item_id):  # its page and handbook, not the route's listings
-                self.routes.add(route.id)
-                self.pages.add(route.src_uri)
-            if kind == LESSON.name:
-                lesson = model.lessons[item_id]
-                self.indexes.update(LESSON_INDEXES)
-                self.pages.update(model.site_guides[site].src_uri for site in lesson.sites
-                                  if site in model.site_guides)
-                self.pages.update(material.src_uri for material in model.lecturers_for_lesson(item_id))
-                if lesson.sites:  # grouped by site, and counted on the guides' index
-                    self.indexes.update(("browse/sites.md", "sites/index.md"))
-                if lesson.events:  # the timeline lists each event's lessons
-                    self.indexes.add("timeline.md")
-            elif kind == SITE_GUIDE.name:
-                self.indexes.update(("sites/index.md", "browse/sites.md"))
-                if model.routes_for_site(item_id):  # the routes' index names each stop's guide
-                    self.indexes.add("routes/index.md")
-                self.pages.update(lesson.src_uri for lesson in model.lessons_for_site(item_id))
-                if any(event.site == item_id for event in model.events.values()):
-                    self.indexes.add("timeline.md")
-            else:
-                self.indexes.add("lecturers/index.md")
-                self.pages.update(model.lessons[lesson_id].src_uri for lesson_id in model.lecturers[item_id].lessons
-                                  if lesson_id in model.lessons)
-
-    def packet(self, packet_id: str) -> None:
-        for model in self.sides:
-            packet = model.packets.get(packet_id)
-            if packet is None:
-                continue
-            self.packets.add(packet_id)
-            self.built.add(UPDATES_FEED)
-            self.indexes.add("lecturers/index.md")  # lists every packet
-            for entry in packet.entries:  # each item's page links to the packets printing it
-                self.pages.update(item.src_uri for item in model.entry_items(entry))
-
-    def route(self, route_id: str) -> None:
-        for model in self.sides:
-            route = model.routes.get(route_id)
-            if route is None:
-                continue
-            self.routes.add(route_id)
-            self.pages.add(route.src_uri)
-            self.built.update({UPDATES_FEED, f"{SEARCH_FOLDER}/", f"{SHARE_FOLDER}/routes/{route_id}.png"})
-            self.indexes.add("routes/index.md")
-            # Each guide's page lists the routes that stop there.
-            self.pages.update(model.site_guides[stop.site].src_uri for stop in route.stops
-                              if stop.site in model.site_guides)
-
-    def reading(self) -> None:
-        self.indexes.add("reading.md")
-        self.built.update({READINGS_SCRIPT, READING_FEED})
-
-    def event(self, event_id: str) -> None:
-        self.indexes.add("timeline.md")
-        if any(len(event.date) == 10 for model in self.sides if (event := model.events.get(event_id))):
-            self.reading()  # a dated event is the reading on its anniversaries
-        for model in self.sides:
-            self.pages.update(lesson.src_uri for lesson in model.lessons_for_event(event_id))
-            self.pages.update(guide.src_uri for guide in model.site_guides.values() if event_id in guide.events)
-
-    def source(self, source_id: str) -> None:
-        """A work of the register: every page, packet and route that prints a citation of it."""
-        for model in self.sides:
-            for item in model.items():
-                if any(cited.source.id == source_id for cited in item.sources):
-                    self.item(item.KIND, item.id)
-            for route in model.routes.values():
-                if any(cited.source.id == source_id for cited in route.sources):
-                    self.routes.add(route.id)
-                    self.pages.add(route.src_uri)
-
-    def person(self, person_id: str) -> None:
-        if any(person_id in event.people for model in self.sides for event in model.events.values()):
-            self.indexes.add("timeline.md")
-
-
 def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
+    """What the change since base affects: the model at both sides diffed into keys
+    (content/dependencies.py), met with what each file of the build read."""
     impact = Impact(base=base)
     docs = settings.relative(settings.docs_dir)
     curriculum = settings.relative(settings.curriculum_dir)
@@ -322,49 +213,46 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
         impact.expired_reviews = expired_in_change(
             [(change.path, change.kind) for change in changes if change.change == "modified"
              and change.kind in ("lesson", "site-guide", "lecturer", "packet", "route")], base_root, settings.root)
+        fingerprints = {fingerprint((base_settings.docs_dir, base_settings.curriculum_dir)),
+                        fingerprint((settings.docs_dir, settings.curriculum_dir))}
     impact.base_loaded = previous is not None
     if current is None:
         impact.notes.append("当前内容没有通过检查：影响范围只按基准版本的内容估计，修正错误后再看一次。")
     if previous is None:
         impact.notes.append("基准版本的内容无法读取或没有通过检查：影响范围只按当前内容计算。")
     full_sides = [model for model in (current, previous) if model is not None]
-    collector = _Collector([model.published_view() for model in full_sides])
+    published = current.published_view() if current is not None else None
+    before = previous.published_view() if previous is not None else None
 
     for change in changes:
         stem = PurePosixPath(change.path).stem
-        if change.kind in {kind.name for kind in PAGE_KINDS.values()}:
-            collector.item(change.kind, stem)
+        if change.kind in {kind.name for kind in PAGE_KINDS.values()} or change.kind in ("packet", "route"):
             impact.items.append(_changed_item(change, stem, full_sides))
-        elif change.kind == "packet":
-            collector.packet(stem)
-            impact.items.append(_changed_item(change, stem, full_sides))
-            if current is None or stem not in current.packets:
-                impact.removed_packets.append(stem)
-        elif change.kind == "route":
-            collector.route(stem)
-            impact.items.append(_changed_item(change, stem, full_sides))
-            if current is None or stem not in current.routes:
-                impact.removed_routes.append(stem)
+        if change.kind == "packet" and (published is None or stem not in published.packets):
+            impact.removed_packets.append(stem)
+        elif change.kind == "route" and (published is None or stem not in published.routes):
+            impact.removed_routes.append(stem)
         elif change.kind == "registry":
-            _registry_change(change, stem, old_registries[stem], settings, collector, impact)
-        elif change.kind == "vocabularies":
-            collector.indexes.add("editors/fields.md")
-            impact.whole_site.append(f"词表 {change.path} 改动：所有页面和讲义包上的标签都可能变化。")
-        elif change.kind == "schema":
-            collector.indexes.add("editors/fields.md")
-            impact.notes.append(f"{change.path}：检查规则和“字段参考”页随之改变。")
-        elif change.kind == "page":
-            collector.pages.add(str(PurePosixPath(change.path).relative_to(docs)))
-        elif change.kind == "asset":
-            _asset_change(change, settings, collector)
+            _registry_change(change, stem, old_registries[stem], settings, impact)
 
-    for kind, reason in (("site-code", "站点配置、模板或程序改动"), ("data", "这类内容文件的影响范围还不能细算")):
+    for kind, reason in (("site-code", "站点配置、模板或程序改动"), ("schema", "检查规则和字段参考页改动"),
+                         ("data", "这类内容文件的影响范围还不能细算")):
         paths = [change.path for change in changes if change.kind == kind]
         if paths:
             shown = "、".join(paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
             impact.whole_site.append(f"{reason}（{shown}）：所有页面和讲义包都可能变化。")
-
-    _resolve(impact, collector, current, previous, settings)
+    keys = changed_keys(before, published) if before is not None or published is not None else set()
+    keys |= {key("file", change.path, "bytes") for change in changes if change.kind != "other"}
+    if impact.whole_site:
+        keys.add(EVERYTHING)
+    if keys:
+        try:
+            dependencies = dependencies_for(settings, fingerprints)
+        except RecordingError as error:
+            impact.notes.append(f"站点无法构建，影响范围按全站计：{error}")
+            dependencies, keys = DependencyMap(), {EVERYTHING}
+            impact.whole_site.append("站点无法构建：所有页面和讲义包都可能变化。")
+        _resolve(impact, dependencies, dependencies.affected(keys), before, published, settings)
     return impact
 
 
@@ -384,7 +272,7 @@ def _changed_item(change: FileChange, item_id: str, sides: list[ContentModel]) -
 
 
 def _registry_change(change: FileChange, name: str, old: dict[str, dict[str, Any]], settings: Settings,
-                     collector: _Collector, impact: Impact) -> None:
+                     impact: Impact) -> None:
     new = _registry_entries(settings.root / change.path)
     kind = REGISTRIES[name]
     title_key = {"term": "term", "source": "title"}.get(kind, "name")
@@ -394,74 +282,62 @@ def _registry_change(change: FileChange, name: str, old: dict[str, dict[str, Any
         state = "added" if entry_id not in old else "deleted" if entry_id not in new else "modified"
         entry = new.get(entry_id) or old[entry_id]
         impact.items.append(ChangedItem(kind, entry_id, str(entry.get(title_key, "")), "", state, change.path))
-        if kind == "event":
-            collector.event(entry_id)
-        elif kind == "person":
-            collector.person(entry_id)
-        elif kind == "source":
-            collector.source(entry_id)
-        elif kind == "term":
-            collector.indexes.add("glossary.md")
-            # Hover definitions: every page whose text uses the term, under either wording.
-            words = {str(version[title_key]) for version in (old.get(entry_id), new.get(entry_id))
-                     if version and version.get(title_key)}
-            collector.pages.update(_pages_mentioning(settings, words))
-    if kind != "source":  # the register's titles are not searched as names
-        impact.notes.append(f"{change.path}：站内搜索词典随之更新（全站搜索索引重新生成）。")
 
 
-def _pages_mentioning(settings: Settings, words: set[str]) -> set[str]:
-    found = set()
-    for file in settings.docs_dir.rglob("*.md"):
-        text = file.read_text(encoding="utf-8", errors="replace")
-        if any(word in text for word in words):
-            found.add(file.relative_to(settings.docs_dir).as_posix())
-    return found
+def _is_item_page(src_uri: str) -> bool:
+    folder, _, name = src_uri.partition("/")
+    return folder in PAGE_KINDS and "/" not in name and name != "index.md"
 
 
-def _asset_change(change: FileChange, settings: Settings, collector: _Collector) -> None:
-    """A picture or download: the pages that name the file, and the packets printing those pages."""
-    for src_uri in _pages_mentioning(settings, {PurePosixPath(change.path).name}):
-        folder = src_uri.partition("/")[0]
-        if folder in PAGE_KINDS and src_uri.count("/") == 1:
-            collector.item(PAGE_KINDS[folder].name, PurePosixPath(src_uri).stem)
-        else:
-            collector.pages.add(src_uri)
-
-
-def _resolve(impact: Impact, collector: _Collector, current: ContentModel | None, previous: ContentModel | None,
-             settings: Settings) -> None:
-    """Sets of names into sorted, titled references; split pages into kept and removed."""
+def _resolve(impact: Impact, dependencies: DependencyMap, affected: list[str], before: ContentModel | None,
+             published: ContentModel | None, settings: Settings) -> None:
+    """Affected files of the build into titled pages, indexes, packets, routes and other files."""
     titles: dict[str, str] = {}
     schema_set = SchemaSet(settings.curriculum_dir / "schema")
-    for side in (previous, current):  # the current side's titles win
+    for side in (before, published):  # the current side's titles win
         if side is not None:
-            titles.update({page.src_uri: page.title for page in generated_pages(side.published_view(), schema_set)})
-    published = current.published_view() if current is not None else None
+            titles.update({page.src_uri: page.title for page in generated_pages(side, schema_set)})
 
     def title_of(src_uri: str) -> str:
-        for side in (current, previous):
+        for side in (published, before):
             item = side.item_by_src_uri(src_uri) if side is not None else None
             if item is not None:
                 return item.title
         return titles.get(src_uri, src_uri)
 
-    for src_uri in sorted(collector.pages):
-        folder = src_uri.partition("/")[0]
-        is_item = folder in PAGE_KINDS and src_uri.count("/") == 1
-        if folder == "routes":  # generated, one page per route
-            exists = published is not None and PurePosixPath(src_uri).stem in published.routes
-        elif is_item:
-            exists = published is not None and published.item_by_src_uri(src_uri) is not None
+    packets = {packet.download_path: packet.id for packet in (published.packets.values() if published else ())}
+    kits = {FIELD_KIT.format(id=route_id): route_id for route_id in (published.routes if published else {})}
+    pages: set[str] = set()
+    indexes: set[str] = set()
+    packet_ids: set[str] = set()
+    route_ids: set[str] = set()
+    built: set[str] = set()
+    for path in affected:
+        src_uri = dependencies.pages.get(path)
+        if src_uri is not None:
+            generated = not (settings.docs_dir / src_uri).is_file()
+            is_route = src_uri.startswith("routes/") and src_uri != "routes/index.md"
+            (indexes if generated and not is_route and not _is_item_page(src_uri) else pages).add(src_uri)
+        elif path in packets:
+            packet_ids.add(packets[path])
+        elif path in kits:
+            route_ids.add(kits[path])
         else:
-            exists = (settings.docs_dir / src_uri).is_file()
-        ref = PageRef(src_uri, url_for(src_uri), title_of(src_uri))
-        (impact.pages if exists else impact.removed_pages).append(ref)
-    impact.built_files = sorted(collector.built)
-    impact.indexes = [PageRef(src_uri, url_for(src_uri), titles.get(src_uri, src_uri))
-                      for src_uri in sorted(collector.indexes)]
-    packet_ids = set(published.packets) if published is not None and impact.whole_site else collector.packets
-    route_ids = set(published.routes) if published is not None and impact.whole_site else collector.routes
+            built.add(path)
+    if impact.whole_site and published is not None:
+        packet_ids, route_ids = set(published.packets), set(published.routes)
+    # Pages of items gone from the published site (deleted, or back to draft).
+    removed: set[str] = set()
+    if before is not None:
+        for kind in PAGE_KINDS.values():
+            gone = before.table(kind).keys() - (published.table(kind).keys() if published is not None else set())
+            removed.update(before.table(kind)[item_id].src_uri for item_id in gone)
+        gone_routes = before.routes.keys() - (published.routes.keys() if published is not None else set())
+        removed.update(before.routes[route_id].src_uri for route_id in gone_routes)
+    impact.pages = [PageRef(src_uri, url_for(src_uri), title_of(src_uri)) for src_uri in sorted(pages - removed)]
+    impact.removed_pages = [PageRef(src_uri, url_for(src_uri), title_of(src_uri)) for src_uri in sorted(removed)]
+    impact.indexes = [PageRef(src_uri, url_for(src_uri), titles.get(src_uri, src_uri)) for src_uri in sorted(indexes)]
+    impact.built_files = sorted(built)
     if published is not None:
         impact.packets = [PacketRef(packet.id, packet.title, packet.source.path, packet.download_path)
                           for packet_id in sorted(packet_ids)

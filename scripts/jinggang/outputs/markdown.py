@@ -17,6 +17,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from ..content.dependencies import key, note
 from ..content.model import ContentItem
 from ..content.sanitize import sanitize_html
 
@@ -29,6 +30,7 @@ class _ImagePaths(Treeprocessor):
     """Image paths are relative to the page's file; the rendered document lives elsewhere."""
 
     base_dir: Path | None = None
+    root: Path | None = None  # the project's: a file read is recorded by its path from there
     rewrite: Callable[[Path], str] = staticmethod(Path.as_uri)  # type: ignore[assignment]
 
     def run(self, root: etree.Element) -> None:
@@ -40,6 +42,8 @@ class _ImagePaths(Treeprocessor):
                 path = (self.base_dir / source).resolve()
                 if not path.is_file():
                     raise FileNotFoundError(f"图片 {source} 不存在")
+                if self.root is not None and path.is_relative_to(self.root):
+                    note(key("file", path.relative_to(self.root).as_posix(), "bytes"))
                 image.set("src", self.rewrite(path))
 
 
@@ -55,6 +59,7 @@ class MarkdownRenderer:
             self.images.rewrite = image_url
         self.md.treeprocessors.register(self.images, "jinggang_absolute_images", 0)
         self.docs_dir = docs_dir
+        self.images.root = docs_dir.resolve().parent
 
     def __call__(self, text: str, item: ContentItem | None = None) -> Markup:
         self.md.reset()

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..content.dependencies import compact, reading
 from .markdown import ItemError, content_hash
 from .printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
 from .store import RenderStore
@@ -53,6 +54,7 @@ class Job(Generic[Item]):
     seconds: float = 0.0
     error: str = ""
     final_html: str = ""  # the printed HTML, kept only for the packets benchmark
+    reads: frozenset[str] = frozenset()  # what prepare read of the model (content/dependencies.py)
 
     def fail(self, error: BaseException) -> None:
         """Record why the file was not made; an ItemError already names the file at fault."""
@@ -114,11 +116,7 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
             job.fail(error)
         return jobs
     for job in jobs:
-        try:
-            output.prepare(job)
-            job.digest = content_hash(job.html, *shared_inputs)
-        except Exception as error:
-            job.fail(error)
+        if not _prepare(output, job, shared_inputs):
             continue
         saved = store.restore(job.name, job.digest)
         if saved is not None:
@@ -132,6 +130,25 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
     if prune:
         store.prune(output.keep(), output.prune_pattern)
     return jobs
+
+
+def _prepare(output: Output[Item], job: Job[Item], shared_inputs: tuple[str, ...]) -> bool:
+    """HTML, digest and what the job read of the model; False when the job failed."""
+    try:
+        with reading() as reads:
+            output.prepare(job)
+        job.reads = compact(reads)
+        job.digest = content_hash(job.html, *shared_inputs)
+    except Exception as error:
+        job.fail(error)
+        return False
+    return True
+
+
+def prepared_reads(output: Output[Item], items: Sequence[Item]) -> dict[str, frozenset[str]]:
+    """What each file of an output reads, without making it (`jinggang changes`)."""
+    jobs = [Job(item, output.name(item), output.source(item)) for item in items]
+    return {job.name: job.reads for job in jobs if _prepare(output, job, ())}
 
 
 async def render_jobs(output: Output[Item], jobs: Sequence[Job[Item]], store: RenderStore, engine: Any,

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from PIL import Image
 
-from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_targets
+from ..website.share import CARD_HEIGHT, CARD_WIDTH, SHARE_FOLDER, SITE_CARD, ShareTarget, share_target, share_targets
 from .context import RenderContext
 from .fonts import FAMILIES, font_face_css
 from .pipeline import Job, Output
@@ -98,7 +98,9 @@ class ShareCardsOutput(Output[Card]):
         return (self.shell(""), self.format_version, fonts_version(self.context.fonts_dir))
 
     def prepare(self, job: Job[Card]) -> None:
-        job.html = self.context.renderer.render("jinggang/share/card.html", "", target=job.item.target,
+        # The target again from the model, so that the card records what it read of its item.
+        target = share_target(self.context.model, job.item.target.src_uri) if job.item.target else None
+        job.html = self.context.renderer.render("jinggang/share/card.html", "", target=target,
                                                 **self.common).strip()
 
     def engine(self, parallel: int) -> CardCamera:

@@ -10,19 +10,43 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..content.dependencies import IDS, note
+from ..content.kinds import REGISTRIES
+from ..content.model import Term
+
 SKIPPED_TAGS = {"code", "pre", "a", "abbr", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "kbd"}
+
+
+class TermDefinitions(Mapping[str, str]):
+    """Each term's definition by its wording. A page depends (content/dependencies.py) on the
+    wordings of all terms, which any of them could match, and on the definitions it shows."""
+
+    def __init__(self, terms: Mapping[str, Term]) -> None:
+        self._by_wording = {term.term: term for term in terms.values()}
+
+    def __getitem__(self, wording: str) -> str:
+        return self._by_wording[wording].definition
+
+    def __iter__(self) -> Iterator[str]:
+        kind = REGISTRIES["glossary"]
+        note(f"{kind}/*/{IDS}")
+        note(f"{kind}/*/term")
+        return iter(self._by_wording)
+
+    def __len__(self) -> int:
+        return len(self._by_wording)
 
 
 class GlossaryTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, definitions: Mapping[str, str]) -> None:
         super().__init__(md)
-        self.definitions = dict(definitions)
+        self.definitions = definitions  # not copied: reading a definition records it
         terms = sorted(self.definitions, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(term) for term in terms)) if terms else None
 

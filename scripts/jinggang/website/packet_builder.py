@@ -52,7 +52,8 @@ def builder_items(model: ContentModel) -> list[ContentItem]:
 def builder_page(model: ContentModel, schema_set: SchemaSet) -> GeneratedPage:
     """The builder page: its interface and the empty packet its script fills in."""
     return GeneratedPage(BUILDER_URI, "自选讲义包", "jinggang/packet-builder.html",
-                         {"audiences": model.vocabularies.terms["audience"], "limits": export_limits(schema_set)},
+                         lambda: {"audiences": model.vocabularies.terms["audience"],
+                                  "limits": export_limits(schema_set)},
                          hide=("toc",), searchable=False)
 
 

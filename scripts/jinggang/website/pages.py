@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..content.model import ContentModel, LecturerMaterial, Lesson
+from ..content.model import ContentModel, LecturerMaterial, Lesson, Route
 from ..content.reading import Reading, reading_calendar
 from ..content.schemas import SchemaSet
+from .glossary import TermDefinitions
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_by_initial
 from .packet_builder import builder_page
 from .render import GeneratedPage
@@ -143,50 +144,53 @@ def _readings_by_month(model: ContentModel) -> list[tuple[int, list[Reading]]]:
 
 
 def generated_pages(model: ContentModel, schema_set: SchemaSet) -> list[GeneratedPage]:
-    lessons = _by_title(model.lessons.values())
-    vocab = model.vocabularies.terms
+    def catalog() -> dict[str, Any]:
+        lessons = _by_title(model.lessons.values())
+        return {"lessons": lessons, "bands": duration_bands(lesson.duration for lesson in lessons),
+                "audiences": model.vocabularies.terms["audience"], "themes": model.vocabularies.terms["themes"]}
+
+    def fields() -> dict[str, Any]:
+        return {"kinds": [(schema_set.schemas[kind].get("title", kind), schema_set.schemas[kind].get("description", ""),
+                           field_docs(kind, schema_set, model)) for kind in FIELD_REFERENCE_KINDS]}
+
     return [
-        GeneratedPage("lessons/index.md", "微团课目录", "jinggang/catalog.html",
-                      {"lessons": lessons, "bands": duration_bands(lesson.duration for lesson in lessons),
-                       "audiences": vocab["audience"], "themes": vocab["themes"]}, searchable=False),
+        GeneratedPage("lessons/index.md", "微团课目录", "jinggang/catalog.html", catalog, searchable=False),
         GeneratedPage("sites/index.md", "红色景点研学指南", "jinggang/site-list.html",
-                      {"guides": guides_in_order(model)}, searchable=False),
+                      lambda: {"guides": guides_in_order(model)}, searchable=False),
         GeneratedPage("lecturers/index.md", "讲师资料", "jinggang/lecturer-list.html",
-                      {"materials": lecturers_in_order(model),
-                       "packets": sorted(model.packets.values(), key=lambda packet: packet.id)}, searchable=False),
+                      lambda: {"materials": lecturers_in_order(model),
+                               "packets": sorted(model.packets.values(), key=lambda packet: packet.id)},
+                      searchable=False),
         GeneratedPage("browse/audience.md", "按适用对象浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "audience")}, searchable=False),
+                      lambda: {"groups": lesson_groups(model, "audience")}, searchable=False),
         GeneratedPage("browse/themes.md", "按主题浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "themes")}, searchable=False),
+                      lambda: {"groups": lesson_groups(model, "themes")}, searchable=False),
         GeneratedPage("browse/sites.md", "按景点浏览", "jinggang/grouped.html",
-                      {"groups": lesson_groups(model, "sites")}, searchable=False),
-        GeneratedPage("timeline.md", "党史时间线", "jinggang/timeline.html",
-                      {"events": model.events_sorted()}),
+                      lambda: {"groups": lesson_groups(model, "sites")}, searchable=False),
+        GeneratedPage("timeline.md", "党史时间线", "jinggang/timeline.html", lambda: {"events": model.events_sorted()}),
         GeneratedPage("reading.md", "百年党史天天读", "jinggang/reading.html",
-                      {"months": _readings_by_month(model)}, searchable=False),
-        GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html",
-                      {"groups": terms_by_initial(model)}),
+                      lambda: {"months": _readings_by_month(model)}, searchable=False),
+        GeneratedPage("glossary.md", "术语表", "jinggang/glossary.html", lambda: {"groups": terms_by_initial(model)}),
         *route_pages(model),
         GeneratedPage("search/index.md", "搜索", "jinggang/search.html", hide=("toc",), searchable=False),
         builder_page(model, schema_set),
-        GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html",
-                      {"kinds": [(schema_set.schemas[kind].get("title", kind),
-                                  schema_set.schemas[kind].get("description", ""),
-                                  field_docs(kind, schema_set, model)) for kind in FIELD_REFERENCE_KINDS]}),
+        GeneratedPage("editors/fields.md", "字段参考", "jinggang/fields.html", fields),
     ]
 
 
 def route_pages(model: ContentModel) -> list[GeneratedPage]:
     pages = [GeneratedPage("routes/index.md", "研学路线", "jinggang/route-list.html",
-                           {"routes": routes_in_order(model)}, searchable=False)]
+                           lambda: {"routes": routes_in_order(model)}, searchable=False)]
     for route in sorted(model.routes.values(), key=lambda route: route.id):
-        # What "save for offline" caches: the route page itself, its guides and lessons.
-        offline_pages = [route.src_uri, *dict.fromkeys(
-            [model.site_guides[stop.site].src_uri for stop in route.stops]
-            + [model.lessons[lesson_id].src_uri for stop in route.stops for lesson_id in stop.lessons])]
-        pages.append(GeneratedPage(route.src_uri, route.title, "jinggang/route.html",
-                                   {"route": route, "map": route_map(route, model),
-                                    "unmapped": unmapped_sites(route, model), "offline_pages": offline_pages}))
+        def context(route: Route = route) -> dict[str, Any]:
+            # What "save for offline" caches: the route page itself, its guides and lessons.
+            offline_pages = [route.src_uri, *dict.fromkeys(
+                [model.site_guides[stop.site].src_uri for stop in route.stops]
+                + [model.lessons[lesson_id].src_uri for stop in route.stops for lesson_id in stop.lessons])]
+            return {"route": route, "map": route_map(route, model), "unmapped": unmapped_sites(route, model),
+                    "offline_pages": offline_pages}
+
+        pages.append(GeneratedPage(route.src_uri, route.title, "jinggang/route.html", context))
     return pages
 
 
@@ -206,5 +210,5 @@ def lecturer_markdown(material: LecturerMaterial) -> str:
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def glossary_definitions(model: ContentModel) -> dict[str, str]:
-    return {term.term: term.definition for term in model.terms.values()}
+def glossary_definitions(model: ContentModel) -> TermDefinitions:
+    return TermDefinitions(model.terms)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from ..content.dependencies import EVERYTHING, DependencyMap, fingerprint, key, reading
 from ..content.loader import Settings, load_content
 from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
@@ -30,12 +32,12 @@ from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import feed_documents
 from .glossary import GlossaryExtension
-from .packet_builder import image_url_for_builder, write_builder_files
+from .packet_builder import BUILDER_FOLDER, image_url_for_builder, write_builder_files
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .render import Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
-from .service_worker import PlaceholderMissing, stamp_service_worker
-from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_targets_by_uri, with_share_panel
+from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
+from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_target, with_share_panel
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
 from .trail import Trails
 
@@ -43,6 +45,9 @@ log = logging.getLogger("mkdocs.plugins.jinggang")
 
 # The year's daily readings, which the home page picks today's from (site_overrides JS).
 READINGS_SCRIPT = "assets/javascripts/readings.js"
+# What each file of the last build read (content/dependencies.py), under the project root.
+DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
+SITE_DEPENDENCIES = "site.json"
 
 
 def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
@@ -63,6 +68,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo: dict[str, str] = {}  # the packet builder's item scripts, kept across serve rebuilds
+        self.dependencies = DependencyMap()
+        self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
+        self.recording = ExitStack()  # the page being made, from its first hook to its last
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -99,7 +107,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build)
         self.search_pages: dict[str, SearchPage] = {}
-        self.share_targets: dict[str, ShareTarget] = share_targets_by_uri(self.model)
+        self.dependencies = DependencyMap()
+        self.page_reads = {}
         # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
         self.packet_markdown = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs),
                                                 Path(config.docs_dir), image_url_for_builder(Path(config.docs_dir)))
@@ -128,16 +137,36 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
         self.renderer.urls = urls
         for page in pages:
-            content = self.renderer.generated_markdown(page, urls[page.src_uri])
+            with reading(self.page_reads.setdefault(page.src_uri, set())):
+                content = self.renderer.generated_markdown(page, urls[page.src_uri])
             files.append(File.generated(config, page.src_uri, content=content))
-        files.append(File.generated(config, READINGS_SCRIPT,
-                                    content=readings_script(reading_calendar(self.model), urls)))
+        with reading() as reads:
+            files.append(File.generated(config, READINGS_SCRIPT,
+                                        content=readings_script(reading_calendar(self.model), urls)))
+        self.dependencies.add(READINGS_SCRIPT, reads)
         # The Atom feeds (website/feeds.py), files of the site like the readings script.
-        for path, document in feed_documents(self.model, self.renderer, site_name=config.site_name,
-                                             site_url=config.site_url or "/", rights=config.copyright or "",
-                                             site_description=config.site_description or "").items():
+        with reading() as reads:
+            documents = feed_documents(self.model, self.renderer, site_name=config.site_name,
+                                       site_url=config.site_url or "/", rights=config.copyright or "",
+                                       site_description=config.site_description or "")
+        for path, document in documents.items():
             files.append(File.generated(config, path, content=document))
+            self.dependencies.add(path, reads)
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in files:  # copied from docs/ as they are: a picture, a download (the theme's are code)
+            if not file.is_documentation_page() and file.generated_by is None and file.abs_src_path \
+                    and Path(file.abs_src_path).resolve().is_relative_to(docs_dir):
+                self.dependencies.add(file.dest_uri, {_file_key(config, file.abs_src_path)})
         return files
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        # Every read until on_page_content is this page's (its Markdown, hovers, card, footer).
+        reads = self.page_reads.setdefault(page.file.src_uri, set())
+        if page.file.abs_src_path and page.file.generated_by is None:
+            reads.add(_file_key(config, page.file.abs_src_path))
+        self.recording.close()
+        self.recording.enter_context(reading(reads))
+        return page
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
@@ -173,7 +202,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             footer = self.renderer.render("jinggang/footer.html", page.url, **context)
             head, separator, rest = html.partition("</h1>")
             html = head + separator + card + rest + footer if separator else card + html + footer
-        if page.file.src_uri in self.share_targets and self.renderer is not None:
+        if self.renderer is not None and self._share_target(page.file.src_uri) is not None:
             meta = self._share_meta(page, config)
             html = with_share_panel(html, self.renderer.render("jinggang/share-panel.html", page.url, meta=meta,
                                                                qr=qr_svg(meta.url)))
@@ -187,10 +216,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if trail is not None and self.renderer is not None:
             html = (self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="top") + html
                     + self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="bottom"))
+        self.recording.close()
         return html
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
+        # Every read until on_post_page is this page's too (its head, the page template).
+        self.recording.close()
+        self.recording.enter_context(reading(self.page_reads.setdefault(page.file.src_uri, set())))
         # A detail page is not in the nav: its list's tab and drawer entry are shown active.
         trail = self.trails.trail_for(page.file.src_uri) if self.trails else None
         self.active_list = next((item for item in nav.pages if trail and item.file.src_uri == trail.list_uri), None)
@@ -206,10 +239,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         context["jg_share"] = meta  # type: ignore[typeddict-unknown-key]
         return context
 
+    def _share_target(self, src_uri: str) -> ShareTarget | None:
+        return share_target(self.model, src_uri) if self.model is not None else None
+
     def _share_meta(self, page: Page, config: MkDocsConfig) -> ShareMeta:
         # The online address, also in the offline build (use_directory_urls off): a shared link
         # or a scanned code must open the site.
-        return share_meta(self.share_targets.get(page.file.src_uri), page_title=plain_title(page),
+        return share_meta(self._share_target(page.file.src_uri), page_title=plain_title(page),
                           page_url=url_for(page.file.src_uri), site_name=config.site_name,
                           site_url=config.site_url or "/", site_description=config.site_description or "")
 
@@ -217,26 +253,40 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.active_list is not None:
             self.active_list.active = False
             self.active_list = None
+        self.recording.close()
+        self.dependencies.add(page.file.dest_uri, self.page_reads.pop(page.file.src_uri, set()))
+        self.dependencies.pages[page.file.dest_uri] = page.file.src_uri
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None or self.renderer is None:
             return
+        self.recording.close()
         site_dir = Path(config.site_dir)
         SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)]).write(site_dir)
+        # The index repeats every searchable page; the sitemap dates every page.
+        for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
+            self.dependencies.add(path, {EVERYTHING})
         write_opensearch(self.renderer, config, site_dir)
         reveal_dist = Path(config.config_file_path).parent / self.config.reveal_dist
         try:
             copy_reveal(reveal_dist, site_dir)
         except RevealMissing as error:
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
-        write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
-                         list(config.markdown_extensions), dict(config.mdx_configs), self.renderer.urls)
+        with reading() as reads:
+            presenters = write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
+                                          list(config.markdown_extensions), dict(config.mdx_configs),
+                                          self.renderer.urls)
+        for presenter in presenters:
+            self.dependencies.add(presenter.relative_to(site_dir).as_posix(), reads)
         root = Path(config.config_file_path).parent
         try:
-            write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
-                                site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
-                                fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
+            with reading() as reads:
+                write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
+                                    site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
+                                    fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
+            # Each item's script reads its item only, but the memo across serve rebuilds hides which.
+            self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
         except PrintFontsMissing as error:
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
         except ItemError as error:
@@ -245,6 +295,20 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             stamp_service_worker(site_dir)
         except PlaceholderMissing as error:
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
+        self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
+        if not self.is_serve and not self.config.offline_build:  # the published build's map only
+            settings = settings_from(config, self.config)
+            self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
+            self.dependencies.save(root / DEPENDENCY_FOLDER / SITE_DEPENDENCIES)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.recording.close()
+
+
+def _file_key(config: MkDocsConfig, path: str) -> str:
+    """A file read as it is: `file/` and its path from the project root."""
+    root = Path(config.config_file_path).parent.resolve()
+    return key("file", Path(path).resolve().relative_to(root).as_posix(), "bytes")
 
 
 def plain_title(page: Page) -> str:

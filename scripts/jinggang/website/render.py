@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
@@ -27,7 +27,8 @@ class GeneratedPage:
     src_uri: str
     title: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    # Worked out when the page is rendered, so that the page records what it read (content/dependencies.py).
+    context: Callable[[], dict[str, Any]] = dict
     hide: tuple[str, ...] = ()
     # Listing pages only repeat their items: left out of search, where the items themselves are.
     searchable: bool = True
@@ -75,7 +76,7 @@ class Renderer:
 
     def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
         """A generated page: a title and one raw HTML block from its template."""
-        html = self.render(page.template, page_url, **page.context).strip()
+        html = self.render(page.template, page_url, **page.context()).strip()
         # The title as meta too: MkDocs would otherwise take the rendered <h1>'s text unescaped.
         front = f"title: {json.dumps(html_text(page.title), ensure_ascii=False)}\n"
         if page.hide:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..content.kinds import KINDS
-from ..content.model import ContentModel
+from ..content.kinds import KINDS, ROUTE
+from ..content.model import ContentItem, ContentModel, Route
 
 # The folder of the built site that holds the cards; the site's own card for other pages.
 SHARE_FOLDER = "assets/share"
@@ -47,14 +47,31 @@ class ShareTarget:
         return f"{SHARE_FOLDER}/{posixpath.dirname(self.src_uri)}/{self.id}.png"
 
 
+def _item_target(item: ContentItem) -> ShareTarget:
+    return ShareTarget(item.KIND, item.id, item.title, item.summary, item.audience, item.src_uri,
+                       int(getattr(item, "duration", 0) or 0))
+
+
+def _route_target(route: Route) -> ShareTarget:
+    return ShareTarget(ROUTE.name, route.id, route.title, route.summary, route.audience, route.src_uri)
+
+
 def share_targets(model: ContentModel) -> list[ShareTarget]:
     """Every page that gets its own card, in a stable order."""
-    targets = [ShareTarget(item.KIND, item.id, item.title, item.summary, item.audience, item.src_uri,
-                           int(getattr(item, "duration", 0) or 0))
-               for item in sorted(model.items(), key=lambda item: (item.KIND, item.id))]
-    targets += [ShareTarget("route", route.id, route.title, route.summary, route.audience, route.src_uri)
-                for route in sorted(model.routes.values(), key=lambda route: route.id)]
+    targets = [_item_target(item) for item in sorted(model.items(), key=lambda item: (item.KIND, item.id))]
+    targets += [_route_target(route) for route in sorted(model.routes.values(), key=lambda route: route.id)]
     return targets
+
+
+def share_target(model: ContentModel, src_uri: str) -> ShareTarget | None:
+    """The card of one page, if it has its own: worked out per page, so that a page reads
+    (content/dependencies.py) only its own item."""
+    item = model.item_by_src_uri(src_uri)
+    if item is not None:
+        return _item_target(item)
+    folder, _, name = src_uri.partition("/")
+    route = model.routes.get(name.removesuffix(".md")) if folder == "routes" and name != "index.md" else None
+    return _route_target(route) if route is not None else None
 
 
 def share_targets_by_uri(model: ContentModel) -> dict[str, ShareTarget]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..content.dependencies import Derived
 from ..content.model import ContentModel
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order
 
@@ -64,13 +65,17 @@ class Trails:
 
     def __init__(self, model: ContentModel) -> None:
         self.model = model
-        self._lists: dict[str, tuple[list[Neighbour], dict[str, int]]] = {}
+        # Each page that uses a list reads what ordering it read (content/dependencies.py).
+        self._lists: dict[str, Derived[tuple[list[Neighbour], dict[str, int]]]] = {}
 
     def _list(self, folder: str) -> tuple[list[Neighbour], dict[str, int]]:
         if folder not in self._lists:
-            listed = _listed(self.model, folder)
-            self._lists[folder] = (listed, {item.src_uri: place for place, item in enumerate(listed)})
-        return self._lists[folder]
+            def ordered(folder: str = folder) -> tuple[list[Neighbour], dict[str, int]]:
+                listed = _listed(self.model, folder)
+                return listed, {item.src_uri: place for place, item in enumerate(listed)}
+
+            self._lists[folder] = Derived(ordered)
+        return self._lists[folder].get()
 
     def trail_for(self, src_uri: str) -> Trail | None:
         """The trail of a detail page; None for other pages (lists, home, generated pages)."""

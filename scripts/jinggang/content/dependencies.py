@@ -1,0 +1,300 @@
+"""What each file of a build read from the content model, recorded while it was made.
+
+Every file the build writes (a page, a feed, a PDF, a share card) is made inside
+`reading()`. Meanwhile each field read from an item, packet, route or register entry is
+noted as a key `kind/id/field`, each listing of a table as `kind/*/@ids` and each lookup by
+id as `kind/id/@exists`. A build saves the keys of every file (`DependencyMap`); `jinggang
+changes` turns the difference between the model at two commits into the same keys
+(`changed_keys`) and names the files whose keys meet them.
+
+Why this is sound: a renderer is deterministic, so a file whose every read value is the same
+on both sides is the same file. A map recorded on either side of a change therefore names
+every file that changes (a map recorded at a third commit does not: `fingerprint`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+# Every file depends on this key: a change that cannot be analysed (mkdocs.yml, a template).
+EVERYTHING = "*"
+IDS = "@ids"
+EXISTS = "@exists"
+# A file that reads one field of more items of a kind than this is taken to read it of all:
+# the map stays small at 10,000 lessons, and a listing reads them all anyway.
+WILDCARD_AFTER = 32
+FORMAT = 1
+
+_reads: ContextVar[set[str] | None] = ContextVar("jinggang_reads", default=None)
+
+
+def note(key: str) -> None:
+    """Record a read that does not go through a recorded object (a cache, a vocabulary)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(key)
+
+
+def key(kind: str, item_id: str, field: str) -> str:
+    return f"{kind}/{item_id}/{field}"
+
+
+@contextmanager
+def reading(into: set[str] | None = None) -> Iterator[set[str]]:
+    """Record the reads made inside the block. They are added to the enclosing recording
+    too: whatever the outer file does with the inner result, it read the same things."""
+    reads: set[str] = set() if into is None else into
+    outer = _reads.get()
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+        if outer is not None:
+            outer.update(reads)
+
+
+def is_recording() -> bool:
+    return _reads.get() is not None
+
+
+class Recorded:
+    """Model objects whose field reads are recorded: KIND names the kind, `id` the entry."""
+
+    KIND: ClassVar[str] = ""
+    _recorded_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_recorded_fields" not in cls.__dict__:
+            cls._recorded_fields = frozenset()  # filled on first use: dataclass fields exist only then
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        reads = _reads.get()
+        if reads is not None and name[0] != "_":
+            cls = type(self)
+            names = cls._recorded_fields or _fields_of(cls)
+            if name in names:
+                reads.add(f"{cls.KIND}/{object.__getattribute__(self, 'id')}/{name}")
+        return value
+
+
+def _fields_of(cls: type[Recorded]) -> frozenset[str]:
+    names = frozenset(entry.name for entry in fields(cls)) - {"id"} if is_dataclass(cls) else frozenset({""})
+    cls._recorded_fields = names
+    return names
+
+
+Value = TypeVar("Value")
+
+
+class Table(dict[str, Value]):
+    """A table of the model (lessons by id, events by id …) that records how it is read:
+    a listing depends on which ids there are, a lookup on whether that id exists."""
+
+    def __init__(self, kind: str, entries: Mapping[str, Value] | Iterable[tuple[str, Value]] = ()) -> None:
+        super().__init__(entries)
+        self.kind = kind
+
+    def _listed(self) -> None:
+        reads = _reads.get()
+        if reads is not None:
+            reads.add(f"{self.kind}/*/{IDS}")
+
+    def _looked_up(self, entry_id: object) -> None:
+        reads = _reads.get()
+        if reads is not None:
+            reads.add(f"{self.kind}/{entry_id}/{EXISTS}")
+
+    def __iter__(self) -> Iterator[str]:
+        self._listed()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._listed()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._listed()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._listed()
+        return super().values()
+
+    def items(self) -> Any:
+        self._listed()
+        return super().items()
+
+    def __getitem__(self, entry_id: str) -> Value:
+        self._looked_up(entry_id)
+        return super().__getitem__(entry_id)
+
+    def get(self, entry_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._looked_up(entry_id)
+        return super().get(entry_id, default)
+
+    def __contains__(self, entry_id: object) -> bool:
+        self._looked_up(entry_id)
+        return super().__contains__(entry_id)
+
+    def __reduce__(self) -> Any:
+        return (Table, (self.kind, dict(super().items())))
+
+
+class Derived(Generic[Value]):
+    """A value worked out once from the model and used by many files (an index of reverse
+    links, the order of a listing): its reads are recorded once and added to every file
+    that uses it, as if each had worked it out itself."""
+
+    def __init__(self, compute: Callable[[], Value]) -> None:
+        self._compute = compute
+        self._value: Value | None = None
+        self._reads: frozenset[str] = frozenset()
+        self._done = False
+
+    def get(self) -> Value:
+        if not self._done:
+            with reading() as reads:
+                self._value = self._compute()
+            self._reads, self._done = compact(reads), True
+        else:
+            reads_now = _reads.get()
+            if reads_now is not None:
+                reads_now.update(self._reads)
+        return self._value  # type: ignore[return-value]
+
+
+def compact(reads: Iterable[str]) -> frozenset[str]:
+    """One field read of many items of a kind becomes the same field of all of them."""
+    by_field: dict[tuple[str, str], list[str]] = defaultdict(list)
+    kept: set[str] = set()
+    for entry in reads:
+        kind, _, rest = entry.partition("/")
+        item_id, _, field = rest.rpartition("/")
+        if item_id == "*" or not field:
+            kept.add(entry)
+        else:
+            by_field[(kind, field)].append(entry)
+    for (kind, field), entries in by_field.items():
+        if len(entries) > WILDCARD_AFTER:
+            kept.add(f"{kind}/*/{field}")
+        else:
+            kept.update(entries)
+    return frozenset(kept)
+
+
+def meets(dependencies: Iterable[str], changed: set[str]) -> bool:
+    """Whether a file with these dependencies reads anything in changed."""
+    if not changed:
+        return False
+    if EVERYTHING in changed:
+        return True
+    wildcards = {f"{entry.partition('/')[0]}/*/{entry.rpartition('/')[2]}" for entry in changed}
+    return any(entry == EVERYTHING or entry in changed or entry in wildcards for entry in dependencies)
+
+
+class DependencyMap:
+    """Files of one build (paths relative to the site folder) and the keys each read."""
+
+    def __init__(self, files: Mapping[str, Iterable[str]] | None = None, fingerprint: str = "",
+                 pages: Mapping[str, str] | None = None) -> None:
+        self.files: dict[str, frozenset[str]] = {path: frozenset(keys) for path, keys in (files or {}).items()}
+        self.fingerprint = fingerprint
+        self.pages: dict[str, str] = dict(pages or {})  # a page's file → its src_uri under docs/
+
+    def add(self, path: str, reads: Iterable[str]) -> None:
+        self.files[path] = compact(reads) | self.files.get(path, frozenset())
+
+    def affected(self, changed: set[str]) -> list[str]:
+        return sorted(path for path, keys in self.files.items() if meets(keys, changed))
+
+    def save(self, file: Path) -> None:
+        """As a list of distinct keys and each file's indexes into it: most keys repeat."""
+        keys = sorted({entry for entries in self.files.values() for entry in entries})
+        index = {entry: position for position, entry in enumerate(keys)}
+        document = {"format": FORMAT, "fingerprint": self.fingerprint, "keys": keys, "pages": self.pages,
+                    "files": {path: sorted(index[entry] for entry in self.files[path]) for path in sorted(self.files)}}
+        file.parent.mkdir(parents=True, exist_ok=True)
+        scratch = file.with_name(file.name + ".tmp")
+        scratch.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        scratch.replace(file)
+
+    @classmethod
+    def load(cls, file: Path) -> DependencyMap | None:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                return None
+            keys = document["keys"]
+            return cls({path: [keys[position] for position in positions]
+                        for path, positions in document["files"].items()}, str(document.get("fingerprint", "")),
+                       dict(document.get("pages", {})))
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+            return None  # no map, or a damaged one: it is recorded again
+
+
+def fingerprint(folders: Iterable[Path]) -> str:
+    """The content a map was recorded from: every file's path and bytes under the folders."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(path for path in folder.rglob("*") if path.is_file()):
+            digest.update(str(file.relative_to(folder)).encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _value(entry: object, name: str) -> Any:
+    value = object.__getattribute__(entry, name)
+    if name == "source":  # the file an entry was read from: what outputs print of it, its body
+        return (getattr(value, "body", None), getattr(value, "data", None))
+    return value
+
+
+def _changed_entry(kind: str, entry_id: str, before: object, after: object) -> set[str]:
+    if type(before) is not type(after):
+        return {key(kind, entry_id, EXISTS), f"{kind}/*/{IDS}"}
+    return {key(kind, entry_id, entry.name) for entry in fields(before)  # type: ignore[arg-type]
+            if entry.name != "id" and _value(before, entry.name) != _value(after, entry.name)}
+
+
+def changed_keys(before: Any, after: Any) -> set[str]:
+    """The keys whose values differ between two content models (content/model.py ContentModel):
+    the same keys outputs record while they read."""
+    changed: set[str] = set()
+    for entry in fields(after if after is not None else before):
+        old = object.__getattribute__(before, entry.name) if before is not None else None
+        new = object.__getattribute__(after, entry.name) if after is not None else None
+        sample = new if new is not None else old
+        if isinstance(sample, Table):
+            old_table: dict[str, Any] = dict(dict.items(old)) if old is not None else {}
+            new_table: dict[str, Any] = dict(dict.items(new)) if new is not None else {}
+            if list(old_table) != list(new_table):  # which ids, and in what order
+                changed.add(f"{sample.kind}/*/{IDS}")
+            for entry_id in old_table.keys() | new_table.keys():
+                if entry_id not in old_table or entry_id not in new_table:
+                    changed.add(key(sample.kind, entry_id, EXISTS))
+                else:
+                    changed |= _changed_entry(sample.kind, entry_id, old_table[entry_id], new_table[entry_id])
+        elif isinstance(sample, Recorded) and is_dataclass(sample):  # the vocabularies
+            kind = type(sample).KIND
+            old_terms = object.__getattribute__(old, "terms") if old is not None else {}
+            new_terms = object.__getattribute__(new, "terms") if new is not None else {}
+            if old_terms != new_terms:
+                changed.add(key(kind, "*", "terms"))
+                for name in old_terms.keys() | new_terms.keys():
+                    before_labels, after_labels = old_terms.get(name, {}), new_terms.get(name, {})
+                    changed |= {key(kind, name, slug) for slug in before_labels.keys() | after_labels.keys()
+                                if before_labels.get(slug) != after_labels.get(slug)}
+        elif old != new:
+            changed.add(key(type(after if after is not None else before).KIND, "-", entry.name))
+    return changed

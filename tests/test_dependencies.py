@@ -1,0 +1,93 @@
+"""The dependency map: what each built file read of the model, and `changes` answering from it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from jinggang.bench.dependencies import copy_project, run_rounds
+from jinggang.content.dependencies import (
+    EVERYTHING,
+    WILDCARD_AFTER,
+    DependencyMap,
+    Derived,
+    changed_keys,
+    compact,
+    reading,
+)
+from jinggang.content.loader import Settings, load_content
+
+from .conftest import REPO
+
+
+def published_model(root: Path = REPO):  # type: ignore[no-untyped-def]
+    result = load_content(Settings.for_project(root))
+    assert result.model is not None
+    return result.model.published_view()
+
+
+def test_reads_are_recorded_by_field_listing_and_lookup() -> None:
+    model = published_model()
+    lesson_id = sorted(model.lessons)[0]
+    with reading() as reads:
+        model.lessons[lesson_id].title  # noqa: B018 (a read is what is recorded)
+    assert reads == {f"lesson/{lesson_id}/@exists", f"lesson/{lesson_id}/title"}
+    with reading() as reads:
+        [lesson.summary for lesson in model.lessons.values()]
+    assert "lesson/*/@ids" in reads and f"lesson/{lesson_id}/summary" in reads
+    assert f"lesson/{lesson_id}/title" not in reads
+    with reading() as reads:
+        model.label("audience", "pioneers")
+    assert reads == {"vocabulary/audience/pioneers"}
+    with reading() as outer, reading() as inner:
+        model.lessons[lesson_id].duration  # noqa: B018
+    assert inner <= outer  # a file that used an inner result read what it read
+
+
+def test_a_derived_value_adds_its_reads_to_every_file_that_uses_it() -> None:
+    model = published_model()
+    titles = Derived(lambda: sorted(lesson.title for lesson in model.lessons.values()))
+    with reading() as first:
+        titles.get()
+    with reading() as second:
+        titles.get()
+    assert first == second and "lesson/*/@ids" in second
+
+
+def test_many_reads_of_one_field_become_a_wildcard_that_still_meets_each_item() -> None:
+    reads = {f"lesson/l{number}/title" for number in range(WILDCARD_AFTER + 1)} | {"lesson/l1/summary"}
+    kept = compact(reads)
+    assert kept == {"lesson/*/title", "lesson/l1/summary"}
+    dependencies = DependencyMap({"a.html": kept, "b.html": {"lesson/l2/summary"}, "c.html": {EVERYTHING}})
+    assert dependencies.affected({"lesson/l7/title"}) == ["a.html", "c.html"]
+    assert dependencies.affected({"lesson/l2/summary"}) == ["b.html", "c.html"]
+    assert dependencies.affected(set()) == []
+
+
+def test_the_model_diff_names_the_changed_field_only() -> None:
+    model = published_model()
+    lesson = model.lessons[sorted(model.lessons)[0]]
+    edited = replace(model, lessons={**model.lessons, lesson.id: replace(lesson, summary="改过的摘要")})
+    assert changed_keys(model, model) == set()
+    assert changed_keys(model, edited) == {f"lesson/{lesson.id}/summary"}
+    without = replace(model, lessons={key: item for key, item in model.lessons.items() if key != lesson.id})
+    assert changed_keys(model, without) == {"lesson/*/@ids", f"lesson/{lesson.id}/@exists"}
+
+
+def test_a_build_saves_the_map_and_the_map_survives_a_round_trip(tmp_path: Path) -> None:
+    dependencies = DependencyMap({"x/index.html": {"lesson/a/title", "file/docs/x.md/bytes"}}, "abc",
+                                 {"x/index.html": "x.md"})
+    dependencies.save(tmp_path / "map.json")
+    loaded = DependencyMap.load(tmp_path / "map.json")
+    assert loaded is not None and loaded.files == dependencies.files and loaded.pages == dependencies.pages
+    (tmp_path / "map.json").write_text("{不是 JSON", encoding="utf-8")
+    assert DependencyMap.load(tmp_path / "map.json") is None
+
+
+def test_changes_names_every_page_and_pdf_a_random_single_field_edit_changes(tmp_path: Path) -> None:
+    """Random edits to the starter content (summaries, titles, names, dates, lists, bodies); the
+    over-approximation is printed (`make bench` reports it over more edits)."""
+    rounds = run_rounds(copy_project(REPO, tmp_path / "project"), 5, seed=7)
+    assert len(rounds) == 5
+    assert [(result.edit, sorted(result.missed)) for result in rounds if result.missed] == []
+    assert sum(len(result.changed) for result in rounds) > 0  # the edits did change files
