@@ -49,8 +49,10 @@ test: setup
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# --dirty: after an edit the plugin makes again only the pages that read what changed
+# (website/preview.py); it watches curriculum/ and site_overrides/ as well as docs/.
 serve: setup
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock:

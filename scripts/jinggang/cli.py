@@ -400,18 +400,19 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
 
     started = time.perf_counter()
     selected: dict[str, list[str]] = {}
-    for command, affected, label in (("packets", changed_packet_ids, "讲义包"),
-                                     ("routes", changed_route_ids, "研学路线")):
-        choice = _with_changed(args, root, config_file, affected, label)
-        if isinstance(choice, int) and choice != 0:
-            return choice
-        if args.changed_since:
-            selected[command] = choice if isinstance(choice, list) else []
     with reusing_loads():
         if run_check(root, config_file) != 0:
             return 1
         if _run_build_logged(root, config_file, site_dir, strict=True) != 0:
             return 1
+        # After the build: what it read (its dependency map) says what the change affects.
+        for command, affected, label in (("packets", changed_packet_ids, "讲义包"),
+                                         ("routes", changed_route_ids, "研学路线")):
+            choice = _with_changed(args, root, config_file, affected, label)
+            if isinstance(choice, int) and choice != 0:
+                return choice
+            if args.changed_since:
+                selected[command] = choice if isinstance(choice, list) else []
         context = _context_or_report(config_file, "下载文件")
         if context is None:
             return 1

@@ -260,41 +260,47 @@ def _value(entry: object, name: str) -> Any:
     return value
 
 
-def _changed_entry(kind: str, entry_id: str, before: object, after: object) -> set[str]:
-    if type(before) is not type(after):
-        return {key(kind, entry_id, EXISTS), f"{kind}/*/{IDS}"}
-    return {key(kind, entry_id, entry.name) for entry in fields(before)  # type: ignore[arg-type]
-            if entry.name != "id" and _value(before, entry.name) != _value(after, entry.name)}
+def _digest(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def model_digests(model: Any) -> dict[str, str]:
+    """Every key of a content model (content/model.py ContentModel) with a digest of its value:
+    two models differ exactly in the keys whose digests differ (`changed_keys`)."""
+    digests: dict[str, str] = {}
+    if model is None:
+        return digests
+    for entry in fields(model):
+        value = object.__getattribute__(model, entry.name)
+        if isinstance(value, Table):
+            table: dict[str, Any] = dict(dict.items(value))
+            digests[f"{value.kind}/*/{IDS}"] = _digest(list(table))  # which ids, and in what order
+            for entry_id, item in table.items():
+                digests[key(value.kind, entry_id, EXISTS)] = type(item).__name__
+                for name in (field.name for field in fields(item) if field.name != "id"):
+                    digests[key(value.kind, entry_id, name)] = _digest(_value(item, name))
+        elif isinstance(value, Recorded) and is_dataclass(value):  # the vocabularies
+            kind = type(value).KIND
+            terms = object.__getattribute__(value, "terms")
+            digests[key(kind, "*", "terms")] = _digest(terms)
+            for name, labels in terms.items():
+                digests.update({key(kind, name, slug): _digest(text) for slug, text in labels.items()})
+        else:
+            digests[key(type(model).KIND, "-", entry.name)] = _digest(value)
+    return digests
+
+
+def changed_between(before: Mapping[str, str], after: Mapping[str, str]) -> set[str]:
+    return {entry for entry in before.keys() | after.keys() if before.get(entry) != after.get(entry)}
 
 
 def changed_keys(before: Any, after: Any) -> set[str]:
-    """The keys whose values differ between two content models (content/model.py ContentModel):
-    the same keys outputs record while they read."""
-    changed: set[str] = set()
-    for entry in fields(after if after is not None else before):
-        old = object.__getattribute__(before, entry.name) if before is not None else None
-        new = object.__getattribute__(after, entry.name) if after is not None else None
-        sample = new if new is not None else old
-        if isinstance(sample, Table):
-            old_table: dict[str, Any] = dict(dict.items(old)) if old is not None else {}
-            new_table: dict[str, Any] = dict(dict.items(new)) if new is not None else {}
-            if list(old_table) != list(new_table):  # which ids, and in what order
-                changed.add(f"{sample.kind}/*/{IDS}")
-            for entry_id in old_table.keys() | new_table.keys():
-                if entry_id not in old_table or entry_id not in new_table:
-                    changed.add(key(sample.kind, entry_id, EXISTS))
-                else:
-                    changed |= _changed_entry(sample.kind, entry_id, old_table[entry_id], new_table[entry_id])
-        elif isinstance(sample, Recorded) and is_dataclass(sample):  # the vocabularies
-            kind = type(sample).KIND
-            old_terms = object.__getattribute__(old, "terms") if old is not None else {}
-            new_terms = object.__getattribute__(new, "terms") if new is not None else {}
-            if old_terms != new_terms:
-                changed.add(key(kind, "*", "terms"))
-                for name in old_terms.keys() | new_terms.keys():
-                    before_labels, after_labels = old_terms.get(name, {}), new_terms.get(name, {})
-                    changed |= {key(kind, name, slug) for slug in before_labels.keys() | after_labels.keys()
-                                if before_labels.get(slug) != after_labels.get(slug)}
-        elif old != new:
-            changed.add(key(type(after if after is not None else before).KIND, "-", entry.name))
-    return changed
+    """The keys whose values differ between two content models: the keys outputs record while they read."""
+    return changed_between(model_digests(before), model_digests(after))
+
+
+def file_digests(root: Path, folder: Path) -> dict[str, str]:
+    """`file/` keys of every file under folder (a page's Markdown, a picture) with a digest of its bytes."""
+    return {key("file", path.relative_to(root).as_posix(), "bytes"):
+            hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+            for path in folder.rglob("*") if path.is_file()}

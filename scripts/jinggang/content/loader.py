@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from .kinds import (
     RENAMED_ENTRIES,
     SITE_GUIDE,
     SLIDES,
+    Kind,
     label,
 )
 from .model import (
@@ -92,13 +94,56 @@ class LoadResult:
         return self.model is not None and not errors(self.problems)
 
 
+# While `remembering_files` is on (`mkdocs serve`): each file's reading and checks, by the
+# file's identity and what the checks also looked at, so that a load after one edit reads
+# and checks that one file again.
+_remembered: dict[tuple[Any, ...], Any] | None = None
+_used: set[tuple[Any, ...]] = set()
+
+
+@contextlib.contextmanager
+def remembering_files(memo: dict[tuple[Any, ...], Any]) -> Iterator[None]:
+    """Loads inside the block keep each file's reading and checks in memo; what a load no longer
+    used (an edited file's old version) is dropped at the end."""
+    global _remembered
+    _remembered = memo
+    _used.clear()
+    try:
+        yield
+    finally:
+        for stale in memo.keys() - _used:
+            del memo[stale]
+        _remembered = None
+        _used.clear()
+
+
+def _file_identity(file: Path) -> tuple[Any, ...] | None:
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return (str(file), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+
+
+def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
+    if _remembered is None or key is None:
+        return work()
+    _used.add(key)
+    if key not in _remembered:
+        _remembered[key] = work()
+    return _remembered[key]
+
+
 def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file: Path,
           settings: Settings, problems: list[Problem]) -> SourceFile | None:
-    try:
-        source, found = reader(file, settings.relative(file))
-    except ReadError as error:
-        problems.append(error.problem)
-        return None
+    def read() -> tuple[SourceFile | None, list[Problem]]:
+        try:
+            return reader(file, settings.relative(file))
+        except ReadError as error:
+            return None, [error.problem]
+
+    identity = _file_identity(file)
+    source, found = _remember(None if identity is None else ("read", reader.__name__, *identity), read)
     problems.extend(found)
     return source
 
@@ -458,17 +503,30 @@ def _load_content(settings: Settings) -> LoadResult:
                     if isinstance(entry.get("name"), str)]
     registered_passages = [str(entry["text"]) for entry in _registry_entries(registry_sources.get("quotes"))
                            if isinstance(entry.get("text"), str)]
+    # What a page's checks look at besides the page: which ids and pages exist, the labels, the names.
+    surroundings = (tuple((kind, tuple(sorted(table))) for kind, table in sorted(ids.items())),
+                    repr(vocabularies.terms), tuple(people_names), tuple(registered_passages),
+                    tuple(sorted(str(file) for file in item_files)), settings.root)
+    surroundings_key = hashlib.sha256(repr(surroundings).encode("utf-8")).hexdigest() if _remembered is not None else ""
     for folder, kind in PAGE_KINDS.items():
         valid_pages[folder] = []
         for source in pages[folder]:
             if not source.data:
                 continue
-            found = schema_problems(kind.schema, source, source.data, schema_set, vocabularies, ids)
-            found += _title_problems(source)
-            problems += found + check_images(source, settings.root) + check_body_safety(source, settings) \
-                + check_setext_headings(source, slides=folder == "lecturers") \
-                + dialogue_problems(source, people_names, registered_passages)
-            if not errors(found):
+
+            def check(source: SourceFile = source, kind: Kind = kind,
+                      folder: str = folder) -> tuple[bool, list[Problem]]:
+                found = schema_problems(kind.schema, source, source.data, schema_set, vocabularies, ids)
+                found += _title_problems(source)
+                return not errors(found), found + check_images(source, settings.root) \
+                    + check_body_safety(source, settings) \
+                    + check_setext_headings(source, slides=folder == "lecturers") \
+                    + dialogue_problems(source, people_names, registered_passages)
+
+            identity = _file_identity(settings.root / source.path)
+            valid, found = _remember(None if identity is None else ("check", *identity, surroundings_key), check)
+            problems += found
+            if valid:
                 valid_pages[folder].append(source)
 
     problems += _quotation_problems(registry_sources, [source for folder in pages.values() for source in folder])

@@ -26,6 +26,7 @@ from .share import absolute_url
 
 UPDATES_FEED = "feeds/updates.xml"
 READING_FEED = "feeds/reading.xml"
+FEEDS = (UPDATES_FEED, READING_FEED)  # what feed_documents writes
 UPDATES_LIMIT = 50
 AUTHOR = "井冈传人编写组"
 # Content dates are days; a feed needs an instant. Midnight in China, where the readers are.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
@@ -11,14 +12,15 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..content.dependencies import EVERYTHING, DependencyMap, fingerprint, key, reading
-from ..content.loader import Settings, load_content
+from ..content.dependencies import EVERYTHING, DependencyMap, Derived, fingerprint, key, model_digests, reading
+from ..content.loader import Settings, load_content, remembering_files
 from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
 from ..content.reading import reading_calendar, readings_script
@@ -30,11 +32,12 @@ from ..outputs.markdown import ItemError, MarkdownRenderer
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
-from .feeds import feed_documents
+from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
 from .packet_builder import BUILDER_FOLDER, image_url_for_builder, write_builder_files
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
-from .render import Renderer, page_contents, url_for
+from .preview import LastBuild, affected_files, input_digests
+from .render import GeneratedPage, Renderer, page_contents, url_for
 from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_target, with_share_panel
@@ -45,6 +48,8 @@ log = logging.getLogger("mkdocs.plugins.jinggang")
 
 # The year's daily readings, which the home page picks today's from (site_overrides JS).
 READINGS_SCRIPT = "assets/javascripts/readings.js"
+# Where write_presenters puts each material's show (outputs/slides/present.py presenter_path).
+PRESENTER_PAGE = "/present/index.html"
 # What each file of the last build read (content/dependencies.py), under the project root.
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
@@ -71,9 +76,28 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
+        # The preview (website/preview.py): what the last build made, what this one makes again.
+        self.last_build: LastBuild | None = None
+        self.affected: set[str] | None = None  # None: everything
+        self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
+        self.digests: dict[str, str] = {}
+        self.titles: dict[str, str | None] = {}
+        self.generated: dict[str, str] = {}
+        self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        if self.is_serve and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_build)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+                 ) -> LiveReloadServer | None:
+        # The content's YAML and the site's templates are sources of the preview too.
+        root = Path(config.config_file_path).parent
+        server.watch(str(root / self.config.curriculum_dir))
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
+        return server
 
     def on_shutdown(self) -> None:
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
@@ -93,7 +117,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
         escape_theme_text(config)
         settings = settings_from(config, self.config)
-        result = load_content(settings)
+        if self.is_serve:  # one edit: that file read and checked again, the others remembered
+            with remembering_files(self.file_memo):
+                result = load_content(settings)
+        else:
+            result = load_content(settings)
         if result.model is None or errors(result.problems):
             raise PluginError("内容检查未通过，站点没有生成：\n"
                               + format_report(errors(result.problems), annotations=False)
@@ -109,6 +137,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.search_pages: dict[str, SearchPage] = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
+        self.titles, self.generated = {}, {}
+        if self.is_serve:
+            self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir)
+            self.affected = affected_files(self.last_build, config.site_dir, self.digests)
+        else:
+            self.affected = None
         # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
         self.packet_markdown = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs),
                                                 Path(config.docs_dir), image_url_for_builder(Path(config.docs_dir)))
@@ -136,28 +170,69 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         urls = {file.src_uri: file.url for file in files if file.is_documentation_page()}
         urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
         self.renderer.urls = urls
+        renderer = self.renderer
         for page in pages:
-            with reading(self.page_reads.setdefault(page.src_uri, set())):
-                content = self.renderer.generated_markdown(page, urls[page.src_uri])
-            files.append(File.generated(config, page.src_uri, content=content))
-        with reading() as reads:
-            files.append(File.generated(config, READINGS_SCRIPT,
-                                        content=readings_script(reading_calendar(self.model), urls)))
-        self.dependencies.add(READINGS_SCRIPT, reads)
+            def markdown(page: GeneratedPage = page) -> str:
+                return renderer.generated_markdown(page, urls[page.src_uri])
+
+            files.append(self._generated(config, page.src_uri, markdown))
+        files.append(self._generated(config, READINGS_SCRIPT,
+                                     lambda: readings_script(reading_calendar(renderer.model), urls)))
         # The Atom feeds (website/feeds.py), files of the site like the readings script.
-        with reading() as reads:
-            documents = feed_documents(self.model, self.renderer, site_name=config.site_name,
-                                       site_url=config.site_url or "/", rights=config.copyright or "",
-                                       site_description=config.site_description or "")
-        for path, document in documents.items():
-            files.append(File.generated(config, path, content=document))
-            self.dependencies.add(path, reads)
+        feeds = Derived(lambda: feed_documents(renderer.model, renderer, site_name=config.site_name,
+                                               site_url=config.site_url or "/", rights=config.copyright or "",
+                                               site_description=config.site_description or ""))
+        for path in FEEDS:
+            def feed(path: str = path) -> str:
+                return feeds.get()[path]
+
+            files.append(self._generated(config, path, feed))
+        self.kept_pages = set()
+        if self.affected is not None and self.last_build is not None:
+            for file in files.documentation_pages():
+                if not self._remade(file.dest_uri):  # as the last build made it: not read again
+                    file.is_modified = _unchanged  # type: ignore[method-assign]
+                    self.kept_pages.add(file.src_uri)
+                    self.titles[file.src_uri] = self.last_build.titles.get(file.src_uri)
+                    if file.src_uri in self.last_build.search_pages:
+                        self.search_pages[file.src_uri] = self.last_build.search_pages[file.src_uri]
+                    self._keep(file.dest_uri)
+                else:  # read something that changed, though its own file may not have
+                    file.is_modified = _changed  # type: ignore[method-assign]
         docs_dir = Path(config.docs_dir).resolve()
         for file in files:  # copied from docs/ as they are: a picture, a download (the theme's are code)
             if not file.is_documentation_page() and file.generated_by is None and file.abs_src_path \
                     and Path(file.abs_src_path).resolve().is_relative_to(docs_dir):
                 self.dependencies.add(file.dest_uri, {_file_key(config, file.abs_src_path)})
         return files
+
+    def _remade(self, path: str) -> bool:
+        """Whether this build makes the file again (the preview leaves unaffected ones as they are)."""
+        last = self.last_build
+        return self.affected is None or last is None or path in self.affected or path not in last.dependencies.files
+
+    def _keep(self, path: str) -> None:
+        """A file left as the last build made it: what it read stays in the map."""
+        assert self.last_build is not None
+        self.dependencies.files[path] = self.last_build.dependencies.files[path]
+        if path in self.last_build.dependencies.pages:
+            self.dependencies.pages[path] = self.last_build.dependencies.pages[path]
+
+    def _generated(self, config: MkDocsConfig, path: str, render: Callable[[], str]) -> File:
+        """A generated file (a page's Markdown, a script, a feed), made again only when affected."""
+        file = File.generated(config, path, content="")
+        if not self._remade(file.dest_uri) and self.last_build is not None and path in self.last_build.generated:
+            file.content_string = self.last_build.generated[path]
+            file.is_modified = _unchanged  # type: ignore[method-assign]
+            self._keep(file.dest_uri)
+        else:
+            reads = self.page_reads.setdefault(path, set()) if path.endswith(".md") else set()
+            with reading(reads):
+                file.content_string = render()
+            if not path.endswith(".md"):  # a page's map entry is made when the page is
+                self.dependencies.add(file.dest_uri, reads)
+        self.generated[path] = file.content_string
+        return file
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
         # Every read until on_page_content is this page's (its Markdown, hovers, card, footer).
@@ -170,6 +245,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
+        for file in files.documentation_pages():
+            if file.page is not None and file.src_uri in self.kept_pages:
+                # Not read again: its title, for the nav of the pages that are, is the last build's.
+                file.page.title = self.titles.get(file.src_uri)
         return nav
 
     def on_template_context(self, context: TemplateContext, *, template_name: str,
@@ -256,6 +335,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         self.dependencies.add(page.file.dest_uri, self.page_reads.pop(page.file.src_uri, set()))
         self.dependencies.pages[page.file.dest_uri] = page.file.src_uri
+        self.titles[page.file.src_uri] = page.title
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -273,20 +353,29 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             copy_reveal(reveal_dist, site_dir)
         except RevealMissing as error:
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
-        with reading() as reads:
-            presenters = write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
-                                          list(config.markdown_extensions), dict(config.mdx_configs),
-                                          self.renderer.urls)
-        for presenter in presenters:
-            self.dependencies.add(presenter.relative_to(site_dir).as_posix(), reads)
+        last_presenters = [path for path in (self.last_build.dependencies.files if self.last_build else ())
+                           if path.endswith(PRESENTER_PAGE)]
+        if not last_presenters or any(self._remade(path) for path in last_presenters):
+            with reading() as reads:
+                presenters = write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
+                                              list(config.markdown_extensions), dict(config.mdx_configs),
+                                              self.renderer.urls)
+            for presenter in presenters:
+                self.dependencies.add(presenter.relative_to(site_dir).as_posix(), reads)
+        else:
+            for path in last_presenters:
+                self._keep(path)
         root = Path(config.config_file_path).parent
         try:
-            with reading() as reads:
-                write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
-                                    site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
-                                    fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
-            # Each item's script reads its item only, but the memo across serve rebuilds hides which.
-            self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
+            if self._remade(f"{BUILDER_FOLDER}/"):
+                with reading() as reads:
+                    write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
+                                        site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
+                                        fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
+                # Each item's script reads its item only, but the memo across serve rebuilds hides which.
+                self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
+            else:
+                self._keep(f"{BUILDER_FOLDER}/")
         except PrintFontsMissing as error:
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
         except ItemError as error:
@@ -296,6 +385,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except PlaceholderMissing as error:
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
+        if self.is_serve:
+            self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
+                                        self.generated, self.search_pages)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
@@ -303,6 +395,23 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+
+
+def _exact_dirty_build(record: logging.LogRecord) -> bool:
+    """Drop MkDocs's warning that a dirty build leaves the nav and links inexact: the preview's
+    dirty builds make again every page that read what changed (website/preview.py), and under
+    `strict: true` the warning would stop the preview."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _unchanged() -> bool:
+    """A File's is_modified for what the preview leaves as the last build made it."""
+    return False
+
+
+def _changed() -> bool:
+    """A File's is_modified for what the preview makes again."""
+    return True
 
 
 def _file_key(config: MkDocsConfig, path: str) -> str:

@@ -1,0 +1,56 @@
+"""An editor's preview that keeps up: `mkdocs serve --dirty` makes again only what an edit affects.
+
+After each build of the preview the plugin keeps what it made (`LastBuild`): the digest of
+every key of the model and every file under docs/ and site_overrides/, the dependency map
+(content/dependencies.py), the pages' titles (the nav of a page made again shows the others'),
+the generated pages' Markdown and the pages' search entries. The next build diffs the digests,
+asks the map which files read a changed key, and leaves every other page as it is on disk.
+A change to a template, mkdocs.yml or the program's own code makes everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.dependencies import DependencyMap, changed_between, file_digests, key
+from .search import SearchPage
+
+# Files whose change the map cannot follow: every page is made again.
+SITE_WIDE_FOLDERS = ("site_overrides",)
+SITE_WIDE_FILES = ("mkdocs.yml",)
+
+
+@dataclass
+class LastBuild:
+    site_dir: str
+    digests: dict[str, str]
+    dependencies: DependencyMap
+    titles: dict[str, str | None] = field(default_factory=dict)  # by src_uri
+    generated: dict[str, str] = field(default_factory=dict)  # a generated file's content, by its path
+    search_pages: dict[str, SearchPage] = field(default_factory=dict)  # by src_uri
+
+
+def input_digests(root: Path, docs_dir: Path) -> dict[str, str]:
+    """Digests of the files a build reads besides the model: pages, pictures, templates, settings."""
+    digests = file_digests(root, docs_dir)
+    for folder in SITE_WIDE_FOLDERS:
+        if (root / folder).is_dir():
+            digests.update(file_digests(root, root / folder))
+    for name in SITE_WIDE_FILES:
+        if (root / name).is_file():
+            content = (root / name).read_bytes()
+            digests[key("file", name, "bytes")] = hashlib.blake2b(content, digest_size=12).hexdigest()
+    return digests
+
+
+def affected_files(last: LastBuild | None, site_dir: str, digests: dict[str, str]) -> set[str] | None:
+    """The built files an edit since the last build affects; None: make everything again."""
+    if last is None or last.site_dir != site_dir:
+        return None
+    changed = changed_between(last.digests, digests)
+    if any(entry.startswith(tuple(f"file/{name}" for name in (*SITE_WIDE_FOLDERS, *SITE_WIDE_FILES)))
+           for entry in changed):
+        return None
+    return set(last.dependencies.affected(changed))

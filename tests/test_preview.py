@@ -1,0 +1,135 @@
+"""The editor's preview (`make serve`, website/preview.py) makes again exactly what an edit changes."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+
+from jinggang.bench.dependencies import copy_project, git, random_edit
+from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import errors
+from jinggang.website.config_file import load_mkdocs_config
+from jinggang.website.plugin import JinggangPlugin
+
+from .conftest import REPO
+
+# Made from every page's date or from every file: not compared byte for byte (see below).
+NOT_COMPARED = ("sitemap.xml", "sitemap.xml.gz", "sw.js")
+
+
+def _build(project: Path, site_dir: Path, *, dirty: bool) -> JinggangPlugin:
+    config = load_mkdocs_config(project / "mkdocs.yml", site_dir=str(site_dir), strict=False)
+    plugin = config.plugins["jinggang"]
+    assert isinstance(plugin, JinggangPlugin)
+    plugin.on_startup(command="serve", dirty=dirty)
+    build(config, dirty=dirty)
+    return plugin
+
+
+def _files(site_dir: Path) -> dict[str, bytes]:
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in site_dir.rglob("*")
+            if path.is_file() and path.name not in NOT_COMPARED}
+
+
+def _valid_edit(project: Path, rng: random.Random) -> str:
+    for _attempt in range(30):
+        with contextlib.redirect_stdout(io.StringIO()):
+            edit = random_edit(project, rng)
+        result = load_content(Settings.for_project(project))
+        if edit is not None and result.model is not None and not errors(result.problems):
+            return edit
+        git(project, "checkout", "--quiet", "--", ".")
+    raise AssertionError("no valid edit in 30 attempts")
+
+
+def test_after_random_edits_the_preview_equals_a_clean_build(tmp_path: Path) -> None:
+    """Each edit: the preview's dirty build beside a clean build of the same content; every page,
+    script, feed and picture must be the same bytes (the sitemap's dates and the service worker's
+    stamp of every file are left out: MkDocs rewrites them on each build)."""
+    project = copy_project(REPO, tmp_path / "project")
+    preview, clean = tmp_path / "preview", tmp_path / "clean"
+    plugin = _build(project, preview, dirty=True)
+    rng = random.Random(5)
+    try:
+        for _round in range(3):
+            edit = _valid_edit(project, rng)
+            started = time.perf_counter()
+            _build(project, preview, dirty=True)
+            seconds = time.perf_counter() - started
+            state, plugin.last_build = plugin.last_build, None
+            _build(project, clean, dirty=False)
+            plugin.last_build = state
+            preview_files, clean_files = _files(preview), _files(clean)
+            differing = sorted(path for path in clean_files if preview_files.get(path) != clean_files[path])
+            assert differing == [], f"{edit}：预览与重新构建不同 {differing}"
+            print(f"{edit}：预览重建 {seconds:.2f} 秒")
+    finally:
+        plugin.last_build = None
+        plugin.on_shutdown()
+
+
+@contextlib.contextmanager
+def serving(project: Path) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(REPO / ".venv/bin/mkdocs")), "serve", "--dirty", "--dev-addr",
+                               f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        assert _wait(base, "<html", 120), "mkdocs serve did not start"
+        with urllib.request.urlopen(base, timeout=5) as response:
+            yield response.geturl()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _wait(url: str, text: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in _page(url):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.skipif(not (REPO / ".venv/bin/mkdocs").exists(), reason="make setup installs mkdocs into .venv")
+def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path) -> None:
+    project = copy_project(REPO, tmp_path / "project")
+    lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[0]
+    with serving(project) as base:
+        _edit(lesson, "summary: ", "summary: 预览里改的摘要，")
+        assert _wait(f"{base}lessons/{lesson.stem}/", "预览里改的摘要", 60)
+        assert _wait(f"{base}lessons/", "预览里改的摘要", 10)  # the catalog lists the summary
+        events = project / "curriculum/events.yml"
+        _edit(events, "summary: ", "summary: 预览里改的事件，")  # curriculum/ is watched too
+        assert _wait(f"{base}timeline/", "预览里改的事件", 60)
+        footer = project / "site_overrides/jinggang/footer.html"
+        _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
+        assert _wait(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60)
