@@ -189,7 +189,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if item is not None or page.file.src_uri in self.generated:
             # The title, card, footer, 分享 panel and trail come from the page template.
             page.meta["template"] = PAGE_TEMPLATE
-        return lecturer_markdown(item) if isinstance(item, LecturerMaterial) else markdown
+        if isinstance(item, LecturerMaterial) and self.renderer is not None:
+            return lecturer_markdown(item, self.renderer)
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:

@@ -39,7 +39,10 @@ class Renderer:
                  urls: Mapping[str, str] | None = None, offline: bool = False) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(template_dirs)),
-            autoescape=True,
+            # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
+            # template (.md) writes Markdown that goes through Markdown and the sanitizer.
+            autoescape=jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",),
+                                                default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
