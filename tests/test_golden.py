@@ -146,7 +146,7 @@ def git(project: Path, *args: str) -> None:
 def test_pr_summary(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """A change with an error and a warning in changed files: the summary an editor reads."""
     project = make_project(tmp_path / "repo")
-    (project / ".gitignore").write_text("node_modules\nsite/\n", encoding="utf-8")
+    (project / ".gitignore").write_text("node_modules\nsite/\n.cache/\n", encoding="utf-8")  # as the project's
     git(project, "init", "--quiet", "--initial-branch=main")
     git(project, "add", "--all")
     git(project, "commit", "--quiet", "--message", "基准")
