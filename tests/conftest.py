@@ -142,7 +142,7 @@ def browser() -> Iterator[object]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite the expected reports of tests/check_cases/ from the current output")
+                     help="rewrite tests/check_cases/ expected reports and tests/golden/ from the current output")
 
 
 @pytest.fixture

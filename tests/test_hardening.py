@@ -23,8 +23,9 @@ from jinggang.cli import run_build
 from jinggang.content.sanitize import markdown_heading, sanitize_html
 from jinggang.outputs.offline import _route_index
 from jinggang.outputs.printer import Metadata, Printer, run_coroutine
+from jinggang.website.render import Renderer
 
-from .conftest import make_project
+from .conftest import REPO, make_project
 
 TITLE = '共青团<img src=x onerror=alert(1)>{: onclick="alert(2)"}*强*'
 
@@ -114,7 +115,7 @@ def test_route_zip_index_escapes_the_title() -> None:
         id = "r"
         title = "</title><script>alert(1)</script>"
 
-    index = _route_index(FakeRoute())  # type: ignore[arg-type]
+    index = _route_index(FakeRoute(), Renderer([str(REPO / "site_overrides")], None).env)  # type: ignore[arg-type]
     assert "<script>" not in index and "&lt;script&gt;" in index
 
 

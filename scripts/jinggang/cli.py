@@ -268,7 +268,7 @@ def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: Rende
         return 1
     try:
         store = RenderStore(site_dir, root / ".cache" / "jinggang" / "offline")
-        sizes = write_offline_downloads(config_file, site_dir, context.model, store)
+        sizes = write_offline_downloads(config_file, site_dir, context.model, store, context.renderer.env)
     except MkDocsException as error:
         print(f"离线版构建失败，原有离线包保持不变：{error}", file=sys.stderr)
         return 1

@@ -143,13 +143,18 @@ def _run_changes(args: argparse.Namespace, root: Path, settings: Settings) -> in
     return 0
 
 
-def _run_summary(args: argparse.Namespace, root: Path, settings: Settings) -> int:
+def summary_text(root: Path, base: str, settings: Settings) -> str:
+    """The pull request's job summary: the check's problems and the change's impact since base."""
     result = load_content(settings)
     problems = [*result.problems, *placeholder_problems(settings), *expired_review_problems(settings, result.model)]
     try:
-        text = render_summary(compute_impact(root, args.base, settings), problems)
+        return render_summary(compute_impact(root, base, settings), problems)
     except GitError as error:
-        text = render_summary(None, problems, git_error=str(error))
+        return render_summary(None, problems, git_error=str(error))
+
+
+def _run_summary(args: argparse.Namespace, root: Path, settings: Settings) -> int:
+    text = summary_text(root, args.base, settings)
     if args.output is None:
         print(text, end="")
     else:

@@ -33,15 +33,20 @@ class FieldKitsOutput(Output[Route]):
     def prepare(self, job: Job[Route]) -> None:
         route, context = job.item, self.context
         edition = kit_edition(route, context)
-        job.html = context.renderer.env.get_template("jinggang/route/kit.html").render(
-            route=route, model=context.model, label=context.model.label, map=route_map(route, context.model),
-            unmapped=unmapped_sites(route, context.model), markdown=context.render_markdown, section=section,
-            edition=edition, font_css=context.font_css, max_age=context.verified_max_age_days)
+        job.html = kit_html(route, context)
         job.metadata = Metadata(title=titled(route.title, "研学手册"), author="井冈传人编写组", subject=route.summary,
                                 keywords="研学，研学路线，任务单", date=edition)
 
     def done(self, job: Job[Route]) -> str:
         return f"{super().done(job)}（A5）"
+
+
+def kit_html(route: Route, context: RenderContext) -> str:
+    """The field kit's HTML, as the printer prints it."""
+    return context.renderer.env.get_template("jinggang/route/kit.html").render(
+        route=route, model=context.model, label=context.model.label, map=route_map(route, context.model),
+        unmapped=unmapped_sites(route, context.model), markdown=context.render_markdown, section=section,
+        edition=kit_edition(route, context), font_css=context.font_css, max_age=context.verified_max_age_days)
 
 
 def kit_edition(route: Route, context: RenderContext) -> str:

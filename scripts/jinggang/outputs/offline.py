@@ -8,7 +8,6 @@ there too, so nothing is requested from another host.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
 import shutil
@@ -16,6 +15,8 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import jinja2
 
 from ..content.model import ContentModel, Route
 from ..website.search.index import FOLDER as SEARCH_FOLDER
@@ -31,6 +32,8 @@ SIZE_MARKER = "<span data-jg-offline-size></span>"
 _SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
 _SIZE_MARKER_FILLED = re.compile(r'<span data-jg-offline-size(?:="")?>[^<]*</span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
+ROUTE_ZIP_INDEX = "jinggang/route/zip-index.html"
+OFFLINE_SIZE = "jinggang/offline-size.html"
 
 
 def build_offline_site(config_file: Path, output_dir: Path) -> str:
@@ -89,15 +92,13 @@ def route_files(route: Route, model: ContentModel, offline_dir: Path) -> list[st
     return [page for page in dict.fromkeys(pages) if (offline_dir / page).is_file()]
 
 
-def _route_index(route: Route) -> str:
-    title = html.escape(route.title)
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url=routes/{route.id}.html"><title>{title}</title>'
-            f'</head><body><p><a href="routes/{route.id}.html">打开《{title}》</a></p></body></html>')
+def _route_index(route: Route, env: jinja2.Environment) -> str:
+    return env.get_template(ROUTE_ZIP_INDEX).render(route=route)
 
 
-def offline_inputs(site_dir: Path) -> str:
-    """A digest of what the offline zips are made from: the built site and the code.
+def offline_inputs(site_dir: Path, env: jinja2.Environment) -> str:
+    """A digest of what the offline zips are made from: the built site, the code and the
+    template of a route zip's first page.
 
     The offline build reads what the online build read, and the online site's bytes show
     any change of content, configuration or templates; the code's own files cover a change
@@ -105,6 +106,8 @@ def offline_inputs(site_dir: Path) -> str:
     offline step fills in) are outputs, not inputs.
     """
     digest = hashlib.sha256()
+    assert env.loader is not None
+    digest.update(env.loader.get_source(env, ROUTE_ZIP_INDEX)[0].encode("utf-8"))
     package = Path(__file__).resolve().parents[1]
     inputs = [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))]
     inputs += [(path.relative_to(site_dir).as_posix(), path) for path in sorted(site_dir.rglob("*"))
@@ -118,19 +121,19 @@ def offline_inputs(site_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel,
-                            store: RenderStore) -> dict[str, int]:
+def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
+                            env: jinja2.Environment) -> dict[str, int]:
     """Build the offline site, write its zip and one zip per route; return their sizes.
 
     When the built site and the code are what they were at the last run, the zips come
     from the cache (store) instead: the offline build is most of an unchanged `make site`.
     """
     names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
-    digest = offline_inputs(site_dir)
+    digest = offline_inputs(site_dir, env)
     records = [store.restore(name, digest) for name in names]
     if all(record is not None for record in records):
         cached = {name: int(record["size"]) for name, record in zip(names, records, strict=True) if record}
-        _show_site_zip_size(site_dir, cached[SITE_ZIP])
+        _show_site_zip_size(site_dir, cached[SITE_ZIP], env)
         return cached
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="jinggang-offline-") as scratch:
@@ -148,11 +151,11 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
         store.save(SITE_ZIP, digest, site_zip, size=len(site_zip))
         sizes[SITE_ZIP] = len(site_zip)
         for route in model.routes.values():
-            data = _route_zip(route, model, offline_dir, Path(scratch) / route.id, site_url)
+            data = _route_zip(route, model, offline_dir, Path(scratch) / route.id, site_url, env)
             name = f"downloads/routes/{route.id}.zip"
             store.save(name, digest, data, size=len(data))
             sizes[name] = len(data)
-    _show_site_zip_size(site_dir, sizes[SITE_ZIP])
+    _show_site_zip_size(site_dir, sizes[SITE_ZIP], env)
     return sizes
 
 
@@ -166,7 +169,8 @@ def _writer(root: Path) -> Callable[[str, str], Path]:
     return write
 
 
-def _route_zip(route: Route, model: ContentModel, offline_dir: Path, copies: Path, site_url: str) -> bytes:
+def _route_zip(route: Route, model: ContentModel, offline_dir: Path, copies: Path, site_url: str,
+               env: jinja2.Environment) -> bytes:
     """One route's pages, the files they show (images) and the assets, with links confined to them."""
     prefix = route.id
     pages = route_files(route, model, offline_dir)
@@ -178,7 +182,7 @@ def _route_zip(route: Route, model: ContentModel, offline_dir: Path, copies: Pat
     pages += [name for name in _resources(offline_dir, pages) if name not in carried]
     index = copies / "index.html"
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text(_route_index(route), encoding="utf-8")
+    index.write_text(_route_index(route, env), encoding="utf-8")
     # The search page is among the search files: its links are confined like the pages'.
     search_pages = [name for name in carried if name.startswith(f"{SEARCH_FOLDER}/") and name.endswith(".html")]
     present = carried | set(pages) | {"index.html"}
@@ -216,13 +220,15 @@ def _route_search_files(offline_dir: Path, prefix: str, pages: list[str]) -> lis
     return members
 
 
-def _show_site_zip_size(site_dir: Path, size: int) -> None:
-    """The home page was built before the zip existed: write its size into the marker."""
+def _show_site_zip_size(site_dir: Path, size: int, env: jinja2.Environment) -> None:
+    """The home page was built before the zip existed: its empty marker becomes the size
+    (the zip is made from the built site and the downloads, so its size cannot be known while
+    the home page is built)."""
     home = site_dir / "index.html"
     if not home.is_file():
         return
     html = home.read_text(encoding="utf-8")
-    label = f"{SIZE_MARKER[:-7]}（{size / 1_000_000:.1f} MB）</span>"
-    marked = _SIZE_MARKER.sub(label, html, count=1)
+    label = env.get_template(OFFLINE_SIZE).render(size=size).strip()
+    marked = _SIZE_MARKER.sub(lambda _: label, html, count=1)
     if marked != html:
         write_atomically(home, marked.encode("utf-8"))

@@ -12,8 +12,10 @@ from ..content.schemas import SchemaSet
 from .glossary import TermDefinitions
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order, terms_by_initial
 from .packet_builder import builder_page
-from .render import GeneratedPage
+from .render import GeneratedPage, Renderer
 from .route_map import route_map, unmapped_sites
+
+LECTURER_BODY = "jinggang/lecturer-body.md"
 
 
 def duration_bands(durations: Iterable[int], most: int = 3) -> list[tuple[str, str, int, int]]:
@@ -194,20 +196,13 @@ def route_pages(model: ContentModel) -> list[GeneratedPage]:
     return pages
 
 
-def lecturer_markdown(material: LecturerMaterial) -> str:
-    """The body of a lecturer page: each slide boxed, its notes in a block readers can hide."""
+def lecturer_markdown(material: LecturerMaterial, renderer: Renderer) -> str:
+    """The body of a lecturer page: its introduction, then each slide boxed with its notes in a
+    block readers can hide (site_overrides/jinggang/lecturer-body.md)."""
     body_lines = material.source.body.split("\n")
     first_slide = material.slides[0].line - material.source.body_line if material.slides else len(body_lines)
-    parts = ["\n".join(body_lines[:first_slide]).strip()]
-    for slide in material.slides:
-        timing = f"（{slide.minutes} 分钟）" if slide.minutes else ""
-        parts.append(
-            f'<section class="jg-slide" id="slide-{slide.number}" markdown>\n\n'
-            f"## {slide.title}\n\n"
-            f'<div class="jg-slide__content" markdown>\n\n{slide.content}\n\n</div>\n\n'
-            f'<div class="jg-notes" markdown>\n\n'
-            f'<p class="jg-notes__label" data-search-exclude>讲稿{timing}</p>\n\n{slide.notes}\n\n</div>\n\n</section>')
-    return "\n\n".join(part for part in parts if part) + "\n"
+    return renderer.env.get_template(LECTURER_BODY).render(
+        intro="\n".join(body_lines[:first_slide]).strip(), slides=material.slides)
 
 
 def glossary_definitions(model: ContentModel) -> TermDefinitions:

@@ -25,7 +25,7 @@ from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
 from ..content.reading import reading_calendar, readings_script
 from ..content.reproducible import page_update_date
-from ..content.sanitize import html_text, markdown_heading, sanitize_html
+from ..content.sanitize import html_text, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.fonts import PrintFontsMissing
 from ..outputs.markdown import ItemError, MarkdownRenderer
@@ -35,12 +35,13 @@ from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
 from .packet_builder import BUILDER_FOLDER, image_url_for_builder, write_builder_files
+from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import LastBuild, affected_files, input_digests
 from .render import GeneratedPage, Renderer, page_contents, url_for
-from .search import SearchIndex, SearchPage, page_kind, search_page, write_opensearch
+from .search import SearchIndex, SearchPage, page_kind, published_content, search_page, write_opensearch
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
-from .share import ShareMeta, ShareTarget, qr_svg, share_meta, share_target, with_share_panel
+from .share import ShareMeta, ShareTarget, share_meta, share_target
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
 from .trail import Trails
 
@@ -82,8 +83,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
         self.digests: dict[str, str] = {}
         self.titles: dict[str, str | None] = {}
-        self.generated: dict[str, str] = {}
+        self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
+        self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -137,7 +139,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.search_pages: dict[str, SearchPage] = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
-        self.titles, self.generated = {}, {}
+        self.titles, self.generated_files = {}, {}
         if self.is_serve:
             self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir)
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
@@ -170,12 +172,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         urls = {file.src_uri: file.url for file in files if file.is_documentation_page()}
         urls.update({page.src_uri: url_for(page.src_uri, config.use_directory_urls) for page in pages})
         self.renderer.urls = urls
-        renderer = self.renderer
+        # A generated page's body is rendered in on_page_content, while the page records its reads.
+        self.generated = {page.src_uri: page for page in pages}
         for page in pages:
-            def markdown(page: GeneratedPage = page) -> str:
-                return renderer.generated_markdown(page, urls[page.src_uri])
-
-            files.append(self._generated(config, page.src_uri, markdown))
+            files.append(File.generated(config, page.src_uri, content=self.renderer.generated_markdown(page)))
+        renderer = self.renderer
         files.append(self._generated(config, READINGS_SCRIPT,
                                      lambda: readings_script(reading_calendar(renderer.model), urls)))
         # The Atom feeds (website/feeds.py), files of the site like the readings script.
@@ -188,9 +189,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
             files.append(self._generated(config, path, feed))
         self.kept_pages = set()
-        if self.affected is not None and self.last_build is not None:
+        if self.is_serve:  # not the file's time: what it read says whether a page is made again
             for file in files.documentation_pages():
-                if not self._remade(file.dest_uri):  # as the last build made it: not read again
+                if self.last_build is not None and not self._remade(file.dest_uri):  # not read again
                     file.is_modified = _unchanged  # type: ignore[method-assign]
                     self.kept_pages.add(file.src_uri)
                     self.titles[file.src_uri] = self.last_build.titles.get(file.src_uri)
@@ -219,23 +220,22 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.dependencies.pages[path] = self.last_build.dependencies.pages[path]
 
     def _generated(self, config: MkDocsConfig, path: str, render: Callable[[], str]) -> File:
-        """A generated file (a page's Markdown, a script, a feed), made again only when affected."""
+        """A generated file (a script, a feed), made again only when affected."""
         file = File.generated(config, path, content="")
-        if not self._remade(file.dest_uri) and self.last_build is not None and path in self.last_build.generated:
-            file.content_string = self.last_build.generated[path]
+        if not self._remade(file.dest_uri) and self.last_build is not None \
+                and path in self.last_build.generated_files:
+            file.content_string = self.last_build.generated_files[path]
             file.is_modified = _unchanged  # type: ignore[method-assign]
             self._keep(file.dest_uri)
         else:
-            reads = self.page_reads.setdefault(path, set()) if path.endswith(".md") else set()
-            with reading(reads):
+            with reading() as reads:
                 file.content_string = render()
-            if not path.endswith(".md"):  # a page's map entry is made when the page is
-                self.dependencies.add(file.dest_uri, reads)
-        self.generated[path] = file.content_string
+            self.dependencies.add(file.dest_uri, reads)
+        self.generated_files[path] = file.content_string
         return file
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
-        # Every read until on_page_content is this page's (its Markdown, hovers, card, footer).
+        # Every read until on_page_content is this page's (its Markdown, hovers, a generated body).
         reads = self.page_reads.setdefault(page.file.src_uri, set())
         if page.file.abs_src_path and page.file.generated_by is None:
             reads.add(_file_key(config, page.file.abs_src_path))
@@ -261,46 +261,36 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         if self.model:  # sitemap lastmod from the content, not the clock: reproducible builds
             page.update_date = page_update_date(self.model, page.file.src_uri)
-        if page.meta.get("title") is not None:
+        if item is not None or page.meta.get("title") is not None:
             # Material writes the meta title into <title> and the header without escaping.
             page.meta["title"] = html_text(str(item.title if item else page.meta["title"]))
-        if item is None:
-            return markdown
-        body = lecturer_markdown(item) if isinstance(item, LecturerMaterial) else markdown
-        return f"{markdown_heading(item.title)}\n\n{body}"
+        if item is not None or page.file.src_uri in self.generated:
+            # The title, card, footer, 分享 panel and trail come from the page template.
+            page.meta["template"] = PAGE_TEMPLATE
+        if isinstance(item, LecturerMaterial) and self.renderer is not None:
+            return lecturer_markdown(item, self.renderer)
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        if page.file.generated_by is None:
+        generated = self.generated.get(page.file.src_uri)
+        contents = None
+        if generated is None:
             html = sanitize_html(html)  # a page an editor wrote: allowlist only (generated: templates)
-        item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
-        if item is not None and self.renderer is not None:
-            context: dict[str, Any] = {"item": item, "kind": item.KIND, "is_draft": item.is_draft,
-                                       "max_age": self.config.verified_max_age_days}
-            card = self.renderer.render("jinggang/card.html", page.url, **context)
-            footer = self.renderer.render("jinggang/footer.html", page.url, **context)
-            head, separator, rest = html.partition("</h1>")
-            html = head + separator + card + rest + footer if separator else card + html + footer
-        if self.renderer is not None and self._share_target(page.file.src_uri) is not None:
-            meta = self._share_meta(page, config)
-            html = with_share_panel(html, self.renderer.render("jinggang/share-panel.html", page.url, meta=meta,
-                                                               qr=qr_svg(meta.url)))
-        # The search reads the body as it is published, after every change above.
-        if not (page.meta.get("search") or {}).get("exclude"):
-            self.search_pages[page.file.src_uri] = search_page(
-                html, page.url, plain_title(page), page_kind(page, item))
-        if page.file.generated_by is not None:
-            page.toc = page_contents(html) or page.toc
-        trail = self.trails.trail_for(page.file.src_uri) if self.trails else None
-        if trail is not None and self.renderer is not None:
-            html = (self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="top") + html
-                    + self.renderer.render("jinggang/trail.html", page.url, trail=trail, part="bottom"))
+        elif self.renderer is not None:
+            html = self.renderer.generated_body(generated, page.url)
+            contents = page_contents(html)
+        if contents is not None:  # the entries the generated page's template marked, without the title
+            page.toc = contents
+        elif page.meta.get("template") == PAGE_TEMPLATE:
+            page.toc = with_heading(page.toc, self._heading(page, config))
         self.recording.close()
         return html
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
-        # Every read until on_post_page is this page's too (its head, the page template).
+        # Every read until on_post_page is this page's too (its head, the page template and the
+        # parts it places: card, footer, 分享 panel, trail).
         self.recording.close()
         self.recording.enter_context(reading(self.page_reads.setdefault(page.file.src_uri, set())))
         # A detail page is not in the nav: its list's tab and drawer entry are shown active.
@@ -316,7 +306,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         meta = self._share_meta(page, config)
         page.meta["description"] = meta.escaped_description  # Material's own meta tag writes it as is
         context["jg_share"] = meta  # type: ignore[typeddict-unknown-key]
+        if page.meta.get("template") == PAGE_TEMPLATE and self.renderer is not None:
+            item = self.model.item_by_src_uri(page.file.src_uri)
+            context["jg_item"] = item  # type: ignore[typeddict-unknown-key]
+            context["jg_parts"] = page_parts(  # type: ignore[typeddict-unknown-key]
+                self.renderer, page.url, self._heading(page, config), item=item, trail=trail,
+                share=meta if self._share_target(page.file.src_uri) is not None else None,
+                max_age=self.config.verified_max_age_days)
         return context
+
+    def _heading(self, page: Page, config: MkDocsConfig) -> Heading:
+        """The page's h1, which the page template writes: its own title (page.title may be the nav's)."""
+        return heading(str(page.meta.get("title") or page.title or ""), dict(config.mdx_configs.get("toc", {})))
 
     def _share_target(self, src_uri: str) -> ShareTarget | None:
         return share_target(self.model, src_uri) if self.model is not None else None
@@ -336,6 +337,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies.add(page.file.dest_uri, self.page_reads.pop(page.file.src_uri, set()))
         self.dependencies.pages[page.file.dest_uri] = page.file.src_uri
         self.titles[page.file.src_uri] = page.title
+        # The search reads the page as it is published: its content with what the template placed.
+        # (Not a read of the page: the index depends on every page already.)
+        if self.model is not None and not (page.meta.get("search") or {}).get("exclude"):
+            item = self.model.item_by_src_uri(page.file.src_uri)
+            self.search_pages[page.file.src_uri] = search_page(
+                published_content(output), page.url, plain_title(page), page_kind(page, item))
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -387,7 +394,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
         if self.is_serve:
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
-                                        self.generated, self.search_pages)
+                                        self.generated_files, self.search_pages)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))

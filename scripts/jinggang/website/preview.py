@@ -3,7 +3,7 @@
 After each build of the preview the plugin keeps what it made (`LastBuild`): the digest of
 every key of the model and every file under docs/ and site_overrides/, the dependency map
 (content/dependencies.py), the pages' titles (the nav of a page made again shows the others'),
-the generated pages' Markdown and the pages' search entries. The next build diffs the digests,
+the generated scripts and feeds and the pages' search entries. The next build diffs the digests,
 asks the map which files read a changed key, and leaves every other page as it is on disk.
 A change to a template, mkdocs.yml or the program's own code makes everything again.
 """
@@ -28,7 +28,7 @@ class LastBuild:
     digests: dict[str, str]
     dependencies: DependencyMap
     titles: dict[str, str | None] = field(default_factory=dict)  # by src_uri
-    generated: dict[str, str] = field(default_factory=dict)  # a generated file's content, by its path
+    generated_files: dict[str, str] = field(default_factory=dict)  # a generated script's or feed's content
     search_pages: dict[str, SearchPage] = field(default_factory=dict)  # by src_uri
 
 

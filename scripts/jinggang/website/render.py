@@ -19,7 +19,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
 
 from ..content.model import ContentItem, ContentModel
-from ..content.sanitize import html_text, markdown_heading
+from ..content.sanitize import html_text
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,10 @@ class Renderer:
                  urls: Mapping[str, str] | None = None, offline: bool = False) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(template_dirs)),
-            autoescape=True,
+            # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
+            # template (.md) writes Markdown that goes through Markdown and the sanitizer.
+            autoescape=jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",),
+                                                default_for_string=True, default=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -52,7 +55,8 @@ class Renderer:
     def url_of(self, src_uri: str) -> str | None:
         return self.urls.get(src_uri)
 
-    def render(self, template: str, page_url: str, **context: Any) -> str:
+    def helpers(self, page_url: str) -> dict[str, Any]:
+        """What every template of the site may call, for a page at page_url."""
         def link(src_uri: str, anchor: str = "") -> str | None:
             target = self.urls.get(src_uri)
             if target is None:
@@ -70,23 +74,25 @@ class Renderer:
         def label(vocabulary: str, slug: str) -> str:
             return self.model.label(vocabulary, slug)
 
-        return self.env.get_template(template).render(
-            model=self.model, link=link, item_link=item_link, site_file=site_file, label=label,
-            offline=self.offline, **context)
+        return {"model": self.model, "link": link, "item_link": item_link, "site_file": site_file,
+                "label": label, "offline": self.offline}
 
-    def generated_markdown(self, page: GeneratedPage, page_url: str) -> str:
-        """A generated page: a title and one raw HTML block from its template."""
-        html = self.render(page.template, page_url, **page.context()).strip()
-        # The title as meta too: MkDocs would otherwise take the rendered <h1>'s text unescaped.
+    def render(self, template: str, page_url: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**self.helpers(page_url), **context)
+
+    def generated_markdown(self, page: GeneratedPage) -> str:
+        """A generated page's file: front matter only. Its body is its template, rendered for the
+        page (generated_body) instead of going through Markdown, and placed by PAGE_TEMPLATE."""
+        # The title as meta: the page template writes it as the page's heading.
         front = f"title: {json.dumps(html_text(page.title), ensure_ascii=False)}\n"
         if page.hide:
             front += "hide:\n" + "".join(f"  - {name}\n" for name in page.hide)
         if not page.searchable:
             front += "search:\n  exclude: true\n"
-        front = f"---\n{front}---\n\n"
-        # Blank lines inside the block would end Python-Markdown's raw HTML block.
-        compact = "\n".join(line for line in html.splitlines() if line.strip())
-        return f"{front}{markdown_heading(page.title)}\n\n{compact}\n"
+        return f"---\n{front}---\n"
+
+    def generated_body(self, page: GeneratedPage, page_url: str) -> str:
+        return self.render(page.template, page_url, **page.context())
 
 
 class _Contents(HTMLParser):

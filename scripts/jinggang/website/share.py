@@ -126,8 +126,3 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m", mask=0).svg_inline(scale=4, border=2, title="本页二维码", dark="#000",
                                                       light="#fff"))
 
-
-def with_share_panel(html: str, panel: str) -> str:
-    """The page's content with the 分享 panel right under its title."""
-    head, separator, rest = html.partition("</h1>")
-    return head + separator + panel + rest if separator else panel + html

@@ -17,6 +17,12 @@ def download_names(material_id: str) -> dict[str, str]:
             "notes_md": f"{material_id}-notes.md"}
 
 
+def notes_html(material: LecturerMaterial, context: RenderContext) -> str:
+    """The notes handout's HTML, as the printer prints it."""
+    return context.renderer.env.get_template("jinggang/slides/notes.html").render(
+        material=material, markdown=context.render_markdown, label=context.model.label, font_css=context.font_css)
+
+
 class NotesOutput(Output[LecturerMaterial]):
     """The notes handout PDF; the deck and the notes Markdown are written beside it on every run."""
 
@@ -43,8 +49,6 @@ class NotesOutput(Output[LecturerMaterial]):
         # Quick to make, so never cached: a deck or text from an older run cannot linger.
         write_atomically(self.store.output(names["deck"]), build_deck(material, context.model, context.docs_dir))
         write_atomically(self.store.output(names["notes_md"]), notes_markdown(material, context.model).encode("utf-8"))
-        job.html = context.renderer.env.get_template("jinggang/slides/notes.html").render(
-            material=material, markdown=context.render_markdown, label=context.model.label,
-            font_css=context.font_css)
+        job.html = notes_html(material, context)
         job.metadata = Metadata(title=titled(material.title, "讲稿"), author="、".join(material.authors),
                                 subject=material.summary, keywords="讲稿，幻灯片", date=material.updated)

@@ -11,6 +11,6 @@ offline zip and from the service worker's cache.
 
 from .index import SearchIndex, SearchPage
 from .opensearch import write_opensearch
-from .pages import page_kind, search_page
+from .pages import page_kind, published_content, search_page
 
-__all__ = ["SearchIndex", "SearchPage", "page_kind", "search_page", "write_opensearch"]
+__all__ = ["SearchIndex", "SearchPage", "page_kind", "published_content", "search_page", "write_opensearch"]

@@ -19,5 +19,20 @@ def page_kind(page: Page, item: ContentItem | None) -> str:
     return FOLDER_KINDS.get(page.file.src_uri.split("/")[0], "页面")
 
 
+# Where Material's base template writes the page's content (partials/content.html or the page
+# template); the rest of a built page is the site's chrome (header, navigation, footer).
+CONTENT_START = '<article class="md-content__inner md-typeset">'
+CONTENT_END = "</article>"
+
+
+def published_content(output: str) -> str:
+    """The content of a built page, as the reader sees it: the title, the page's own text and
+    what the page template placed around it (the cards and panels marked data-search-exclude
+    are left out by the extractor)."""
+    start = output.find(CONTENT_START)
+    end = output.find(CONTENT_END, start)
+    return output[start + len(CONTENT_START):end] if start >= 0 and end >= 0 else ""
+
+
 def search_page(html: str, url: str, title: str, kind: str) -> SearchPage:
     return SearchPage(url, title, kind, tuple(page_sections(html, title)))
