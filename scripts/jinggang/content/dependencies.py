@@ -299,8 +299,19 @@ def changed_keys(before: Any, after: Any) -> set[str]:
     return changed_between(model_digests(before), model_digests(after))
 
 
-def file_digests(root: Path, folder: Path) -> dict[str, str]:
-    """`file/` keys of every file under folder (a page's Markdown, a picture) with a digest of its bytes."""
-    return {key("file", path.relative_to(root).as_posix(), "bytes"):
-            hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
-            for path in folder.rglob("*") if path.is_file()}
+def file_digests(root: Path, folder: Path, memo: dict[tuple[Any, ...], str] | None = None) -> dict[str, str]:
+    """`file/` keys of every file under folder (a page's Markdown, a picture) with a digest of its
+    bytes; memo (the preview's) keeps digests by file identity, so that unchanged files are not read."""
+    digests = {}
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        status = path.stat()
+        identity = (str(path), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+        digest = memo.get(identity) if memo is not None else None
+        if digest is None:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+            if memo is not None:
+                memo[identity] = digest
+        digests[key("file", path.relative_to(root).as_posix(), "bytes")] = digest
+    return digests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -535,7 +536,9 @@ def _load_content(settings: Settings) -> LoadResult:
     register = {entry["id"]: Source.from_dict(entry) for entry in _registry_entries(registry_sources.get("sources"))}
     lessons = {}
     for source in valid_pages["lessons"]:
-        problems += check_sections(source, LESSON_SECTIONS, exact=True)
+        identity = _file_identity(settings.root / source.path)
+        problems += _remember(None if identity is None else ("sections", *identity),
+                              functools.partial(check_sections, source, LESSON_SECTIONS, exact=True))
         lessons[source.data["id"]] = Lesson.from_source(source, register)
     guides = {}
     for source in valid_pages["sites"]:

@@ -125,13 +125,14 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
         made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
         key = hashlib.sha256(made_from.encode()).hexdigest()
         text = memo.get(key)
-        if text is None:
-            parts = render_parts(item, renderer, render_markdown, site_url, max_age)
-            text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
-        kept[key] = text
         target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if text is None or not target.is_file():  # the preview's folder still holds a remembered script
+            if text is None:
+                parts = render_parts(item, renderer, render_markdown, site_url, max_age)
+                text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        kept[key] = text
         written += 1
     memo.clear()  # only what this build used: an edited item's old script goes
     memo.update(kept)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from html import unescape
@@ -81,10 +82,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.last_build: LastBuild | None = None
         self.affected: set[str] | None = None  # None: everything
         self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
+        self.file_digest_memo: dict[tuple[Any, ...], str] = {}
         self.digests: dict[str, str] = {}
         self.titles: dict[str, str | None] = {}
         self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
+        self.search_writer: threading.Thread | None = None
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -102,6 +105,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.settle()
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
         self.is_serve = False
 
@@ -135,13 +139,17 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.model = full if self.show_drafts else full.published_view()
         self.trails = Trails(self.model)
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
-        self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build)
+        # The preview keeps the template environment: Jinja reloads a template that changed.
+        env = self.renderer.env if self.is_serve and self.renderer is not None \
+            and self.renderer.template_dirs == list(config.theme.dirs) else None
+        self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env)
         self.search_pages: dict[str, SearchPage] = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
         if self.is_serve:
-            self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir)
+            self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir,
+                                                                     self.file_digest_memo)
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
         else:
             self.affected = None
@@ -350,14 +358,24 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             return
         self.recording.close()
         site_dir = Path(config.site_dir)
-        SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)]).write(site_dir)
+        incremental = self.is_serve and self.affected is not None
+        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)])
+        self.settle()
+        if incremental:
+            # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
+            # editor reads the reloaded page; the next build waits for it (settle).
+            self.search_writer = threading.Thread(target=index.write, args=(site_dir,), daemon=True)
+            self.search_writer.start()
+        else:
+            index.write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
         for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
             self.dependencies.add(path, {EVERYTHING})
         write_opensearch(self.renderer, config, site_dir)
         reveal_dist = Path(config.config_file_path).parent / self.config.reveal_dist
         try:
-            copy_reveal(reveal_dist, site_dir)
+            if not incremental:  # the same files as the last build copied
+                copy_reveal(reveal_dist, site_dir)
         except RevealMissing as error:
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         last_presenters = [path for path in (self.last_build.dependencies.files if self.last_build else ())
@@ -388,7 +406,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except ItemError as error:
             raise PluginError(f"自选讲义包：{error}") from error
         try:  # last: the stamp hashes every file the build wrote
-            stamp_service_worker(site_dir)
+            if not incremental:  # the preview's pages are network first: the last stamp serves
+                stamp_service_worker(site_dir)
         except PlaceholderMissing as error:
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
@@ -402,6 +421,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+
+    def settle(self) -> None:
+        """Wait for the preview's search index of the last build to be written."""
+        if self.search_writer is not None:
+            self.search_writer.join()
+            self.search_writer = None
 
 
 def _exact_dirty_build(record: logging.LogRecord) -> bool:

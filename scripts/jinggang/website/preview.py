@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..content.dependencies import DependencyMap, changed_between, file_digests, key
 from .search import SearchPage
@@ -32,12 +33,12 @@ class LastBuild:
     search_pages: dict[str, SearchPage] = field(default_factory=dict)  # by src_uri
 
 
-def input_digests(root: Path, docs_dir: Path) -> dict[str, str]:
+def input_digests(root: Path, docs_dir: Path, memo: dict[tuple[Any, ...], str] | None = None) -> dict[str, str]:
     """Digests of the files a build reads besides the model: pages, pictures, templates, settings."""
-    digests = file_digests(root, docs_dir)
+    digests = file_digests(root, docs_dir, memo)
     for folder in SITE_WIDE_FOLDERS:
         if (root / folder).is_dir():
-            digests.update(file_digests(root, root / folder))
+            digests.update(file_digests(root, root / folder, memo))
     for name in SITE_WIDE_FILES:
         if (root / name).is_file():
             content = (root / name).read_bytes()

@@ -36,9 +36,11 @@ class GeneratedPage:
 
 class Renderer:
     def __init__(self, template_dirs: Iterable[str], model: ContentModel,
-                 urls: Mapping[str, str] | None = None, offline: bool = False) -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(list(template_dirs)),
+                 urls: Mapping[str, str] | None = None, offline: bool = False,
+                 env: jinja2.Environment | None = None) -> None:
+        self.template_dirs = list(template_dirs)
+        self.env = env or jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_dirs),
             # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
             # template (.md) writes Markdown that goes through Markdown and the sanitizer.
             autoescape=jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",),
@@ -123,6 +125,8 @@ class _Contents(HTMLParser):
 def page_contents(html: str) -> TableOfContents | None:
     """The page contents (Material's right-hand "目录") of a generated page, whose headings are
     HTML from a template rather than Markdown: entries are the elements marked data-jg-contents."""
+    if "data-jg-contents" not in html:  # the catalog of 2,000 lessons has none: not parsed
+        return None
     parser = _Contents()
     parser.feed(html)
     if not parser.entries:
