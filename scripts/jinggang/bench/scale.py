@@ -113,6 +113,53 @@ def compared_engines(project: Path, size: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def site_rows(scratch: Path) -> list[Row]:
+    """`make site` on a copy of the starter content: first, with nothing changed, after one lesson's summary."""
+    from .dependencies import copy_project
+
+    project = copy_project(REPO, scratch / "starter")
+    command = [str(BIN / "jinggang"), "--root", str(project), "site"]
+    first = timed(command, project)
+    unchanged = min(timed(command, project) for _ in range(2))
+    lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[0]
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("summary: ", "summary: 改过的摘要，", 1), encoding="utf-8")
+    edited = timed(command, project)
+    return [Row("make site（jinggang site），初始内容，第一次", f"{first:.1f} 秒"),
+            Row("make site，什么都没改", f"{unchanged:.1f} 秒", "≤ 3 秒", unchanged <= 3),
+            Row("make site，改了一课的摘要之后", f"{edited:.1f} 秒", "≤ 5 秒", edited <= 5)]
+
+
+def preview_rows(project: Path, size: int) -> list[Row]:
+    from .preview import measure
+
+    measured = sorted(seconds if seconds is not None else float("inf")
+                      for _label, seconds in measure(project, True, 1))
+    median = measured[len(measured) // 2]
+    return [Row(f"make serve：保存到页面更新（中位数 / 最长，{len(measured)} 次编辑），{size} 课",
+                f"{median:.1f} 秒 / {measured[-1]:.1f} 秒", "≤ 2 秒", median <= 2)]
+
+
+def changes_rows(scratch: Path, edits: int) -> list[Row]:
+    from .dependencies import copy_project, run_rounds
+
+    rounds = run_rounds(copy_project(REPO, scratch / "changes"), edits, seed=1, log=lambda _line: None)
+    changed = sum(len(result.changed) for result in rounds)
+    named = sum(len(result.named) for result in rounds)
+    missed = sum(len(result.missed) for result in rounds)
+    return [Row(f"jinggang changes：{len(rounds)} 次随机单字段修改，漏列的页面和 PDF", str(missed), "0", missed == 0),
+            Row("jinggang changes：列出的 / 实际改变的页面和 PDF",
+                f"{named} / {changed} = {named / max(changed, 1):.2f} 倍")]
+
+
+def repeat_rows(renders: int) -> list[Row]:
+    completed = subprocess.run([sys.executable, "-m", "jinggang.bench.repeat", "--renders", str(renders)],
+                               capture_output=True, text=True, check=False)
+    summary = completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else completed.stderr[-300:]
+    return [Row(f"连续 {renders} 次渲染全部 PDF 和 zip（--jobs 2，空缓存）", summary, "逐字节相同",
+                completed.returncode == 0 and "全部逐字节相同" in summary)]
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
@@ -176,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--search-sizes", type=int, nargs="*", default=[2000, 10000])
     parser.add_argument("--no-packets", action="store_true", help="leave out the packet benchmark")
+    parser.add_argument("--no-site", action="store_true", help="leave out `make site` on the starter content")
+    parser.add_argument("--no-preview", action="store_true", help="leave out the preview at the largest size")
+    parser.add_argument("--edits", type=int, default=30, help="random edits for `changes` (0: none)")
+    parser.add_argument("--renders", type=int, default=20, help="repeated renders of every PDF (0: none)")
     args = parser.parse_args(argv)
     console = Console(width=140, stderr=True)
     rows: list[Row] = []
@@ -199,6 +250,18 @@ def main(argv: list[str] | None = None) -> int:
                     for file in (largest / "docs" / folder).glob("*.md") if file.name != "index.md")
         check = min(timed([str(BIN / "jinggang"), "--root", str(largest), "check"], largest) for _ in range(3))
         rows.append(Row(f"jinggang check，{files} 个内容文件（3 次取最快）", f"{check:.2f} 秒", "< 3 秒", check < 3))
+        if not args.no_preview:
+            console.print(f"预览：{max(args.sizes)} 课的 make serve ……")
+            rows += preview_rows(largest, max(args.sizes))
+        if not args.no_site:
+            console.print("make site：初始内容 ……")
+            rows += site_rows(Path(scratch))
+        if args.edits:
+            console.print(f"jinggang changes：{args.edits} 次随机修改 ……")
+            rows += changes_rows(Path(scratch), args.edits)
+        if args.renders:
+            console.print(f"连续渲染 {args.renders} 次 ……")
+            rows += repeat_rows(args.renders)
         engines = ""
         for size in args.search_sizes:
             console.print(f"搜索：{size} 课 ……")
