@@ -30,6 +30,7 @@ from ..content.sanitize import html_text, sanitize_html
 from ..content.schemas import SchemaSet
 from ..outputs.fonts import PrintFontsMissing
 from ..outputs.markdown import ItemError, MarkdownRenderer
+from ..outputs.qr import qr_code
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
@@ -405,6 +406,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
         except ItemError as error:
             raise PluginError(f"自选讲义包：{error}") from error
+        finally:
+            qr_code.cache_clear()  # kept from a page's share panel to its builder item only
         try:  # last: the stamp hashes every file the build wrote
             if not incremental:  # the preview's pages are network first: the last stamp serves
                 stamp_service_worker(site_dir)

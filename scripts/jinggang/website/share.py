@@ -120,9 +120,8 @@ def share_meta(target: ShareTarget | None, *, page_title: str, page_url: str, si
 
 def qr_svg(url: str) -> str:
     """The page's address as a QR code, inline SVG (segno; the same url gives the same bytes)."""
-    import segno
+    from ..outputs.qr import qr_code  # segno only when a page is drawn, not for `jinggang check`
 
-    # A fixed mask: segno's search for the best of eight costs about 12 ms a code, once a page.
-    return str(segno.make(url, error="m", mask=0).svg_inline(scale=4, border=2, title="本页二维码", dark="#000",
+    return str(qr_code(url).svg_inline(scale=4, border=2, title="本页二维码", dark="#000",
                                                       light="#fff"))
 

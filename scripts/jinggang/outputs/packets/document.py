@@ -10,13 +10,13 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-import segno
 from markupsafe import Markup
 
 from ...content.kinds import DISCUSSION, HANDOUT, HANDOUT_KINDS, LECTURER, LESSON, PACKET_ENTRIES, SITE_GUIDE, SLIDES
 from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, PacketEntry, SiteGuide
 from ...website.render import Renderer
 from ..markdown import MarkdownRenderer
+from ..qr import qr_code
 
 # Headings of the parts printed on their own from another item's content: 「学生活页：title」.
 _PREFIXED = {HANDOUT: "学生活页", DISCUSSION: "讨论题"}
@@ -72,10 +72,7 @@ def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[
 
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
-    # A fixed mask: segno's search for the best of eight costs 25 ms a code in pure Python,
-    # and any mask decodes (the tests read every code back with zbarimg).
-    code = segno.make(url, error="m", mask=0)
-    return Markup(code.svg_inline(scale=2, border=1, dark="#000", light="#fff",
+    return Markup(qr_code(url).svg_inline(scale=2, border=1, dark="#000", light="#fff",
                                   title=url))
 
 
