@@ -7,7 +7,7 @@ materials) are computed here, never written twice by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -466,21 +466,43 @@ class ContentModel(Recorded):
         table = tables.get(folder, {})
         return table.get(name.removesuffix(".md")) if name.count("/") == 0 else None
 
-    # Reverse links, computed from the forward ids.
+    # Reverse links, computed from the forward ids. Each is indexed once, on first use, in the
+    # order of the table it reads: every page asks for its own, and a scan of every lesson per
+    # page grows with the square of the site (500 guides × 10,000 lessons).
+    def _reverse_index(self, name: str, table: Mapping[str, Any],
+                       keys: Callable[[Any], Iterable[str]]) -> dict[str, list[Any]]:
+        """key -> the table's values that name it, once each, in table order. Built again if
+        the table was replaced or changed size since (the model is not edited in place otherwise)."""
+        indexes = self.__dict__.setdefault("_reverse_indexes", {})
+        found = indexes.get(name)
+        if found is not None and found[0] is table and found[1] == len(table):
+            return found[2]  # type: ignore[no-any-return]
+        index: dict[str, list[Any]] = {}
+        for value in table.values():
+            for key in dict.fromkeys(keys(value)):
+                index.setdefault(key, []).append(value)
+        indexes[name] = (table, len(table), index)
+        return index
+
     def lessons_for_site(self, site_id: str) -> list[Lesson]:
-        return [lesson for lesson in self.lessons.values() if site_id in lesson.sites]
+        return list(self._reverse_index("lessons_for_site", self.lessons, lambda lesson: lesson.sites)
+                    .get(site_id, ()))
 
     def lessons_for_event(self, event_id: str) -> list[Lesson]:
-        return [lesson for lesson in self.lessons.values() if event_id in lesson.events]
+        return list(self._reverse_index("lessons_for_event", self.lessons, lambda lesson: lesson.events)
+                    .get(event_id, ()))
 
     def lecturers_for_lesson(self, lesson_id: str) -> list[LecturerMaterial]:
-        return [material for material in self.lecturers.values() if lesson_id in material.lessons]
+        return list(self._reverse_index("lecturers_for_lesson", self.lecturers, lambda material: material.lessons)
+                    .get(lesson_id, ()))
 
     def packets_for_item(self, item: ContentItem) -> list[Packet]:
         """Packets that print this item (as itself or a part of it: worksheet, questions, slides)."""
         names = {item.KIND} | {part for part, kinds in PART_ENTRIES.items()
                                if any(kind.name == item.KIND for kind in kinds)}
-        return [packet for packet in self.packets.values()
+        candidates = self._reverse_index("packets_for_item", self.packets,
+                                         lambda packet: (entry.id for entry in packet.entries)).get(item.id, ())
+        return [packet for packet in candidates
                 if any(entry.id == item.id and entry.kind in names for entry in packet.entries)]
 
     def table(self, kind: Kind) -> Mapping[str, Any]:
@@ -493,7 +515,8 @@ class ContentModel(Recorded):
         return [item for kind in entry_kinds(entry.kind) if (item := self.table(kind).get(entry.id)) is not None]
 
     def routes_for_site(self, site_id: str) -> list[Route]:
-        return [route for route in self.routes.values() if any(stop.site == site_id for stop in route.stops)]
+        return list(self._reverse_index("routes_for_site", self.routes,
+                                        lambda route: (stop.site for stop in route.stops)).get(site_id, ()))
 
     def events_sorted(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda event: (event.date, event.id))
