@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -122,17 +123,45 @@ class _Contents(HTMLParser):
             self.entries[-1][1].append(data)
 
 
+# The start tag of an element marked data-jg-contents, and any start or end tag (to find its end).
+_CONTENTS_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-jg-contents(?=[\s=/>])[^>]*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
+
+
 def page_contents(html: str) -> TableOfContents | None:
     """The page contents (Material's right-hand "目录") of a generated page, whose headings are
     HTML from a template rather than Markdown: entries are the elements marked data-jg-contents."""
     if "data-jg-contents" not in html:  # the catalog of 2,000 lessons has none: not parsed
         return None
     parser = _Contents()
-    parser.feed(html)
+    # Only the marked elements are parsed: a list page is megabytes of HTML around a few dozen.
+    end = 0
+    for start in _CONTENTS_START.finditer(html):
+        if start.start() < end:
+            continue  # inside an entry: not an entry of its own
+        found = len(parser.entries)
+        end = _element_end(html, start)
+        parser.feed(html[start.start():end])
+        parser.close()
+        parser.reset()
+        if len(parser.entries) == found:
+            end = start.end()  # not an entry (no id): what it holds may be
     if not parser.entries:
         return None
     return get_toc([{"level": 2, "id": anchor, "name": escape("".join(text).strip()), "children": []}
                     for anchor, text in parser.entries])
+
+
+def _element_end(html: str, start: re.Match[str]) -> int:
+    """Where the element that starts at start ends (after its end tag; the end of html if unclosed)."""
+    name, depth = start.group(1).lower(), 1
+    for tag in _TAG.finditer(html, start.end()):
+        if tag.group(2).lower() != name:
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return len(html)
 
 
 def url_for(src_uri: str, use_directory_urls: bool = True) -> str:
