@@ -140,3 +140,23 @@ def test_share_panel_on_item_pages_copies_title_and_link(project: Path, browser:
     tab.wait_for_function("document.querySelector('.jg-share__status').textContent.startsWith('已复制')")
     assert tab.evaluate("navigator.clipboard.readText()") == f"支部建在连上 {SITE_URL}lessons/sanwan-branch/"
     context.close()
+
+
+def test_qr_drawing_is_the_bytes_segno_draws() -> None:
+    """outputs/qr.svg_inline replaces segno's SVG writer for speed: same bytes, short and long
+    addresses (a Micro QR code up to version 11), both styles drawn (share panel, packet), a title to escape."""
+    import segno
+
+    from jinggang.outputs.qr import qr_code, svg_inline
+
+    urls = [f"https://jinggang-heirs.github.io/jinggang/lessons/lesson-{number}/" for number in range(40)]
+    urls += ["https://a.cn/", "https://example.org/s?q=<井冈>&x=\"1\"", "https://example.org/" + "x" * 200]
+    versions: set[int | str] = set()
+    for url in urls:
+        code = qr_code(url)
+        versions.add(code.version)
+        for scale, border, title in ((4, 2, "本页二维码"), (2, 1, url)):
+            assert svg_inline(code, scale=scale, border=border, title=title) == \
+                str(segno.make(url, error="m", mask=0).svg_inline(scale=scale, border=border, title=title,
+                                                                  dark="#000", light="#fff"))
+    assert "M4" in versions and max(version for version in versions if isinstance(version, int)) >= 10

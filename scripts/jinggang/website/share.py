@@ -120,8 +120,7 @@ def share_meta(target: ShareTarget | None, *, page_title: str, page_url: str, si
 
 def qr_svg(url: str) -> str:
     """The page's address as a QR code, inline SVG (segno; the same url gives the same bytes)."""
-    from ..outputs.qr import qr_code  # segno only when a page is drawn, not for `jinggang check`
+    from ..outputs.qr import qr_code, svg_inline  # segno only when a page is drawn, not for `jinggang check`
 
-    return str(qr_code(url).svg_inline(scale=4, border=2, title="本页二维码", dark="#000",
-                                                      light="#fff"))
+    return svg_inline(qr_code(url), scale=4, border=2, title="本页二维码")
 

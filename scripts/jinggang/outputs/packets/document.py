@@ -16,7 +16,7 @@ from ...content.kinds import DISCUSSION, HANDOUT, HANDOUT_KINDS, LECTURER, LESSO
 from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, PacketEntry, SiteGuide
 from ...website.render import Renderer
 from ..markdown import MarkdownRenderer
-from ..qr import qr_code
+from ..qr import qr_code, svg_inline
 
 # Headings of the parts printed on their own from another item's content: 「学生活页：title」.
 _PREFIXED = {HANDOUT: "学生活页", DISCUSSION: "讨论题"}
@@ -72,8 +72,7 @@ def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[
 
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
-    return Markup(qr_code(url).svg_inline(scale=2, border=1, dark="#000", light="#fff",
-                                  title=url))
+    return Markup(svg_inline(qr_code(url), scale=2, border=1, title=url))
 
 
 # The parts whose item's duration counts towards the cover's 总时长, and what the cover counts
