@@ -60,15 +60,27 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(self.images, "jinggang_absolute_images", 0)
         self.docs_dir = docs_dir
         self.images.root = docs_dir.resolve().parent
+        # The current item's texts as rendered: a lecturer material's slides print in two of its
+        # parts (the builder renders both), and a text renders the same within one item.
+        self.memo_item: str | None = None
+        self.memo: dict[str, Markup] = {}
 
     def __call__(self, text: str, item: ContentItem | None = None) -> Markup:
+        owner = item.src_uri if item else None
+        if owner != self.memo_item:
+            self.memo_item, self.memo = owner, {}
+        found = self.memo.get(text)
+        if found is not None:
+            return found
         self.md.reset()
         self.images.base_dir = (self.docs_dir / item.src_uri).parent if item else None
         try:
-            return Markup(sanitize_html(self.md.convert(text), images_from_files=self.images.rewrite is Path.as_uri))
+            html = Markup(sanitize_html(self.md.convert(text), images_from_files=self.images.rewrite is Path.as_uri))
         except Exception as error:
             where = item.source.path if item else "?"
             raise ItemError(f"{where}：{error}") from error
+        self.memo[text] = html
+        return html
 
 
 def content_hash(html: str, *extra: str) -> str:
