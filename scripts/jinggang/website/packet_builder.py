@@ -113,29 +113,36 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
     """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
 
     memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
-    (rendering is about 3 ms an item, most of it the QR code and the Markdown)."""
+    (rendering is about 3 ms an item, most of it the Markdown); without one, no script is kept
+    (a one-off build would hold every item's HTML until it ends)."""
     written = 0
-    fingerprint = _fingerprint(renderer, site_url, max_age)
-    memo = {} if memo is None else memo
-    kept: dict[str, str] = {}
+    folders: set[Path] = set()
+    kept: dict[str, str] | None = None if memo is None else {}
+    fingerprint = _fingerprint(renderer, site_url, max_age) if memo is not None else ""
     for item in builder_items(model):
         page_url = renderer.urls.get(item.src_uri)
         if page_url is None:  # not a page of this build
             continue
-        made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
-        key = hashlib.sha256(made_from.encode()).hexdigest()
-        text = memo.get(key)
         target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
+        key = text = None
+        if memo is not None and kept is not None:
+            made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
+            key = hashlib.sha256(made_from.encode()).hexdigest()
+            text = memo.get(key)
         if text is None or not target.is_file():  # the preview's folder still holds a remembered script
             if text is None:
                 parts = render_parts(item, renderer, render_markdown, site_url, max_age)
                 text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:  # three folders for thousands of items
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             target.write_text(text, encoding="utf-8")
-        kept[key] = text
+        if kept is not None and key is not None:
+            kept[key] = text
         written += 1
-    memo.clear()  # only what this build used: an edited item's old script goes
-    memo.update(kept)
+    if memo is not None and kept is not None:
+        memo.clear()  # only what this build used: an edited item's old script goes
+        memo.update(kept)
     (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
     (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
     copy_print_fonts(fonts_dir, site_dir)

@@ -397,7 +397,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 with reading() as reads:
                     write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
                                         site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
-                                        fonts_dir=root / self.config.print_fonts_dir, memo=self.builder_memo)
+                                        fonts_dir=root / self.config.print_fonts_dir,
+                                        memo=self.builder_memo if self.is_serve else None)
                 # Each item's script reads its item only, but the memo across serve rebuilds hides which.
                 self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
             else:
