@@ -152,7 +152,10 @@ class SearchIndex:
         # Read only when pages are saved for offline, to find the files of the saved pages.
         files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
-        version = hashlib.sha256("".join(files[name] for name in sorted(files)).encode()).hexdigest()[:12]
+        digest = hashlib.sha256()  # of all files in name order, one at a time (not one joined copy)
+        for name in sorted(files):
+            digest.update(files[name].encode())
+        version = digest.hexdigest()[:12]
         files["manifest.js"] = _script("manifest", 0, {"version": version, "shards": shards,
                                                        "pages": len(self.pages), "sections": counts})
         return files
