@@ -130,4 +130,7 @@ def page_sections(html: str, title: str) -> list[Section]:
             merged[key].parts.extend(section.parts)
         else:
             merged[key] = section
-    return [section for section in merged.values() if section.text or (section.heading and section.anchor)]
+    kept = [section for section in merged.values() if section.text or (section.heading and section.anchor)]
+    for section in kept:  # one string each: the index holds every page's sections until the build ends
+        section.parts = [section.text]
+    return kept
