@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .bodies import Slide
-from .dependencies import Recorded, Table
+from .dependencies import Derived, Recorded, Table
 from .kinds import KINDS, LECTURER, LESSON, PACKET, PART_ENTRIES, REGISTRIES, ROUTE, SITE_GUIDE, Kind, entry_kinds
 from .schemas import Vocabularies
 from .source import SourceFile
@@ -466,23 +466,33 @@ class ContentModel(Recorded):
         table = tables.get(folder, {})
         return table.get(name.removesuffix(".md")) if name.count("/") == 0 else None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied without the reverse-link indexes (built again on first use)."""
+        state = dict(self.__dict__)
+        state.pop("_reverse_indexes", None)
+        return state
+
     # Reverse links, computed from the forward ids. Each is indexed once, on first use, in the
     # order of the table it reads: every page asks for its own, and a scan of every lesson per
-    # page grows with the square of the site (500 guides × 10,000 lessons).
+    # page grows with the square of the site (500 guides × 10,000 lessons). The index is Derived:
+    # every file that asks is recorded as having read what the scan reads (dependencies.py).
     def _reverse_index(self, name: str, table: Mapping[str, Any],
                        keys: Callable[[Any], Iterable[str]]) -> dict[str, list[Any]]:
         """key -> the table's values that name it, once each, in table order. Built again if
         the table was replaced or changed size since (the model is not edited in place otherwise)."""
         indexes = self.__dict__.setdefault("_reverse_indexes", {})
+        size = dict.__len__(table) if isinstance(table, dict) else len(table)  # not a recorded listing
         found = indexes.get(name)
-        if found is not None and found[0] is table and found[1] == len(table):
-            return found[2]  # type: ignore[no-any-return]
-        index: dict[str, list[Any]] = {}
-        for value in table.values():
-            for key in dict.fromkeys(keys(value)):
-                index.setdefault(key, []).append(value)
-        indexes[name] = (table, len(table), index)
-        return index
+        if found is None or found[0] is not table or found[1] != size:
+            def build() -> dict[str, list[Any]]:
+                index: dict[str, list[Any]] = {}
+                for value in table.values():
+                    for key in dict.fromkeys(keys(value)):
+                        index.setdefault(key, []).append(value)
+                return index
+
+            found = indexes[name] = (table, size, Derived(build))
+        return found[2].get()  # type: ignore[no-any-return]
 
     def lessons_for_site(self, site_id: str) -> list[Lesson]:
         return list(self._reverse_index("lessons_for_site", self.lessons, lambda lesson: lesson.sites)
