@@ -217,7 +217,8 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
                         fingerprint((settings.docs_dir, settings.curriculum_dir))}
     impact.base_loaded = previous is not None
     if current is None:
-        impact.notes.append("当前内容没有通过检查：影响范围只按基准版本的内容估计，修正错误后再看一次。")
+        impact.notes.append("当前内容没有通过检查，站点无法构建：下面只列出改动条目本身的页面和印有它们的讲义包"
+                            "（按基准版本），修正错误后再看一次完整的影响范围。")
     if previous is None:
         impact.notes.append("基准版本的内容无法读取或没有通过检查：影响范围只按当前内容计算。")
     full_sides = [model for model in (current, previous) if model is not None]
@@ -241,7 +242,11 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
         if paths:
             shown = "、".join(paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
             impact.whole_site.append(f"{reason}（{shown}）：所有页面和讲义包都可能变化。")
-    keys = changed_keys(before, published) if before is not None or published is not None else set()
+    if current is None:  # no site to build at this side: the changed items' own pages and packets, at the base
+        if before is not None:
+            _estimate_from_base(impact, changes, before)
+        return impact
+    keys = changed_keys(before, published)
     keys |= {key("file", change.path, "bytes") for change in changes if change.kind != "other"}
     if impact.whole_site:
         keys.add(EVERYTHING)
@@ -254,6 +259,21 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
             impact.whole_site.append("站点无法构建：所有页面和讲义包都可能变化。")
         _resolve(impact, dependencies, dependencies.affected(keys), before, published, settings)
     return impact
+
+
+def _estimate_from_base(impact: Impact, changes: list[FileChange], before: ContentModel) -> None:
+    """While the current content fails the check: each changed item's own page and the packets
+    printing it, as the base shows them. What else reads it is known once the site builds again."""
+    for change in changes:
+        table = _item_tables(before).get(change.kind, {})
+        item = table.get(PurePosixPath(change.path).stem)
+        if item is not None:
+            impact.pages.append(PageRef(item.src_uri, url_for(item.src_uri), item.title))
+            impact.packets += [PacketRef(packet.id, packet.title, packet.source.path, packet.download_path)
+                               for packet in before.packets_for_item(item)
+                               if packet.id not in {known.id for known in impact.packets}]
+    impact.pages.sort(key=lambda page: page.src_uri)
+    impact.packets.sort(key=lambda packet: packet.id)
 
 
 def _changed_item(change: FileChange, item_id: str, sides: list[ContentModel]) -> ChangedItem:
