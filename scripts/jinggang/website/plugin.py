@@ -11,6 +11,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -56,6 +57,7 @@ PRESENTER_PAGE = "/present/index.html"
 # What each file of the last build read (content/dependencies.py), under the project root.
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
+TEMPLATE_CACHE = Path(".cache/jinggang/templates")
 
 
 def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
@@ -144,6 +146,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         env = self.renderer.env if self.is_serve and self.renderer is not None \
             and self.renderer.template_dirs == list(config.theme.dirs) else None
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env)
+        self.renderer.env.bytecode_cache = self._bytecode_cache(config)
         self.search_pages: dict[str, SearchPage] = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
@@ -251,6 +254,17 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         self.recording.enter_context(reading(reads))
         return page
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
+        # Compiled templates kept between builds (Jinja checks each template's source): the
+        # preview and `jinggang site` do not compile Material's templates again each build.
+        env.bytecode_cache = self._bytecode_cache(config)
+        return env
+
+    def _bytecode_cache(self, config: MkDocsConfig) -> jinja2.BytecodeCache:
+        folder = Path(config.config_file_path).parent / TEMPLATE_CACHE
+        folder.mkdir(parents=True, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
