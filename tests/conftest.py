@@ -151,6 +151,20 @@ def starter_once(shared: Path, with_site: bool = True) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture built once per run, in shared/minimal/project/site, for tests that
+    only read the build (a test that edits content builds its own `project`)."""
+    project = shared_folder(tmp_path_factory) / "minimal" / "project"
+
+    def make() -> None:
+        make_project(project)
+        build_site(project)
+
+    once_per_run(shared_folder(tmp_path_factory), "minimal-site", make)
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
 def starter_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return starter_once(shared_folder(tmp_path_factory), with_site=False)
 
