@@ -178,7 +178,7 @@ def starter_site(starter_project: Path, tmp_path_factory: pytest.TempPathFactory
 
 # The starter site takes longest to make (~40 s of PDFs, share cards and zips) and most browser
 # and judge tests read it. Its build starts in a process of its own when the first test starts,
-# while the tests that do not read it run first (see pytest_collection_modifyitems); a test
+# beside the tests that do not read it (see pytest_collection_modifyitems); a test
 # that reads it takes the lock and waits. If the background build fails, that test builds it
 # again in its own process and fails with the reason.
 _BUILD_STARTER = """
@@ -221,9 +221,11 @@ def starter_site_in_background(request: pytest.FixtureRequest,
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that do not read the starter site first (they run while it builds), and the outside
-    judges, the longest tests, first within each part; otherwise the order of the files."""
-    items.sort(key=lambda item: (_reads_starter_site(item), item.get_closest_marker("judge") is None))
+    """The outside judges first: they are the longest tests (LinkChecker alone takes a minute), so
+    they start early instead of running on one worker at the end while the other idles. Among
+    judges and among the rest, tests that do not read the starter site first: they run while it
+    builds in the background. Otherwise the order of the files."""
+    items.sort(key=lambda item: (item.get_closest_marker("judge") is None, _reads_starter_site(item)))
 
 
 @pytest.fixture(scope="session")
