@@ -43,11 +43,15 @@ lint: python-deps
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
 
+# Every test, in two processes (pytest-xdist; the machines have two cores): tests that share a
+# module-wide site stay on one worker (xdist_group), the starter site is built once for both.
+PYTEST_WORKERS ?= -n 2 --dist loadgroup
+
 test: setup
 	$(BIN)/jinggang check
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 # --dirty: after an edit the plugin makes again only the pages that read what changed
 # (website/preview.py); it watches curriculum/ and site_overrides/ as well as docs/.

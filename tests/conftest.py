@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -112,22 +113,119 @@ def project_factory(tmp_path: Path) -> Callable[..., Path]:
     return factory
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder. Under pytest-xdist each worker is a process with a session
+    of its own and a temporary folder inside the run's: the run's is the one they share."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once_per_run(shared: Path, name: str, make: Callable[[], object]) -> None:
+    """Run make() once per test run, whichever process asks first; the others wait for it."""
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when make() fails
+        done = shared / f"{name}.done"
+        if not done.exists():
+            make()
+            done.touch()
+
+
+def _build_starter(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    site = build_site(project)
+    assert run_downloads(project, config, site, "share", jobs=2) == 0
+    assert run_downloads(project, config, site, "packets", jobs=2, only=[]) == 0
+    assert run_downloads(project, config, site, "slides", jobs=2, only=[]) == 0
+    assert run_downloads(project, config, site, "routes", jobs=2) == 0
+    assert run_offline(project, config, site) == 0
+
+
+def starter_once(shared: Path, with_site: bool = True) -> Path:
+    """The real content in shared/starter/project and, with_site, built as `make site` builds
+    it (site, share cards, packets, slides, routes, offline): once per run."""
+    project = shared / "starter" / "project"
+    once_per_run(shared, "starter-project", lambda: make_project(project, fixture=None))
+    if with_site:
+        once_per_run(shared, "starter-site", lambda: _build_starter(project))
+    return project
+
+
+@pytest.fixture(scope="session")
+def shared_minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture built once per run, in shared/minimal/project/site, for tests that
+    only read the build (a test that edits content builds its own `project`)."""
+    project = shared_folder(tmp_path_factory) / "minimal" / "project"
+
+    def make() -> None:
+        make_project(project)
+        build_site(project)
+
+    once_per_run(shared_folder(tmp_path_factory), "minimal-site", make)
+    return project / "site"
+
+
 @pytest.fixture(scope="session")
 def starter_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_project(tmp_path_factory.mktemp("starter") / "project", fixture=None)
+    return starter_once(shared_folder(tmp_path_factory), with_site=False)
 
 
 @pytest.fixture(scope="session")
-def starter_site(starter_project: Path) -> Path:
-    """The real starter content as `make site` builds it (site, share cards, packets, slides,
-    routes, offline), once per session."""
-    site = build_site(starter_project)
-    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "share", jobs=2) == 0
-    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "packets", jobs=2, only=[]) == 0
-    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "slides", jobs=2, only=[]) == 0
-    assert run_downloads(starter_project, starter_project / "mkdocs.yml", site, "routes", jobs=2) == 0
-    assert run_offline(starter_project, starter_project / "mkdocs.yml", site) == 0
-    return site
+def starter_site(starter_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The starter site of the run, shared by every test and worker: tests only read it (a test
+    that changes it works on a copy). Usually made by the background build below already."""
+    return starter_once(shared_folder(tmp_path_factory)) / "site"
+
+
+# The starter site takes longest to make (~40 s of PDFs, share cards and zips) and most browser
+# and judge tests read it. Its build starts in a process of its own when the first test starts,
+# beside the tests that do not read it (see pytest_collection_modifyitems); a test
+# that reads it takes the lock and waits. If the background build fails, that test builds it
+# again in its own process and fails with the reason.
+_BUILD_STARTER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from tests.conftest import starter_once
+starter_once(Path(sys.argv[2]))
+"""
+
+
+def _reads_starter_site(item: pytest.Item) -> bool:
+    return "starter_site" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def starter_site_in_background(request: pytest.FixtureRequest,
+                               tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    shared = shared_folder(tmp_path_factory)
+    if not any(_reads_starter_site(item) for item in request.session.items):
+        yield
+        return
+    try:
+        (shared / "starter-background.started").touch(exist_ok=False)  # one process per run
+    except FileExistsError:
+        yield
+        return
+    with (shared / "starter-background.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-c", _BUILD_STARTER, str(REPO), str(shared)],
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        # Another worker may still be waiting for it: let it finish.
+        try:
+            process.wait(timeout=900)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The outside judges first: they are the longest tests (LinkChecker alone takes a minute), so
+    they start early instead of running on one worker at the end while the other idles. Among
+    judges and among the rest, tests that do not read the starter site first: they run while it
+    builds in the background. Otherwise the order of the files."""
+    items.sort(key=lambda item: (item.get_closest_marker("judge") is None, _reads_starter_site(item)))
 
 
 @pytest.fixture(scope="session")

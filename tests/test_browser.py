@@ -40,10 +40,12 @@ def requests_seen() -> list[str]:
 def page(browser: Any, requests_seen: list[str]) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN")
     context.on("request", lambda request: requests_seen.append(request.url))
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(10_000)
+        yield tab
+    finally:
+        context.close()
 
 
 def search(page: Any, site_url: str, query: str) -> list[str]:
@@ -112,6 +114,9 @@ def test_cross_links_resolve_both_ways(page: Any, site_url: str) -> None:
     page.locator(".jg-footer a[href*='lessons/huangyangjie-defense/']").click()
     page.wait_for_url("**/lessons/huangyangjie-defense/")
     page.locator(".jg-card a[href*='timeline/#event-']").first.click()
+    # The click starts a navigation to another page: wait until it has loaded (the URL alone
+    # can change before the new page's elements are there).
+    page.wait_for_url("**/timeline/#event-*")
     assert "/timeline/" in page.url
     anchor = urlparse(page.url).fragment
     assert page.locator(f"[id='{anchor}']").is_visible()

@@ -46,8 +46,8 @@ class LinkCollector(HTMLParser):
             self.resources.append(values["href"] or "")
 
 
-def test_lesson_page_has_card_links_and_glossary(project: Path) -> None:
-    site = build_site(project)
+def test_lesson_page_has_card_links_and_glossary(shared_minimal_site: Path) -> None:
+    site = shared_minimal_site
     lesson = article(read(site, "lessons/sanwan-branch"))
     assert "<h1" in lesson and "支部建在连上" in lesson
     assert '<a href="../../sites/sanwan/">三湾改编旧址</a>' in lesson
@@ -61,9 +61,8 @@ def test_lesson_page_has_card_links_and_glossary(project: Path) -> None:
     assert abbrs == [("三湾改编确立的制度：在连队建立党的支部，保证党对军队的领导。", "支部建在连上")]
 
 
-def test_guide_lists_its_lessons_and_marks_visitor_information(project: Path) -> None:
-    site = build_site(project)
-    guide = article(read(site, "sites/sanwan"))
+def test_guide_lists_its_lessons_and_marks_visitor_information(shared_minimal_site: Path, project: Path) -> None:
+    guide = article(read(shared_minimal_site, "sites/sanwan"))
     assert '<a href="../../lessons/sanwan-branch/">支部建在连上</a>' in guide
     assert "参观信息（2026-06-01 核实）" in guide
     assert "找到“支部建在连上”的展陈" in guide
@@ -76,8 +75,8 @@ def test_guide_lists_its_lessons_and_marks_visitor_information(project: Path) ->
     assert "参观信息（未核实，出行前请向景点确认）" in read(site, "sites/sanwan")
 
 
-def test_lecturer_page_boxes_slides_with_notes(project: Path) -> None:
-    site = build_site(project)
+def test_lecturer_page_boxes_slides_with_notes(shared_minimal_site: Path) -> None:
+    site = shared_minimal_site
     page = article(read(site, "lecturers/sanwan-talk"))
     assert page.count('class="jg-slide"') == 2
     assert page.count('class="jg-notes"') == 2
@@ -88,8 +87,8 @@ def test_lecturer_page_boxes_slides_with_notes(project: Path) -> None:
     assert '<a href="../../lessons/sanwan-branch/">支部建在连上</a>' in page
 
 
-def test_generated_pages(project: Path) -> None:
-    site = build_site(project)
+def test_generated_pages(shared_minimal_site: Path) -> None:
+    site = shared_minimal_site
     catalog = article(read(site, "lessons"))
     assert ('data-audience="league-members" data-themes="jinggangshan-spirit party-history" '
             'data-duration="15"') in catalog
@@ -113,8 +112,8 @@ def test_generated_pages(project: Path) -> None:
     assert "引文登记表</h2>" in fields and "出处登记表</h2>" in fields
 
 
-def test_search_index_holds_each_page_body_without_its_card(project: Path) -> None:
-    site = build_site(project)
+def test_search_index_holds_each_page_body_without_its_card(shared_minimal_site: Path) -> None:
+    site = shared_minimal_site
     urls = read_page_urls(site)
     lesson = (site / f"search/pages/{urls.index('lessons/sanwan-branch/')}.js").read_text(encoding="utf-8")
     assert "秋收起义" in lesson

@@ -73,8 +73,9 @@ def updated_is_newest(root: ElementTree.Element, entries: list[dict[str, str]]) 
     return not entries or one(root, "updated").text == newest
 
 
-def test_feeds_are_valid_list_the_items_newest_first_and_are_linked_from_every_page(project: Path) -> None:
-    site = build_site(project)
+def test_feeds_are_valid_list_the_items_newest_first_and_are_linked_from_every_page(
+        shared_minimal_site: Path) -> None:
+    site, project = shared_minimal_site, shared_minimal_site.parent
     updates = check_atom((site / UPDATES_FEED).read_bytes())
     assert [(entry["category"], entry["href"].removeprefix(SITE_URL), entry["updated"][:10]) for entry in updates] == [
         ("lesson", "lessons/sanwan-branch/", "2026-11-26"),
@@ -174,8 +175,8 @@ def schematron_failures(data: bytes) -> list[str]:
     return failures
 
 
-def test_feeds_validate_against_the_atom_relax_ng_schema(project: Path, tmp_path: Path) -> None:
-    site = build_site(project)
+def test_feeds_validate_against_the_atom_relax_ng_schema(shared_minimal_site: Path, tmp_path: Path) -> None:
+    site = shared_minimal_site
     # The real content too, without a whole build: its feeds as the plugin writes them.
     context = render_context(REPO / "mkdocs.yml")[0]
     assert context is not None

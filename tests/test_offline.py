@@ -24,8 +24,6 @@ from jinggang.outputs.zip_links import dead_links
 from jinggang.website.route_map import route_map
 from jinggang.website.service_worker import build_stamp, stamp_service_worker
 
-from .conftest import build_site
-
 pytestmark = pytest.mark.browser
 
 
@@ -315,8 +313,8 @@ def test_todays_reading_follows_the_clock(browser: Any, starter_site: Path, day:
     other.close()
 
 
-def test_stale_guide_shows_the_notice(browser: Any, project: Path) -> None:
-    site = build_site(project)  # the fixture guide was verified on 2026-06-01; the limit is 365 days
+def test_stale_guide_shows_the_notice(browser: Any, shared_minimal_site: Path) -> None:
+    site = shared_minimal_site  # the fixture guide was verified on 2026-06-01; the limit is 365 days
     page = browser.new_page()
     page.clock.set_fixed_time(datetime.fromisoformat("2026-07-01T09:00:00"))
     page.goto((site / "sites/sanwan/index.html").as_uri())

@@ -356,7 +356,7 @@ def test_unknown_packet_id(project: Path, minimal_site: Path, capsys: pytest.Cap
 FONT_FILE = re.compile(r"\.(woff2?|ttf|otf)(\?|#|$)", re.I)
 
 
-def test_site_pages_load_no_print_fonts(minimal_site: Path, browser: Any) -> None:
+def test_site_pages_load_no_print_fonts(shared_minimal_site: Path, browser: Any) -> None:
     """The PDFs' Noto fonts stay out of the site: a page adds 0 bytes for them, on screen or printed.
 
     Measured (README): @font-face rules for the four faces are 397 KB of CSS (31 KB gzipped a
@@ -368,7 +368,7 @@ def test_site_pages_load_no_print_fonts(minimal_site: Path, browser: Any) -> Non
     page = browser.new_page()  # type: ignore[attr-defined]
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url))
-    lesson = (minimal_site / "lessons/sanwan-branch/index.html").as_uri()
+    lesson = (shared_minimal_site / "lessons/sanwan-branch/index.html").as_uri()
     page.goto(lesson, wait_until="load")
     page.emulate_media(media="print")
     page.evaluate("async () => { void document.body.offsetHeight; await document.fonts.ready; }")

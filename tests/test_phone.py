@@ -28,8 +28,10 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", reduced_motion="reduce", has_touch=True)
-    yield context.new_page()
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(("page", "crumbs", "listed", "tab"), [
@@ -57,9 +59,12 @@ def test_previous_and_next_follow_the_list(phone: Any, site: str) -> None:
     listed = phone.locator(".jg-catalog__item a").evaluate_all("links => links.map(link => link.href)")
     phone.goto(listed[0])
     assert phone.locator("a[rel=prev]").count() == 0
+    # Each click starts a navigation: wait for it to load before reading where it went.
     phone.locator("a[rel=next]").click()
+    phone.wait_for_url(listed[1])
     assert phone.url == listed[1]
     phone.locator("a[rel=prev]").click()
+    phone.wait_for_url(listed[0])
     assert phone.url == listed[0]
 
 

@@ -1,11 +1,11 @@
 """Reproducible builds: the same commit gives the same site/ tree and PDFs, byte for byte.
 
-The starter site of the session (built in-process, today, in one folder) is compared with a
-second build of the same content made the way `make site` makes it: the `jinggang`
-commands of the Makefile's site target, in other processes (another hash seed), in another
-folder, in another time zone, with the clock moved 400 days on (libfaketime). Any date
-taken from the clock, any unordered iteration, any absolute path written into the output
-shows up as a file that differs.
+The starter site of the test run (built through the Python API in a process of the tests,
+today, in one folder) is compared with a second build of the same content made the way
+`make site` makes it: the `jinggang` commands of the Makefile's site target, in other
+processes (another hash seed), in another folder, in another time zone, with the clock
+moved 400 days on (libfaketime). Any date taken from the clock, any unordered iteration,
+any absolute path written into the output shows up as a file that differs.
 """
 
 from __future__ import annotations

@@ -24,6 +24,10 @@ from jinggang.website.search.tokens import shard_of, token_counts, tokens
 
 from .conftest import build_site, make_project
 
+# The module's own site (the starter content and four lessons) is built once per worker: under
+# pytest-xdist its tests go to one worker together.
+pytestmark = pytest.mark.xdist_group("search")
+
 # Pages added to the starter content, each with a name that no registry or dictionary knows;
 # each must be the first result for its name.
 NEW_LESSONS = {

@@ -122,8 +122,8 @@ def test_share_cards_exist_resolve_and_change_only_with_their_item(project: Path
     assert [name for name in first if changed[name] != first[name]] == ["lessons/sanwan-branch.png"]
 
 
-def test_share_panel_on_item_pages_copies_title_and_link(project: Path, browser: Any) -> None:
-    site = build_site(project)
+def test_share_panel_on_item_pages_copies_title_and_link(shared_minimal_site: Path, browser: Any) -> None:
+    site = shared_minimal_site
     for page in ("lessons/sanwan-branch", "sites/sanwan", "lecturers/sanwan-talk", "routes/sanwan-day"):
         html = (site / page / "index.html").read_text(encoding="utf-8")
         panel = html[html.index('<details class="jg-share"'):]
