@@ -16,6 +16,7 @@ import pytest
 from mkdocs.commands.build import build
 
 from jinggang.bench.dependencies import copy_project, git, random_edit
+from jinggang.bench.preview import wait_for
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors
 from jinggang.website.config_file import load_mkdocs_config
@@ -89,29 +90,12 @@ def serving(project: Path) -> Iterator[str]:
                               stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
-        assert _wait(base, "<html", 120), "mkdocs serve did not start"
+        assert wait_for(base, "<html", 120) is not None, "mkdocs serve did not start"
         with urllib.request.urlopen(base, timeout=5) as response:
             yield response.geturl()
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _page(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except OSError:
-        return ""
-
-
-def _wait(url: str, text: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in _page(url):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _edit(file: Path, old: str, new: str) -> None:
@@ -126,11 +110,11 @@ def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path)
     lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[0]
     with serving(project) as base:
         _edit(lesson, "summary: ", "summary: 预览里改的摘要，")
-        assert _wait(f"{base}lessons/{lesson.stem}/", "预览里改的摘要", 60)
-        assert _wait(f"{base}lessons/", "预览里改的摘要", 10)  # the catalog lists the summary
+        assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的摘要", 60) is not None
+        assert wait_for(f"{base}lessons/", "预览里改的摘要", 10) is not None  # the catalog lists the summary
         events = project / "curriculum/events.yml"
         _edit(events, "summary: ", "summary: 预览里改的事件，")  # curriculum/ is watched too
-        assert _wait(f"{base}timeline/", "预览里改的事件", 60)
+        assert wait_for(f"{base}timeline/", "预览里改的事件", 60) is not None
         footer = project / "site_overrides/jinggang/footer.html"
         _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
-        assert _wait(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60)
+        assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60) is not None

@@ -172,8 +172,7 @@ def snapshot(root: Path, site_dir: Path) -> dict[str, str]:
     from mkdocs.commands.build import build
 
     from ..cli import DOWNLOADS, _download_output, render_context
-    from ..outputs.markdown import content_hash
-    from ..outputs.pipeline import Job
+    from ..outputs.pipeline import prepare_jobs
     from ..outputs.store import RenderStore
     from ..website.config_file import load_mkdocs_config
 
@@ -193,11 +192,9 @@ def snapshot(root: Path, site_dir: Path) -> dict[str, str]:
         if command == "share":
             continue  # PNG cards: neither a page nor a PDF
         output, items = _download_output(command, context, RenderStore(site_dir / folder, site_dir / ".cache"))
-        shared = output.hash_inputs()
-        for item in items:
-            job = Job(item, output.name(item), output.source(item))
-            output.prepare(job)
-            digests[f"{folder}/{job.name}"] = content_hash(job.html, *shared)
+        for job in prepare_jobs(output, items):
+            assert job.digest, job.error
+            digests[f"{folder}/{job.name}"] = job.digest
     return digests
 
 

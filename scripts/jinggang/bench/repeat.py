@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .dependencies import copy_project
 from .generate import REPO
 
 COMMANDS = ("packets", "routes", "slides")
@@ -51,12 +52,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jinggang-repeat-") as scratch:
-        project = Path(scratch) / "project"
-        project.mkdir()
-        for name in ("mkdocs.yml", "site_overrides", "curriculum", "docs"):
-            source = REPO / name
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
-        (project / "node_modules").symlink_to(REPO / "node_modules")
+        project = copy_project(REPO, Path(scratch) / "project")
         site_dir = project / "site"
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             if run_build(project, project / "mkdocs.yml", site_dir, strict=False) != 0:

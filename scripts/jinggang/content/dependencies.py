@@ -244,13 +244,21 @@ class DependencyMap:
 
 
 def fingerprint(folders: Iterable[Path]) -> str:
-    """The content a map was recorded from: every file's path and bytes under the folders."""
+    """The content a map was recorded from: every file's path (under its folder) and bytes."""
     digest = hashlib.sha256()
     for folder in folders:
-        for file in sorted(path for path in folder.rglob("*") if path.is_file()):
-            digest.update(str(file.relative_to(folder)).encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
+        for entry, value in sorted(file_digests(folder, folder).items()):
+            digest.update(f"{entry}\0{value}\n".encode())
     return digest.hexdigest()
+
+
+def file_identity(file: Path) -> tuple[Any, ...] | None:
+    """What tells a file's version without reading it (path, inode, times, size); None if it is gone."""
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return (str(file), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
 
 
 def _value(entry: object, name: str) -> Any:
@@ -304,10 +312,9 @@ def file_digests(root: Path, folder: Path, memo: dict[tuple[Any, ...], str] | No
     bytes; memo (the preview's) keeps digests by file identity, so that unchanged files are not read."""
     digests = {}
     for path in folder.rglob("*"):
-        if not path.is_file():
+        identity = file_identity(path) if path.is_file() else None
+        if identity is None:
             continue
-        status = path.stat()
-        identity = (str(path), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
         digest = memo.get(identity) if memo is not None else None
         if digest is None:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()

@@ -22,6 +22,7 @@ from .bodies import (
     check_slide_timing,
     parse_slides,
 )
+from .dependencies import file_identity
 from .docs_tree import check_docs_tree
 from .kinds import (
     DISCUSSION,
@@ -118,14 +119,6 @@ def remembering_files(memo: dict[tuple[Any, ...], Any]) -> Iterator[None]:
         _used.clear()
 
 
-def _file_identity(file: Path) -> tuple[Any, ...] | None:
-    try:
-        status = file.stat()
-    except OSError:
-        return None
-    return (str(file), status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
-
-
 def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
     if _remembered is None or key is None:
         return work()
@@ -143,7 +136,7 @@ def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file:
         except ReadError as error:
             return None, [error.problem]
 
-    identity = _file_identity(file)
+    identity = file_identity(file)
     source, found = _remember(None if identity is None else ("read", reader.__name__, *identity), read)
     problems.extend(found)
     return source
@@ -524,7 +517,7 @@ def _load_content(settings: Settings) -> LoadResult:
                     + check_setext_headings(source, slides=folder == "lecturers") \
                     + dialogue_problems(source, people_names, registered_passages)
 
-            identity = _file_identity(settings.root / source.path)
+            identity = file_identity(settings.root / source.path)
             valid, found = _remember(None if identity is None else ("check", *identity, surroundings_key), check)
             problems += found
             if valid:
@@ -536,7 +529,7 @@ def _load_content(settings: Settings) -> LoadResult:
     register = {entry["id"]: Source.from_dict(entry) for entry in _registry_entries(registry_sources.get("sources"))}
     lessons = {}
     for source in valid_pages["lessons"]:
-        identity = _file_identity(settings.root / source.path)
+        identity = file_identity(settings.root / source.path)
         problems += _remember(None if identity is None else ("sections", *identity),
                               functools.partial(check_sections, source, LESSON_SECTIONS, exact=True))
         lessons[source.data["id"]] = Lesson.from_source(source, register)

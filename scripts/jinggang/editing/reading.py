@@ -15,7 +15,7 @@ from pathlib import Path
 from ..content.daily import DailyReading
 from ..content.model import Citation
 from ..website.render import Renderer, url_for
-from ..website.share import absolute_url, share_targets_by_uri
+from ..website.share import absolute_url, share_target
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def reading_files(reading: DailyReading, renderer: Renderer, site_dir: Path, *, 
                   site_url: str) -> ReadingFiles:
     image = None
     if reading.lesson is not None:
-        target = share_targets_by_uri(renderer.model).get(reading.lesson.src_uri)
+        target = share_target(renderer.model, reading.lesson.src_uri)
         card = site_dir / target.image_path if target else None
         image = card if card is not None and card.is_file() else None
     lesson_url = absolute_url(site_url, url_for(reading.lesson.src_uri)) if reading.lesson else ""

@@ -62,7 +62,7 @@ def record_dependencies(settings: Settings, *, site: bool, downloads: list[str])
 
     from ..cli import _download_output, render_context
     from ..content.problems import errors, format_report
-    from ..outputs.pipeline import prepared_reads
+    from ..outputs.pipeline import Status, prepare_jobs
     from ..outputs.store import RenderStore
     from ..website.config_file import ConfigFileError, load_mkdocs_config
 
@@ -91,6 +91,7 @@ def record_dependencies(settings: Settings, *, site: bool, downloads: list[str])
                 folder = _download_commands()[command][0]
                 output, items = _download_output(command, context, RenderStore(Path(scratch) / folder,
                                                                                Path(scratch) / "cache"))
-                recorded[f"{command}.json"] = DependencyMap({f"{folder}/{name}": reads for name, reads
-                                                             in prepared_reads(output, items).items()})
+                recorded[f"{command}.json"] = DependencyMap({f"{folder}/{job.name}": job.reads
+                                                             for job in prepare_jobs(output, items)
+                                                             if job.status is not Status.FAILED})
     return recorded

@@ -107,16 +107,9 @@ class Output(ABC, Generic[Item]):
 def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, *, parallel: int, prune: bool,
                console: Console | None = None) -> list[Job[Item]]:
     """Make every item's file, from the cache where its inputs are unchanged."""
-    jobs = [Job(item, output.name(item), output.source(item)) for item in items]
-    # The same for every job (templates, fonts, the browser): once, not once a card.
-    try:
-        shared_inputs = output.hash_inputs()
-    except Exception as error:
-        for job in jobs:
-            job.fail(error)
-        return jobs
+    jobs = prepare_jobs(output, items)
     for job in jobs:
-        if not _prepare(output, job, shared_inputs):
+        if job.status is Status.FAILED:
             continue
         saved = store.restore(job.name, job.digest)
         if saved is not None:
@@ -132,23 +125,26 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
     return jobs
 
 
-def _prepare(output: Output[Item], job: Job[Item], shared_inputs: tuple[str, ...]) -> bool:
-    """HTML, digest and what the job read of the model; False when the job failed."""
-    try:
-        with reading() as reads:
-            output.prepare(job)
-        job.reads = compact(reads)
-        job.digest = content_hash(job.html, *shared_inputs)
-    except Exception as error:
-        job.fail(error)
-        return False
-    return True
-
-
-def prepared_reads(output: Output[Item], items: Sequence[Item]) -> dict[str, frozenset[str]]:
-    """What each file of an output reads, without making it (`jinggang changes`)."""
+def prepare_jobs(output: Output[Item], items: Sequence[Item]) -> list[Job[Item]]:
+    """Each item's job with its HTML, digest (the cache's key) and what it read of the model,
+    nothing rendered: `run_output` goes on from here, `jinggang changes` reads the reads."""
     jobs = [Job(item, output.name(item), output.source(item)) for item in items]
-    return {job.name: job.reads for job in jobs if _prepare(output, job, ())}
+    # The same for every job (templates, fonts, the browser): once, not once a card.
+    try:
+        shared_inputs = output.hash_inputs()
+    except Exception as error:
+        for job in jobs:
+            job.fail(error)
+        return jobs
+    for job in jobs:
+        try:
+            with reading() as reads:
+                output.prepare(job)
+            job.reads = compact(reads)
+            job.digest = content_hash(job.html, *shared_inputs)
+        except Exception as error:
+            job.fail(error)
+    return jobs
 
 
 async def render_jobs(output: Output[Item], jobs: Sequence[Job[Item]], store: RenderStore, engine: Any,

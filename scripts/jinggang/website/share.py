@@ -74,9 +74,6 @@ def share_target(model: ContentModel, src_uri: str) -> ShareTarget | None:
     return _route_target(route) if route is not None else None
 
 
-def share_targets_by_uri(model: ContentModel) -> dict[str, ShareTarget]:
-    return {target.src_uri: target for target in share_targets(model)}
-
 
 @dataclass(frozen=True)
 class ShareMeta:
