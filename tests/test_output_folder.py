@@ -147,3 +147,37 @@ def test_immutable_output_folder_is_a_message(tmp_path: Path, capsys: pytest.Cap
     assert "操作不被允许" in err or "没有读取权限" in err, err
     assert snapshot(site) == before
     assert leftovers(project) == []
+
+
+def test_what_a_whole_run_read_changes_with_each_input(tmp_path: Path) -> None:
+    # `jinggang site` skips a run only when none of these changed (outputs/site_run.py).
+    from datetime import date
+
+    from jinggang.outputs.site_run import SiteInputs, inputs_digest, site_listing
+
+    project = make_project(tmp_path / "project")
+    inputs = SiteInputs(root=project, config_file=project / "mkdocs.yml",
+                        folders=(project / "docs", project / "curriculum", project / "site_overrides"),
+                        site_dir=project / "site", today=date(2026, 11, 27))
+    first = inputs_digest(inputs)
+    assert inputs_digest(inputs) == first
+    seen = {first}
+    edits = [project / "docs/lessons/sanwan-branch.md", project / "curriculum/vocabularies.yml",
+             project / "site_overrides/main.html", project / "mkdocs.yml"]
+    for file in edits:
+        file.write_text(file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        seen.add(inputs_digest(inputs))
+    (project / "docs/images").mkdir(exist_ok=True)
+    (project / "docs/images/new.png").write_bytes(b"\x89PNG")
+    seen.add(inputs_digest(inputs))
+    seen.add(inputs_digest(SiteInputs(**{**vars(inputs), "today": date(2026, 11, 28)})))
+    seen.add(inputs_digest(SiteInputs(**{**vars(inputs), "site_dir": tmp_path / "elsewhere"})))
+    assert len(seen) == len(edits) + 4
+
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>井冈传人</h1>", encoding="utf-8")
+    listed = site_listing(site)
+    assert site_listing(site) == listed
+    os.utime(site / "index.html", ns=(0, 0))
+    assert site_listing(site) != listed

@@ -43,9 +43,17 @@ def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path,
     assert (site / "assets/share/lessons/sanwan-branch.png").is_file()
 
     capsys.readouterr()
+    home_written = (site / "index.html").stat().st_mtime_ns
+    assert main(["--root", str(project), "site"]) == 0
+    # Nothing changed since a whole run: only the check runs, the site stays as it is.
+    assert "都没有变化" in capsys.readouterr().err
+    assert (site / "index.html").stat().st_mtime_ns == home_written
+
+    (site / "sitemap.xml").unlink()  # the site is not what the last run left: everything runs
     assert main(["--root", str(project), "site"]) == 0
     err = capsys.readouterr().err
     assert "讲义包：共 1 个文件，新生成 0 个" in err and "研学手册：共 1 个文件，新生成 0 个" in err
+    assert (site / "sitemap.xml").is_file()
     assert fingerprints(site) == first  # restored from the cache, not built again
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "data-jg-offline-size>（" in home  # the size is filled in on the cached path too

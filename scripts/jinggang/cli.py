@@ -397,12 +397,20 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
     the change affects are printed.
     """
     from .content.loader import reusing_loads
+    from .outputs.site_run import forget_last_run, record_run, unchanged_since_last_run
 
     started = time.perf_counter()
     selected: dict[str, list[str]] = {}
     with reusing_loads():
         if run_check(root, config_file) != 0:
             return 1
+        # --changed-since prints what a change affects: it always runs.
+        inputs = None if args.changed_since else _site_inputs(root, config_file, site_dir)
+        if inputs is not None and unchanged_since_last_run(root, inputs, site_dir):
+            print(f"站点和全部下载文件都没有变化（内容、模板、设置和程序都与上次相同），{site_dir} 保持原样"
+                  f"（{time.perf_counter() - started:.1f} 秒）。", file=sys.stderr)
+            return 0
+        forget_last_run(root)
         if _run_build_logged(root, config_file, site_dir, strict=True) != 0:
             return 1
         # After the build: what it read (its dependency map) says what the change affects.
@@ -424,8 +432,21 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
     if failed:
         print(f"站点已生成，但这些下载没有全部生成：{'、'.join(failed)}（见上面的说明）。", file=sys.stderr)
         return 1
+    if inputs is not None:
+        record_run(root, inputs, site_dir)
     print(f"站点和全部下载文件已生成：{site_dir}（共 {time.perf_counter() - started:.1f} 秒）。", file=sys.stderr)
     return 0
+
+
+def _site_inputs(root: Path, config_file: Path, site_dir: Path) -> str:
+    from .outputs.site_run import SiteInputs, inputs_digest
+
+    config, settings = _config(config_file)
+    folders = [Path(config.docs_dir), settings.curriculum_dir]
+    if config.theme.custom_dir:
+        folders.append(Path(config.theme.custom_dir))
+    return inputs_digest(SiteInputs(root=root, config_file=config_file, folders=tuple(folders),
+                                    site_dir=site_dir, today=settings.today))
 
 
 def _run_build_logged(root: Path, config_file: Path, site_dir: Path, *, strict: bool) -> int:

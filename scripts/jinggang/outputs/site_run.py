@@ -1,0 +1,103 @@
+"""`jinggang site` with nothing changed: what the last whole run read, and the site it left.
+
+A run that made everything without a failure records a digest of all it read (the content,
+pages, templates, mkdocs.yml, the program, the versions of the packages and the Chromium it
+runs on, today's date: the check and the pages read it) and a listing of the site folder it
+left (every file's name, size and modification time). The next run compares both before it
+builds: when they are the same, a new run would write the same bytes, so it only checks.
+
+Any other command that writes into the site (`jinggang build`, `packets` …) changes the
+listing, and so does an editor deleting a file there: the next run makes everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..content.dependencies import file_digests
+from .browser import chromium_executable
+
+RECORD = Path(".cache/jinggang/site-run.json")
+# Beside the content: what pins the Python packages and the browser code (node_modules).
+PINNING_FILES = ("requirements.lock", "package-lock.json", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    root: Path
+    config_file: Path
+    folders: tuple[Path, ...]  # docs/, curriculum/, the theme's custom_dir
+    site_dir: Path
+    today: date
+
+
+def inputs_digest(inputs: SiteInputs) -> str:
+    """Everything a whole run reads besides the site folder itself, as one digest."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        digest.update("\0".join(map(str, parts)).encode() + b"\n")
+
+    add("today", inputs.today.isoformat(), "site", inputs.site_dir.resolve(), "python", sys.version)
+    for folder in inputs.folders:
+        if folder.is_dir():
+            for entry, value in sorted(file_digests(folder.parent, folder).items()):
+                add(entry, value)
+    package = Path(__file__).resolve().parents[1]
+    for entry, value in sorted(file_digests(package, package).items()):
+        if "__pycache__" not in entry:
+            add("program", entry, value)
+    for path in (inputs.config_file, *(inputs.root / name for name in PINNING_FILES)):
+        if path.is_file():
+            add("file", path.name, hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest())
+    # The installed packages by name and version (their folders' names say both): reading each
+    # one's metadata costs 0.4 s.
+    packages = Path(sysconfig.get_paths()["purelib"])
+    add("packages", *sorted(name for name in os.listdir(packages) if name.endswith(".dist-info")))
+    browser = chromium_executable()
+    if browser:
+        status = Path(browser).resolve().stat()
+        add("chromium", Path(browser).resolve(), status.st_size, status.st_mtime_ns)
+    return digest.hexdigest()
+
+
+def site_listing(site_dir: Path) -> str:
+    """Every file under site_dir with its size and modification time, as one digest."""
+    digest = hashlib.sha256()
+    for path in sorted(site_dir.rglob("*")):
+        if path.is_file():
+            status = path.stat()
+            digest.update(f"{path.relative_to(site_dir).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}\n"
+                          .encode())
+    return digest.hexdigest()
+
+
+def unchanged_since_last_run(root: Path, inputs_now: str, site_dir: Path) -> bool:
+    """True when the last whole run read the same inputs and its site folder is as it left it."""
+    try:
+        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("inputs") != inputs_now or not site_dir.is_dir():
+        return False
+    return bool(record.get("site") == site_listing(site_dir))
+
+
+def forget_last_run(root: Path) -> None:
+    """Before a run writes anything: a run stopped halfway must not look complete."""
+    (root / RECORD).unlink(missing_ok=True)
+
+
+def record_run(root: Path, inputs_then: str, site_dir: Path) -> None:
+    """After a whole run without a failure. inputs_then is the digest taken before it read anything,
+    so an edit made while it ran shows as a change next time."""
+    file = root / RECORD
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps({"inputs": inputs_then, "site": site_listing(site_dir)}), encoding="utf-8")
