@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from mkdocs.exceptions import MkDocsException
 
 from jinggang.cli import main
 from jinggang.content import loader
+from jinggang.outputs import offline, printer
 from jinggang.outputs.printer import Metadata, Printer, run_coroutine
 
 pytestmark = pytest.mark.browser
@@ -32,10 +34,20 @@ def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path,
         loads.append(settings.docs_dir)
         return real_load(settings)
 
+    launches: list[int] = []
+    real_launch = printer._launch
+
+    async def counted_launch() -> tuple[object, object]:
+        launches.append(1)
+        return await real_launch()
+
     monkeypatch.setattr(loader, "_load_content", counted)
+    monkeypatch.setattr(printer, "_launch", counted_launch)
     assert main(["--root", str(project), "site"]) == 0
     # check, build, downloads and the offline build all read the same files: one load.
     assert len(loads) == 1
+    # Share cards, packets, notes and field kits were all made, on one Chromium.
+    assert len(launches) == 1
     site = project / "site"
     first = fingerprints(site)
     assert (site / "downloads/packets/sanwan-packet.pdf").is_file()
@@ -65,6 +77,20 @@ def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path,
     err = capsys.readouterr().err
     assert "新生成 1 个" in err  # the lesson's packet (and its card) again, nothing else
     assert fingerprints(site)[ZIPS[0]] != first[ZIPS[0]]
+
+    # The offline site is built in a second process while the downloads render: its failure
+    # is reported like the others', and the zips stay as they were.
+    def broken(config_file: Path, output_dir: Path) -> str:
+        raise MkDocsException("离线版的链接检查没有通过")
+
+    monkeypatch.setattr(offline, "build_offline_site", broken)
+    zips = fingerprints(site)
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("建军史上的重要一步", "建军史上的关键一步"),
+                      encoding="utf-8")
+    assert main(["--root", str(project), "site"]) == 1
+    err = capsys.readouterr().err
+    assert "离线版构建失败，原有离线包保持不变：离线版的链接检查没有通过" in err and "Traceback" not in err
+    assert fingerprints(site) == zips
 
 
 def test_site_keeps_the_previous_site_when_the_content_is_wrong(project: Path,

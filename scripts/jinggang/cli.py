@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .content.model import ContentModel
     from .outputs.context import RenderContext
+    from .outputs.offline import OfflineZips
     from .outputs.pipeline import Output
     from .outputs.store import RenderStore
 
@@ -256,19 +257,24 @@ def _save_dependencies(root: Path, settings: Settings, command: str, reads: dict
     dependencies.save(file)
 
 
-def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: RenderContext | None = None) -> int:
+def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: RenderContext | None = None,
+                zips: OfflineZips | None = None) -> int:
+    """The offline zips; `jinggang site` passes the zips it started building early."""
     from mkdocs.exceptions import MkDocsException
 
-    from .outputs.offline import write_offline_downloads
-    from .outputs.store import RenderStore
+    from .outputs.offline import OfflineZips
 
     started = time.perf_counter()
     context = context or _context_or_report(config_file, "离线包")
     if context is None:
         return 1
     try:
-        store = RenderStore(site_dir, root / ".cache" / "jinggang" / "offline")
-        sizes = write_offline_downloads(config_file, site_dir, context.model, store, context.renderer.env)
+        if zips is not None:
+            sizes = zips.write()
+        else:
+            with OfflineZips(config_file, site_dir, context.model, _offline_store(root, site_dir),
+                             context.renderer.env) as zips:
+                sizes = zips.write()
     except MkDocsException as error:
         print(f"离线版构建失败，原有离线包保持不变：{error}", file=sys.stderr)
         return 1
@@ -276,6 +282,12 @@ def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: Rende
         print(f"  {name}：{size / 1_000_000:.1f} MB", file=sys.stderr)
     print(f"离线包已生成，{time.perf_counter() - started:.2f} 秒。", file=sys.stderr)
     return 0
+
+
+def _offline_store(root: Path, site_dir: Path) -> RenderStore:
+    from .outputs.store import RenderStore
+
+    return RenderStore(site_dir, root / ".cache" / "jinggang" / "offline")
 
 
 def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, out_dir: Path | None) -> int:
@@ -397,6 +409,8 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
     the change affects are printed.
     """
     from .content.loader import reusing_loads
+    from .outputs.offline import OfflineZips
+    from .outputs.printer import one_browser
     from .outputs.site_run import forget_last_run, record_run, unchanged_since_last_run
 
     started = time.perf_counter()
@@ -424,11 +438,15 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
         context = _context_or_report(config_file, "下载文件")
         if context is None:
             return 1
-        failed = [command for command in DOWNLOADS if selected.get(command, True) != []
-                  and run_downloads(root, config_file, site_dir, command, jobs=args.jobs, context=context,
-                                    only=selected.get(command)) != 0]
-        if run_offline(root, config_file, site_dir, context=context) != 0:
-            failed.append("offline")
+        with OfflineZips(config_file, site_dir, context.model, _offline_store(root, site_dir),
+                         context.renderer.env) as zips:
+            zips.start_early()
+            with one_browser():
+                failed = [command for command in DOWNLOADS if selected.get(command, True) != []
+                          and run_downloads(root, config_file, site_dir, command, jobs=args.jobs, context=context,
+                                            only=selected.get(command)) != 0]
+            if run_offline(root, config_file, site_dir, context=context, zips=zips) != 0:
+                failed.append("offline")
     if failed:
         print(f"站点已生成，但这些下载没有全部生成：{'、'.join(failed)}（见上面的说明）。", file=sys.stderr)
         return 1

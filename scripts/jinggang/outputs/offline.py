@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from mkdocs.exceptions import MkDocsException
 
 from ..content.model import ContentModel, Route
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
+from ..website.share import SHARE_FOLDER
 from .fonts import SITE_FONTS_DIR
 from .printer import write_atomically
 from .store import RenderStore
@@ -32,6 +37,9 @@ SIZE_MARKER = "<span data-jg-offline-size></span>"
 _SIZE_MARKER = re.compile(r'<span data-jg-offline-size(?:="")?></span>')
 _SIZE_MARKER_FILLED = re.compile(r'<span data-jg-offline-size(?:="")?>[^<]*</span>')
 CARRIED_DOWNLOADS = ("packets", "slides", "routes")
+# Already compressed: deflating the fonts (11 of the starter's 26 MB) again took most of the zips'
+# time and saved nothing. Chromium's PDFs and the decks still shrink by a fifth: deflated.
+COMPRESSED = (".woff2", ".woff", ".jpg", ".jpeg", ".webp", ".zip", ".gz")
 ROUTE_ZIP_INDEX = "jinggang/route/zip-index.html"
 OFFLINE_SIZE = "jinggang/offline-size.html"
 
@@ -72,7 +80,7 @@ def deterministic_zip(files: Iterable[tuple[str, Path]]) -> bytes:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, path in sorted(files):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
     return output.getvalue()
@@ -96,29 +104,135 @@ def _route_index(route: Route, env: jinja2.Environment) -> str:
     return env.get_template(ROUTE_ZIP_INDEX).render(route=route)
 
 
-def offline_inputs(site_dir: Path, env: jinja2.Environment) -> str:
-    """A digest of what the offline zips are made from: the built site, the code and the
-    template of a route zip's first page.
+def pages_digest(site_dir: Path, env: jinja2.Environment) -> str:
+    """A digest of what the offline build reads: the built pages, the code and the template of
+    a route zip's first page.
 
     The offline build reads what the online build read, and the online site's bytes show
     any change of content, configuration or templates; the code's own files cover a change
-    that only the offline build would show. The zips (and the home page's size marker the
-    offline step fills in) are outputs, not inputs.
+    that only the offline build would show. The zips, the downloads, the share cards (not in
+    the offline build) and the home page's size marker the offline step fills in are not in it.
     """
     digest = hashlib.sha256()
     assert env.loader is not None
     digest.update(env.loader.get_source(env, ROUTE_ZIP_INDEX)[0].encode("utf-8"))
     package = Path(__file__).resolve().parents[1]
-    inputs = [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))]
-    inputs += [(path.relative_to(site_dir).as_posix(), path) for path in sorted(site_dir.rglob("*"))
-               if path.is_file() and path.suffix != ".zip"]
-    for name, path in inputs:
+    _add_files(digest, [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))])
+    _add_files(digest, [(path.relative_to(site_dir).as_posix(), path) for path in sorted(site_dir.rglob("*"))
+                        if path.is_file() and not path.relative_to(site_dir).as_posix().startswith(
+                            (f"{SHARE_FOLDER}/", "downloads/"))])
+    return digest.hexdigest()
+
+
+def carried_digest(site_dir: Path) -> str:
+    """A digest of the downloads the offline site carries (not the route zips)."""
+    digest = hashlib.sha256()
+    for folder in CARRIED_DOWNLOADS:
+        _add_files(digest, [(path.relative_to(site_dir).as_posix(), path)
+                            for path in sorted((site_dir / "downloads" / folder).rglob("*"))
+                            if path.is_file() and path.suffix != ".zip"])
+    return digest.hexdigest()
+
+
+def _add_files(digest: Any, files: list[tuple[str, Path]]) -> None:
+    for name, path in files:
         data = path.read_bytes()
         if name == "index.html":
             data = _SIZE_MARKER_FILLED.sub(SIZE_MARKER, data.decode("utf-8")).encode("utf-8")
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
-    return digest.hexdigest()
+
+
+class OfflineZips:
+    """The offline site's zip and the route zips, from the cache when their inputs are unchanged.
+
+    `jinggang site` calls `start_early` before the downloads render: when the pages changed,
+    the offline site is built in a second process meanwhile (the downloads wait on Chromium,
+    the build on Python: two cores), and `write` adds the downloads to it once they are made.
+    """
+
+    def __init__(self, config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
+                 env: jinja2.Environment) -> None:
+        self.config_file, self.site_dir, self.model, self.store, self.env = config_file, site_dir, model, store, env
+        self.names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
+        self._scratch = Path(tempfile.mkdtemp(prefix="jinggang-offline-"))
+        self._pool: ProcessPoolExecutor | None = None
+        self._early: Future[str] | None = None
+        self._pages = ""
+
+    def __enter__(self) -> OfflineZips:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    @property
+    def offline_dir(self) -> Path:
+        return self._scratch / "jinggang-site"
+
+    def start_early(self) -> None:
+        """Build the offline site now, beside what runs next, unless the pages are what the
+        zips were made from (then the downloads alone decide, in `write`)."""
+        record = self.store.record(SITE_ZIP)
+        self._pages = pages_digest(self.site_dir, self.env)
+        if record is not None and record.get("pages") == self._pages:
+            return
+        # Forked: the child has the content the parent read (content/loader.py's reusing_loads).
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self._early = self._pool.submit(_build_reporting, self.config_file, self.offline_dir)
+
+    def write(self) -> dict[str, int]:
+        """Write the zips (restored or made) and fill in the home page's size; return their sizes."""
+        # The downloads do not touch the pages: start_early's digest of them still holds.
+        pages = self._pages or pages_digest(self.site_dir, self.env)
+        digest = hashlib.sha256(f"{pages}\0{carried_digest(self.site_dir)}".encode()).hexdigest()
+        records = [self.store.restore(name, digest) for name in self.names]
+        if all(record is not None for record in records):
+            sizes = {name: int(record["size"]) for name, record in zip(self.names, records, strict=True) if record}
+        else:
+            sizes = self._make(digest, pages)
+        _show_site_zip_size(self.site_dir, sizes[SITE_ZIP], self.env)
+        return sizes
+
+    def _make(self, digest: str, pages: str) -> dict[str, int]:
+        if self._early is not None:
+            site_url = self._early.result()
+            if site_url.startswith(_FAILED):
+                raise MkDocsException(site_url.removeprefix(_FAILED))
+        else:
+            site_url = build_offline_site(self.config_file, self.offline_dir)
+        offline_dir = self.offline_dir
+        for folder in CARRIED_DOWNLOADS:
+            if (self.site_dir / "downloads" / folder).is_dir():
+                # Not the route zips: each holds a copy of pages the site zip already has.
+                shutil.copytree(self.site_dir / "downloads" / folder, offline_dir / "downloads" / folder,
+                                dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.zip"))
+        everything = {path.relative_to(offline_dir).as_posix() for path in offline_dir.rglob("*") if path.is_file()}
+        # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
+        confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
+        site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
+        self.store.save(SITE_ZIP, digest, site_zip, size=len(site_zip), pages=pages)
+        sizes = {SITE_ZIP: len(site_zip)}
+        for route in self.model.routes.values():
+            data = _route_zip(route, self.model, offline_dir, self._scratch / route.id, site_url, self.env)
+            name = f"downloads/routes/{route.id}.zip"
+            self.store.save(name, digest, data, size=len(data))
+            sizes[name] = len(data)
+        return sizes
+
+
+_FAILED = "\0failed\0"
+
+
+def _build_reporting(config_file: Path, output_dir: Path) -> str:
+    """build_offline_site in the second process; a failure comes back as its message (not every
+    MkDocs exception can be pickled)."""
+    try:
+        return build_offline_site(config_file, output_dir)
+    except MkDocsException as error:
+        return f"{_FAILED}{error}"
 
 
 def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
@@ -128,35 +242,8 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
     When the built site and the code are what they were at the last run, the zips come
     from the cache (store) instead: the offline build is most of an unchanged `make site`.
     """
-    names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
-    digest = offline_inputs(site_dir, env)
-    records = [store.restore(name, digest) for name in names]
-    if all(record is not None for record in records):
-        cached = {name: int(record["size"]) for name, record in zip(names, records, strict=True) if record}
-        _show_site_zip_size(site_dir, cached[SITE_ZIP], env)
-        return cached
-    sizes: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(prefix="jinggang-offline-") as scratch:
-        offline_dir = Path(scratch) / "jinggang-site"
-        site_url = build_offline_site(config_file, offline_dir)
-        for folder in CARRIED_DOWNLOADS:
-            if (site_dir / "downloads" / folder).is_dir():
-                # Not the route zips: each holds a copy of pages the site zip already has.
-                shutil.copytree(site_dir / "downloads" / folder, offline_dir / "downloads" / folder,
-                                dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.zip"))
-        everything = {path.relative_to(offline_dir).as_posix() for path in offline_dir.rglob("*") if path.is_file()}
-        # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
-        confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
-        site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
-        store.save(SITE_ZIP, digest, site_zip, size=len(site_zip))
-        sizes[SITE_ZIP] = len(site_zip)
-        for route in model.routes.values():
-            data = _route_zip(route, model, offline_dir, Path(scratch) / route.id, site_url, env)
-            name = f"downloads/routes/{route.id}.zip"
-            store.save(name, digest, data, size=len(data))
-            sizes[name] = len(data)
-    _show_site_zip_size(site_dir, sizes[SITE_ZIP], env)
-    return sizes
+    with OfflineZips(config_file, site_dir, model, store, env) as zips:
+        return zips.write()
 
 
 def _writer(root: Path) -> Callable[[str, str], Path]:

@@ -9,7 +9,8 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,15 +228,17 @@ class PagePool:
     """One browser for the whole run and up to `jobs` pages, each opened once and reused.
 
     Chromium starts on first use: a run where every output is cached never launches it.
+    Inside `one_browser()` the pools share the session's Chromium and close only their own pages.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._playwright: Any = None
         self._browser: Any = None
+        self._shared = _SESSION is not None
         self._lock = asyncio.Lock()
         self._pages: asyncio.Queue[Any] = asyncio.Queue()
-        self._opened = 0
+        self._opened: list[Any] = []
 
     async def _open_page(self, browser: Any) -> Any:
         context = await browser.new_context()
@@ -244,20 +247,85 @@ class PagePool:
     async def _page(self) -> Any:
         async with self._lock:
             if self._browser is None:
-                from playwright.async_api import async_playwright
-
-                self._playwright = await async_playwright().start()
-                self._browser = await self._playwright.chromium.launch(**launch_options())
-            if self._pages.empty() and self._opened < self.jobs:
-                self._opened += 1
-                await self._pages.put(await self._open_page(self._browser))
+                if _SESSION is not None:
+                    self._browser = await _SESSION.browser()
+                else:
+                    self._playwright, self._browser = await _launch()
+            if self._pages.empty() and len(self._opened) < self.jobs:
+                page = await self._open_page(self._browser)
+                self._opened.append(page)
+                await self._pages.put(page)
         return await self._pages.get()
 
     async def close(self) -> None:
+        if self._shared:
+            for page in self._opened:
+                await page.context.close()
+            return
         if self._browser is not None:
             await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
+
+
+async def _launch() -> tuple[Any, Any]:
+    from playwright.async_api import async_playwright
+
+    playwright = await async_playwright().start()
+    return playwright, await playwright.chromium.launch(**launch_options())
+
+
+class BrowserSession:
+    """One Chromium for every download of a `jinggang site` run: each kind of download ran on a
+    browser of its own, and starting one costs 1.5–2 s. Playwright's objects belong to the event
+    loop that made them, so the session's loop runs in a thread and `run_coroutine` runs there."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="jinggang-browser", daemon=True)
+        self._thread.start()
+        self._launched: tuple[Any, Any] | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def browser(self) -> Any:
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if self._launched is None:
+                self._launched = await _launch()
+        return self._launched[1]
+
+    def run(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def close(self) -> None:
+        async def stop() -> None:
+            if self._launched is not None:
+                playwright, browser = self._launched
+                await browser.close()
+                await playwright.stop()
+
+        try:
+            self.run(stop())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+
+_SESSION: BrowserSession | None = None
+
+
+@contextlib.contextmanager
+def one_browser() -> Iterator[None]:
+    """Every pool made inside prints on the same Chromium, started on first use."""
+    global _SESSION
+    session = BrowserSession()
+    _SESSION = session
+    try:
+        yield
+    finally:
+        _SESSION = None
+        session.close()
 
 
 class Printer(PagePool):
@@ -338,7 +406,11 @@ class Printer(PagePool):
             self._pages.put_nowait(page)
 
 def run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
-    """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does)."""
+    """asyncio.run, also when the caller already runs an event loop (Playwright's sync API does);
+    on the session's loop inside `one_browser()`."""
+    if _SESSION is not None:
+        _SESSION.run(coroutine)
+        return
     try:
         asyncio.get_running_loop()
     except RuntimeError:
