@@ -12,10 +12,11 @@ import io
 import multiprocessing
 import re
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -146,26 +147,26 @@ def _add_files(digest: Any, files: list[tuple[str, Path]]) -> None:
 class OfflineZips:
     """The offline site's zip and the route zips, from the cache when their inputs are unchanged.
 
-    `jinggang site` calls `start_early` before the downloads render: when the pages changed,
-    the offline site is built in a second process meanwhile (the downloads wait on Chromium,
-    the build on Python: two cores), and `write` adds the downloads to it once they are made.
+    `jinggang site` calls `start_early` before it builds the online site: the offline site is
+    built in a second process meanwhile (two cores; it reads the content, not the online
+    site), and `write` adds the downloads to it once they are made. When the zips then come
+    from the cache, that build is not used.
     """
 
-    def __init__(self, config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
-                 env: jinja2.Environment) -> None:
-        self.config_file, self.site_dir, self.model, self.store, self.env = config_file, site_dir, model, store, env
-        self.names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
+    def __init__(self, config_file: Path, site_dir: Path, store: RenderStore) -> None:
+        self.config_file, self.site_dir, self.store = config_file, site_dir, store
         self._scratch = Path(tempfile.mkdtemp(prefix="jinggang-offline-"))
-        self._pool: ProcessPoolExecutor | None = None
-        self._early: Future[str] | None = None
-        self._pages = ""
+        self._early: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
 
     def __enter__(self) -> OfflineZips:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._early is not None:  # not waited for: the run failed, or the zips were cached
+            process, connection = self._early
+            process.terminate()
+            process.join()
+            connection.close()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     @property
@@ -173,36 +174,50 @@ class OfflineZips:
         return self._scratch / "jinggang-site"
 
     def start_early(self) -> None:
-        """Build the offline site now, beside what runs next, unless the pages are what the
-        zips were made from (then the downloads alone decide, in `write`)."""
-        record = self.store.record(SITE_ZIP)
-        self._pages = pages_digest(self.site_dir, self.env)
-        if record is not None and record.get("pages") == self._pages:
-            return
-        # Forked: the child has the content the parent read (content/loader.py's reusing_loads).
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        self._early = self._pool.submit(_build_reporting, self.config_file, self.offline_dir)
+        """Build the offline site now, in a second process, beside what runs next."""
+        context = multiprocessing.get_context("fork")  # the child has the content the parent read
+        receiving, sending = context.Pipe(duplex=False)
+        # Output the parent printed but has not flushed yet would be printed again by the child.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        process = context.Process(target=_build_reporting, args=(self.config_file, self.offline_dir, sending),
+                                  name="jinggang-offline", daemon=True)
+        process.start()
+        sending.close()
+        self._early = process, receiving
 
-    def write(self) -> dict[str, int]:
+    def write(self, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
         """Write the zips (restored or made) and fill in the home page's size; return their sizes."""
-        # The downloads do not touch the pages: start_early's digest of them still holds.
-        pages = self._pages or pages_digest(self.site_dir, self.env)
-        digest = hashlib.sha256(f"{pages}\0{carried_digest(self.site_dir)}".encode()).hexdigest()
-        records = [self.store.restore(name, digest) for name in self.names]
+        names = [SITE_ZIP, *(f"downloads/routes/{route_id}.zip" for route_id in sorted(model.routes))]
+        digest = hashlib.sha256(f"{pages_digest(self.site_dir, env)}\0{carried_digest(self.site_dir)}"
+                                .encode()).hexdigest()
+        records = [self.store.restore(name, digest) for name in names]
         if all(record is not None for record in records):
-            sizes = {name: int(record["size"]) for name, record in zip(self.names, records, strict=True) if record}
+            sizes = {name: int(record["size"]) for name, record in zip(names, records, strict=True) if record}
         else:
-            sizes = self._make(digest, pages)
-        _show_site_zip_size(self.site_dir, sizes[SITE_ZIP], self.env)
+            sizes = self._make(digest, model, env)
+        _show_site_zip_size(self.site_dir, sizes[SITE_ZIP], env)
         return sizes
 
-    def _make(self, digest: str, pages: str) -> dict[str, int]:
-        if self._early is not None:
-            site_url = self._early.result()
-            if site_url.startswith(_FAILED):
-                raise MkDocsException(site_url.removeprefix(_FAILED))
-        else:
-            site_url = build_offline_site(self.config_file, self.offline_dir)
+    def _built(self) -> str:
+        """The offline site's address, once the offline site is built (early or now)."""
+        if self._early is None:
+            return build_offline_site(self.config_file, self.offline_dir)
+        process, connection = self._early
+        try:
+            outcome = connection.recv()
+        except EOFError:
+            outcome = f"{_FAILED}构建离线版的进程意外退出（退出码 {process.exitcode}）"
+        finally:
+            process.join()
+            connection.close()
+            self._early = None
+        if outcome.startswith(_FAILED):
+            raise MkDocsException(outcome.removeprefix(_FAILED))
+        return str(outcome)
+
+    def _make(self, digest: str, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
+        site_url = self._built()
         offline_dir = self.offline_dir
         for folder in CARRIED_DOWNLOADS:
             if (self.site_dir / "downloads" / folder).is_dir():
@@ -213,10 +228,10 @@ class OfflineZips:
         # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
         confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
         site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
-        self.store.save(SITE_ZIP, digest, site_zip, size=len(site_zip), pages=pages)
+        self.store.save(SITE_ZIP, digest, site_zip, size=len(site_zip))
         sizes = {SITE_ZIP: len(site_zip)}
-        for route in self.model.routes.values():
-            data = _route_zip(route, self.model, offline_dir, self._scratch / route.id, site_url, self.env)
+        for route in model.routes.values():
+            data = _route_zip(route, model, offline_dir, self._scratch / route.id, site_url, env)
             name = f"downloads/routes/{route.id}.zip"
             self.store.save(name, digest, data, size=len(data))
             sizes[name] = len(data)
@@ -226,13 +241,17 @@ class OfflineZips:
 _FAILED = "\0failed\0"
 
 
-def _build_reporting(config_file: Path, output_dir: Path) -> str:
-    """build_offline_site in the second process; a failure comes back as its message (not every
+def _build_reporting(config_file: Path, output_dir: Path, connection: Connection) -> None:
+    """build_offline_site in the second process; a failure goes back as its message (not every
     MkDocs exception can be pickled)."""
     try:
-        return build_offline_site(config_file, output_dir)
+        connection.send(build_offline_site(config_file, output_dir))
     except MkDocsException as error:
-        return f"{_FAILED}{error}"
+        connection.send(f"{_FAILED}{error}")
+    except Exception as error:  # the parent names it; a traceback here would be a second report
+        connection.send(f"{_FAILED}{type(error).__name__}: {error}")
+    finally:
+        connection.close()
 
 
 def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
@@ -242,8 +261,8 @@ def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentMod
     When the built site and the code are what they were at the last run, the zips come
     from the cache (store) instead: the offline build is most of an unchanged `make site`.
     """
-    with OfflineZips(config_file, site_dir, model, store, env) as zips:
-        return zips.write()
+    with OfflineZips(config_file, site_dir, store) as zips:
+        return zips.write(model, env)
 
 
 def _writer(root: Path) -> Callable[[str, str], Path]:

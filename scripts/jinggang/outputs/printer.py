@@ -284,25 +284,39 @@ class BrowserSession:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="jinggang-browser", daemon=True)
         self._thread.start()
-        self._launched: tuple[Any, Any] | None = None
-        self._lock: asyncio.Lock | None = None
+        self._launched: asyncio.Future[tuple[Any, Any]] | None = None
+        self._closed = False
 
     async def browser(self) -> Any:
-        self._lock = self._lock or asyncio.Lock()
-        async with self._lock:
-            if self._launched is None:
-                self._launched = await _launch()
-        return self._launched[1]
+        if self._launched is None:
+            self._launched = asyncio.ensure_future(_launch())
+        return (await asyncio.shield(self._launched))[1]
+
+    def launch_soon(self) -> None:
+        """Start Chromium now, while the caller goes on (the site builds meanwhile)."""
+        async def launch() -> None:
+            with contextlib.suppress(Exception):  # the first pool to need it reports the failure
+                await self.browser()
+
+        asyncio.run_coroutine_threadsafe(launch(), self._loop)
 
     def run(self, coroutine: Coroutine[Any, Any, None]) -> None:
         asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def close(self) -> None:
+        global _SESSION
+        if self._closed:
+            return
+        self._closed = True
+        if _SESSION is self:
+            _SESSION = None
+
         async def stop() -> None:
             if self._launched is not None:
-                playwright, browser = self._launched
-                await browser.close()
-                await playwright.stop()
+                with contextlib.suppress(Exception):  # a launch that failed has nothing to close
+                    playwright, browser = await self._launched
+                    await browser.close()
+                    await playwright.stop()
 
         try:
             self.run(stop())
@@ -316,15 +330,14 @@ _SESSION: BrowserSession | None = None
 
 
 @contextlib.contextmanager
-def one_browser() -> Iterator[None]:
-    """Every pool made inside prints on the same Chromium, started on first use."""
+def one_browser() -> Iterator[BrowserSession]:
+    """Every pool made inside prints on the same Chromium, started on first use (or launch_soon)."""
     global _SESSION
     session = BrowserSession()
     _SESSION = session
     try:
-        yield
+        yield session
     finally:
-        _SESSION = None
         session.close()
 
 

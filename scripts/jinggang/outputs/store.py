@@ -22,14 +22,6 @@ class RenderStore:
     def _cached(self, name: str) -> tuple[Path, Path]:
         return self.cache_dir / name, self.cache_dir / f"{name}.json"
 
-    def record(self, name: str) -> dict[str, Any] | None:
-        """What was saved with the cached file (its inputs' digest and more), if anything."""
-        try:
-            saved = json.loads(self._cached(name)[1].read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return saved if isinstance(saved, dict) else None
-
     def restore(self, name: str, digest: str) -> dict[str, Any] | None:
         """Put the cached file with the same inputs in place and return its record; else None."""
         cached, record = self._cached(name)
