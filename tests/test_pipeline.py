@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from pathlib import Path
 
 import pikepdf
@@ -104,6 +105,24 @@ def test_site_keeps_the_previous_site_when_the_content_is_wrong(project: Path,
     out = capsys.readouterr()
     assert "docs/lessons/sanwan-branch.md:" in out.out and "Traceback" not in out.err
     assert (project / "site/index.html").read_bytes() == before
+
+
+def test_a_failed_build_stops_the_offline_build_quietly(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capfd: pytest.CaptureFixture[str]) -> None:
+    def slow(config_file: Path, output_dir: Path) -> str:  # still building when the site build fails
+        time.sleep(60)
+        return ""
+
+    monkeypatch.setattr(offline, "build_offline_site", slow)
+    # The check passes, MkDocs (strict) refuses the link while the offline site builds beside it.
+    started = time.perf_counter()
+    editors = project / "docs/editors/index.md"
+    editors.write_text(editors.read_text(encoding="utf-8") + "\n[坏链接](missing-page.md)\n", encoding="utf-8")
+    assert main(["--root", str(project), "site"]) == 1
+    err = capfd.readouterr().err  # fd 2: the second process writes there too
+    assert "missing-page.md" in err and "构建失败，site/ 保持原样" in err
+    assert "Traceback" not in err
+    assert time.perf_counter() - started < 30  # stopped, not waited for
 
 
 def test_same_html_prints_the_same_bytes_on_a_busy_browser() -> None:

@@ -12,6 +12,7 @@ import io
 import multiprocessing
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import zipfile
@@ -244,6 +245,11 @@ _FAILED = "\0failed\0"
 def _build_reporting(config_file: Path, output_dir: Path, connection: Connection) -> None:
     """build_offline_site in the second process; a failure goes back as its message (not every
     MkDocs exception can be pickled)."""
+    # The parent's handlers turn signals into exceptions, which would print a traceback here: the
+    # parent stops this process (SIGTERM) when it no longer needs it, and handles Ctrl-C itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
     try:
         connection.send(build_offline_site(config_file, output_dir))
     except MkDocsException as error:
