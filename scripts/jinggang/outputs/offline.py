@@ -260,17 +260,6 @@ def _build_reporting(config_file: Path, output_dir: Path, connection: Connection
         connection.close()
 
 
-def write_offline_downloads(config_file: Path, site_dir: Path, model: ContentModel, store: RenderStore,
-                            env: jinja2.Environment) -> dict[str, int]:
-    """Build the offline site, write its zip and one zip per route; return their sizes.
-
-    When the built site and the code are what they were at the last run, the zips come
-    from the cache (store) instead: the offline build is most of an unchanged `make site`.
-    """
-    with OfflineZips(config_file, site_dir, store) as zips:
-        return zips.write(model, env)
-
-
 def _writer(root: Path) -> Callable[[str, str], Path]:
     def write(name: str, html: str) -> Path:
         path = root / name
