@@ -201,19 +201,63 @@ def search_rows(figures: search.SearchFigures, cpu: float | None) -> list[Row]:
     return rows
 
 
-def render_page(rows: list[Row], packets: str, about: str, engines: str = "") -> str:
+EARLIER = "〔较早测量〕"
+TABLE_HEADER = "| 测量 | 结果 | 目标 | 达标 |"
+
+
+def earlier_page(page: Path) -> tuple[list[Row], dict[str, str]]:
+    """The rows and the sections (by heading) of the page as it stands, for --keep-earlier."""
+    if not page.is_file():
+        return [], {}
+    lines = page.read_text(encoding="utf-8").splitlines()
+    rows: list[Row] = []
+    if TABLE_HEADER in lines:
+        for line in lines[lines.index(TABLE_HEADER) + 2:]:
+            if not line.startswith("| "):
+                break
+            measure, value, target, met = (cell.strip() for cell in line.strip().strip("|").split(" | "))
+            rows.append(Row(measure.removesuffix(EARLIER), value, target, {"是": True, "否": False}.get(met)))
+    sections: dict[str, str] = {}
+    heading = ""
+    for line in lines:
+        if line.startswith("## "):
+            heading = line
+        if heading:
+            sections[heading] = sections.get(heading, "") + line + "\n"
+    return rows, sections
+
+
+def kept_with(rows: list[Row], earlier: list[Row]) -> list[Row]:
+    """The earlier page's rows in their order, each replaced by this run's measurement where there
+    is one and marked as earlier where there is not; then this run's new rows."""
+    measured = {row.measure: row for row in rows}
+    merged = [measured.get(row.measure) or Row(row.measure + EARLIER, row.value, row.target, row.met)
+              for row in earlier]
+    known = {row.measure for row in earlier}
+    return merged + [row for row in rows if row.measure not in known]
+
+
+PACKETS_HEADING = "## 讲义包渲染（`make bench-packets`，入门内容）"
+
+
+def render_page(rows: list[Row], packets: str, about: str, engines: str = "", earlier: str = "") -> str:
     lines = ["# 性能基准", "",
              "由 `make bench`（`python -m jinggang.bench.scale`）生成，不要手工修改。合成内容由",
              "`jinggang.bench.generate` 从真实的词表、登记表和入门内容组合而成；每项测量都在新的进程里运行。", "",
-             f"机器：{about}", "",
-             "| 测量 | 结果 | 目标 | 达标 |", "| --- | --- | --- | --- |"]
+             f"机器：{about}", ""]
+    if any(row.measure.endswith(EARLIER) for row in rows):
+        lines += [f"标着{EARLIER}的行和下面没有重测的部分来自这一页上一次的运行（`make bench` 的 "
+                  "`--keep-earlier`），其余各行是这一次测的。", ""]
+    lines += [TABLE_HEADER, "| --- | --- | --- | --- |"]
     for row in rows:
         met = "" if row.met is None else ("是" if row.met else "否")
         lines.append(f"| {row.measure} | {row.value} | {row.target} | {met} |")
     if engines:
         lines += ["", engines.rstrip()]
     if packets:
-        lines += ["", "## 讲义包渲染（`make bench-packets`，入门内容）", "", "```text", packets.rstrip(), "```"]
+        lines += ["", PACKETS_HEADING, "", "```text", packets.rstrip(), "```"]
+    if earlier:
+        lines += ["", earlier.rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -227,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-preview", action="store_true", help="leave out the preview at the largest size")
     parser.add_argument("--edits", type=int, default=30, help="random edits for `changes` (0: none)")
     parser.add_argument("--renders", type=int, default=20, help="repeated renders of every PDF (0: none)")
+    parser.add_argument("--keep-earlier", action="store_true",
+                        help="keep the page's rows and sections this run does not measure, marked as earlier")
     args = parser.parse_args(argv)
     console = Console(width=140, stderr=True)
     rows: list[Row] = []
@@ -295,7 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     out.print(f"机器：{about}")
     if engines:
         out.print(engines)
-    args.page.write_text(render_page(rows, packets, about, engines), encoding="utf-8")
+    earlier = ""
+    if args.keep_earlier:
+        earlier_rows, sections = earlier_page(args.page)
+        rows = kept_with(rows, earlier_rows)
+        earlier = "".join(text for heading, text in sections.items()
+                          if not (engines and heading.startswith("## 搜索引擎对比"))
+                          and not (packets and heading == PACKETS_HEADING))
+    args.page.write_text(render_page(rows, packets, about, engines, earlier), encoding="utf-8")
     out.print(f"已写入 {args.page}")
     return 0
 

@@ -1,0 +1,31 @@
+"""The benchmarks page: a run with --keep-earlier replaces what it measured and keeps the rest, marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinggang.bench.scale import EARLIER, PACKETS_HEADING, Row, earlier_page, kept_with, render_page
+
+
+def test_a_partial_run_keeps_the_earlier_rows_marked(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    first = [Row("站点构建，2000 课（插件 / 纯 Material）", "40.0 秒 / 25.0 秒 = 1.60 倍", "≤ 1.3 倍", False),
+             Row("搜索：之后的查询（中位数），2000 课，在线", "31 毫秒", "≤ 100 毫秒", True),
+             Row("搜索：第一次查询读取的字节，2000 课", "0.29 MB")]
+    page.write_text(render_page(first, "讲义包：62 页", "机器 A", "## 搜索引擎对比（2000 课，同一份内容）\n\n表"),
+                    encoding="utf-8")
+    rows, sections = earlier_page(page)
+    assert rows == first
+    assert set(sections) == {"## 搜索引擎对比（2000 课，同一份内容）", PACKETS_HEADING}
+
+    again = [Row("站点构建，2000 课（插件 / 纯 Material）", "38.0 秒 / 25.0 秒 = 1.52 倍", "≤ 1.3 倍", False),
+             Row("make site，什么都没改", "1.0 秒", "≤ 3 秒", True)]
+    merged = kept_with(again, rows)
+    assert [row.measure for row in merged] == [first[0].measure, first[1].measure + EARLIER,
+                                               first[2].measure + EARLIER, again[1].measure]
+    assert merged[0].value.startswith("38.0") and merged[1].value == "31 毫秒"
+    written = render_page(merged, "", "机器 B", "", "".join(sections.values()))
+    assert "较早测量" in written and "讲义包：62 页" in written and "表" in written
+    page.write_text(written, encoding="utf-8")
+    # Marked rows read back under their own names: the next partial run replaces them.
+    assert [row.measure for row in earlier_page(page)[0]] == [row.measure for row in [*first, again[1]]]
