@@ -175,7 +175,10 @@ class OfflineZips:
         return self._scratch / "jinggang-site"
 
     def start_early(self) -> None:
-        """Build the offline site now, in a second process, beside what runs next."""
+        """Build the offline site now, in a second process, beside what runs next (where processes
+        fork: elsewhere `write` builds it)."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
         context = multiprocessing.get_context("fork")  # the child has the content the parent read
         receiving, sending = context.Pipe(duplex=False)
         # Output the parent printed but has not flushed yet would be printed again by the child.
