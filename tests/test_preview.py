@@ -19,7 +19,9 @@ from jinggang.bench.dependencies import copy_project, git, random_edit
 from jinggang.bench.preview import wait_for
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors
+from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
+from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
 
 from .conftest import REPO
@@ -118,3 +120,36 @@ def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path)
         footer = project / "site_overrides/jinggang/footer.html"
         _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
         assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60) is not None
+
+
+def _linked_fonts(fonts_dir: Path, into: Path) -> Path:
+    """The installed print fonts with each font file linked, not copied (one can be replaced)."""
+    for package in fonts_dir.iterdir():
+        for file in package.rglob("*"):
+            target = into / file.relative_to(fonts_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if file.is_file() and file.parent.name == "files":
+                target.symlink_to(file.resolve())
+            elif file.is_file():
+                target.write_bytes(file.read_bytes())
+    return into
+
+
+def test_the_preview_copies_again_only_the_print_fonts_that_changed(tmp_path: Path) -> None:
+    """copy_print_fonts with the preview's record: an unchanged copy is left (not written again), a
+    copy changed in the site or a changed installed font is copied again, as a full build copies it."""
+    fonts = _linked_fonts(REPO / "node_modules/@fontsource", tmp_path / "fonts")
+    site, copies = tmp_path / "site", {}
+    copy_print_fonts(fonts, site, copies)
+    names = sorted(site_font_files(fonts))
+    untouched, damaged, replaced = names[0], names[1], names[2]
+    written = (site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino
+    (site / damaged).write_bytes(b"changed in the site")
+    source = site_font_files(fonts)[replaced]
+    source.unlink()
+    source.write_bytes(b"a new version of the font")
+    time.sleep(0.01)
+    copy_print_fonts(fonts, site, copies)
+    assert ((site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino) == written
+    assert (site / damaged).read_bytes() == site_font_files(fonts)[damaged].read_bytes()
+    assert (site / replaced).read_bytes() == b"a new version of the font"

@@ -19,11 +19,14 @@ import posixpath
 import re
 import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.dependencies import file_identity
 from ..content.model import ContentItem, ContentModel
 from ..content.schemas import SchemaSet
+from ..content.source import SourceFile
 from ..outputs.fonts import SITE_FONTS_CSS, site_font_css, site_font_files
 from ..outputs.markdown import MarkdownRenderer
 from ..outputs.packets.document import QR_SLOT, item_qr, render_parts
@@ -107,28 +110,44 @@ def _fingerprint(renderer: Renderer, site_url: str, max_age: int) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class BuilderScript:
+    """An item's script as the preview remembers it, with what it was made from. The source is the
+    loader's object, the same one while its file is unchanged (remembering_files): comparing it by
+    identity spares hashing every item's text on each build."""
+
+    fingerprint: str
+    page_url: str
+    source: SourceFile
+    text: str
+
+    def text_for(self, fingerprint: str, page_url: str, source: SourceFile) -> str | None:
+        same = self.source is source and self.fingerprint == fingerprint and self.page_url == page_url
+        return self.text if same else None
+
+
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
                         site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
-                        memo: dict[str, str] | None = None) -> int:
+                        memo: dict[str, BuilderScript] | None = None,
+                        font_copies: dict[str, tuple[Any, Any]] | None = None) -> int:
     """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
 
     memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
     (rendering is about 3 ms an item, most of it the Markdown); without one, no script is kept
-    (a one-off build would hold every item's HTML until it ends)."""
+    (a one-off build would hold every item's HTML until it ends). font_copies: copy_print_fonts."""
     written = 0
     folders: set[Path] = set()
-    kept: dict[str, str] | None = None if memo is None else {}
+    kept: dict[str, BuilderScript] | None = None if memo is None else {}
     fingerprint = _fingerprint(renderer, site_url, max_age) if memo is not None else ""
     for item in builder_items(model):
         page_url = renderer.urls.get(item.src_uri)
         if page_url is None:  # not a page of this build
             continue
-        target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
-        key = text = None
-        if memo is not None and kept is not None:
-            made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
-            key = hashlib.sha256(made_from.encode()).hexdigest()
-            text = memo.get(key)
+        path = item_path(item)
+        target = site_dir / ITEMS_FOLDER / f"{path}.js"
+        text = None
+        if memo is not None:
+            text = memo[path].text_for(fingerprint, page_url, item.source) if path in memo else None
         if text is None or not target.is_file():  # the preview's folder still holds a remembered script
             if text is None:
                 parts = render_parts(item, renderer, render_markdown, site_url, max_age)
@@ -137,24 +156,32 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.write_text(text, encoding="utf-8")
-        if kept is not None and key is not None:
-            kept[key] = text
+        if kept is not None:
+            kept[path] = BuilderScript(fingerprint, page_url, item.source, text)
         written += 1
     if memo is not None and kept is not None:
         memo.clear()  # only what this build used: an edited item's old script goes
         memo.update(kept)
     (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
     (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
-    copy_print_fonts(fonts_dir, site_dir)
+    copy_print_fonts(fonts_dir, site_dir, font_copies)
     return written
 
 
-def copy_print_fonts(fonts_dir: Path, site_dir: Path) -> None:
-    """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified."""
+def copy_print_fonts(fonts_dir: Path, site_dir: Path, copies: dict[str, tuple[Any, Any]] | None = None) -> None:
+    """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified.
+
+    copies (the preview's, across its builds): the identities of each source and of the copy made
+    from it. A copy whose source and copy are both as they were is left: copying the ~400 files
+    took seconds of each preview build at 2,000 lessons."""
     for name, source in site_font_files(fonts_dir).items():
         target = site_dir / name
+        if copies is not None and copies.get(name) == (file_identity(source), file_identity(target)):
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+        if copies is not None:
+            copies[name] = (file_identity(source), file_identity(target))
     css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))
     (site_dir / SITE_FONTS_CSS).write_text(css + "\n", encoding="utf-8")
 
