@@ -23,6 +23,8 @@ from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
 from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
+from jinggang.website.search import IndexMemo, SearchIndex, SearchPage
+from jinggang.website.search.extract import page_sections
 
 from .conftest import REPO
 
@@ -153,3 +155,31 @@ def test_the_preview_copies_again_only_the_print_fonts_that_changed(tmp_path: Pa
     assert ((site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino) == written
     assert (site / damaged).read_bytes() == site_font_files(fonts)[damaged].read_bytes()
     assert (site / replaced).read_bytes() == b"a new version of the font"
+
+
+def _search_page(number: int, text: str) -> SearchPage:
+    html = f"<p>{text}</p><h2 id='h'>第{number}节</h2><p>{text}在三湾。</p>"
+    return SearchPage(f"lessons/{number}/", f"微团课{number}", "微团课", tuple(page_sections(html, f"微团课{number}")))
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Path) -> None:
+    """The preview's index (IndexMemo): the same files as an index written whole, with the files of
+    pages that did not change left as they were and the files of a page that went removed."""
+    pages = [_search_page(number, f"赖经邦{number}在东固") for number in range(40)]
+    memo, preview = IndexMemo(), tmp_path / "preview"
+    SearchIndex(pages, memo).write(preview)
+    untouched = preview / "search/pages/3.js"
+    before = untouched.stat().st_mtime_ns, untouched.stat().st_ino
+    (preview / "search/pages/5.js").write_text("changed in the site", encoding="utf-8")
+    for edited in (pages[:10] + [_search_page(10, "曾炳春在茶陵")] + pages[11:], pages[:20]):
+        time.sleep(0.01)
+        SearchIndex(edited, memo).write(preview)
+        whole = tmp_path / f"whole-{len(edited)}"
+        SearchIndex(edited).write(whole)
+        assert _folder(preview / "search") == _folder(whole / "search")
+        assert (untouched.stat().st_mtime_ns, untouched.stat().st_ino) == before
+    assert not (preview / "search/pages/20.js").exists()

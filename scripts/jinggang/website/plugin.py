@@ -42,7 +42,7 @@ from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_headin
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import LastBuild, affected_files, input_digests
 from .render import GeneratedPage, Renderer, page_contents, url_for
-from .search import SearchIndex, SearchPage, page_kind, published_content, search_page, write_opensearch
+from .search import IndexMemo, SearchIndex, SearchPage, page_kind, published_content, search_page, write_opensearch
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, share_meta, share_target
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
@@ -92,6 +92,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
         self.search_writer: threading.Thread | None = None
+        self.search_memo = IndexMemo()  # the preview's last index, to write only what changed
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -375,7 +376,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         site_dir = Path(config.site_dir)
         incremental = self.is_serve and self.affected is not None
-        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)])
+        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
+                            self.search_memo if self.is_serve else None)
         self.settle()
         if incremental:
             # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
