@@ -17,7 +17,8 @@ from mkdocs.commands.build import build
 
 from jinggang.bench.dependencies import copy_project, git, random_edit
 from jinggang.bench.preview import wait_for
-from jinggang.content.loader import Settings, load_content
+from jinggang.content.dependencies import model_digests
+from jinggang.content.loader import Settings, load_content, remembering_files
 from jinggang.content.problems import errors
 from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
@@ -183,3 +184,36 @@ def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Pat
         assert _folder(preview / "search") == _folder(whole / "search")
         assert (untouched.stat().st_mtime_ns, untouched.stat().st_ino) == before
     assert not (preview / "search/pages/20.js").exists()
+
+
+def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None:
+    """The preview's loads (remembering_files) check again what an edit affects: a quotation edited
+    in a page, a register entry the unchanged pages quote, a lecturer's slides; each load's problems
+    and model equal a fresh load's."""
+    project = copy_project(REPO, tmp_path / "project")
+    settings, memo = Settings.for_project(project), {}
+
+    def same_as_fresh(label: str) -> None:
+        with remembering_files(memo):
+            remembered = load_content(settings)
+        fresh = load_content(settings)
+        shown = [(p.path, p.line, p.message, p.hint, p.severity) for p in remembered.problems]
+        assert shown == [(p.path, p.line, p.message, p.hint, p.severity) for p in fresh.problems], label
+        assert model_digests(remembered.model) == model_digests(fresh.model), label
+
+    same_as_fresh("首次")
+    lesson, quotes = project / "docs/lessons/long-march-spirit.md", project / "curriculum/quotes.yml"
+    lecturer = project / "docs/lecturers/sanwan-to-jinggang.md"
+    edits = [(lesson, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
+             (quotes, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
+             (lecturer, "讲稿（3 分钟）", "讲稿（13 分钟）", None),
+             (lecturer, "## 一道难题", "## 一道难题\n\n## 第二个标题", None)]
+    for file, old, new, expected in edits:
+        text = file.read_text(encoding="utf-8")
+        _edit(file, old, new)
+        with remembering_files(memo):
+            problems = load_content(settings).problems
+        assert expected is None or any(expected in problem.message for problem in problems), new
+        same_as_fresh(new)
+        file.write_text(text, encoding="utf-8")
+        same_as_fresh(f"{new}（改回）")
