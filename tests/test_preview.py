@@ -176,7 +176,7 @@ def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Pat
     untouched = preview / "search/pages/3.js"
     before = untouched.stat().st_mtime_ns, untouched.stat().st_ino
     (preview / "search/pages/5.js").write_text("changed in the site", encoding="utf-8")
-    for edited in (pages[:10] + [_search_page(10, "曾炳春在茶陵")] + pages[11:], pages[:20]):
+    for edited in ([*pages[:10], _search_page(10, "曾炳春在茶陵"), *pages[11:]], pages[:20]):
         time.sleep(0.01)
         SearchIndex(edited, memo).write(preview)
         whole = tmp_path / f"whole-{len(edited)}"
