@@ -188,10 +188,10 @@ def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Pat
 
 def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None:
     """The preview's loads (remembering_files) check again what an edit affects: a quotation edited
-    in a page, a register entry the unchanged pages quote, a lecturer's slides; each load's problems
-    and model equal a fresh load's."""
+    in a page, a register entry the unchanged pages quote or cite, a lecturer's slides; each load's
+    problems and model (and the preview's remembered digests of it) equal a fresh load's."""
     project = copy_project(REPO, tmp_path / "project")
-    settings, memo = Settings.for_project(project), {}
+    settings, memo, digest_memo = Settings.for_project(project), {}, {}
 
     def same_as_fresh(label: str) -> None:
         with remembering_files(memo):
@@ -199,7 +199,8 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
         fresh = load_content(settings)
         shown = [(p.path, p.line, p.message, p.hint, p.severity) for p in remembered.problems]
         assert shown == [(p.path, p.line, p.message, p.hint, p.severity) for p in fresh.problems], label
-        assert model_digests(remembered.model) == model_digests(fresh.model), label
+        # The preview's digests, remembered by item, too.
+        assert model_digests(remembered.model, digest_memo) == model_digests(fresh.model), label
 
     same_as_fresh("首次")
     lesson, quotes = project / "docs/lessons/long-march-spirit.md", project / "curriculum/quotes.yml"
@@ -207,7 +208,10 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
     edits = [(lesson, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
              (quotes, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
              (lecturer, "讲稿（3 分钟）", "讲稿（13 分钟）", None),
-             (lecturer, "## 一道难题", "## 一道难题\n\n## 第二个标题", None)]
+             (lecturer, "## 一道难题", "## 一道难题\n\n## 第二个标题", None),
+             # A register the unchanged lesson cites: its citation's digest changes.
+             (project / "curriculum/sources.yml", "title: 在纪念红军长征胜利80周年大会上的讲话",
+              "title: 在纪念红军长征胜利八十周年大会上的讲话", None)]
     for file, old, new, expected in edits:
         text = file.read_text(encoding="utf-8")
         _edit(file, old, new)

@@ -21,7 +21,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..content.dependencies import EVERYTHING, DependencyMap, Derived, fingerprint, key, model_digests, reading
+from ..content.dependencies import (
+    EVERYTHING,
+    DependencyMap,
+    Derived,
+    DigestMemo,
+    fingerprint,
+    key,
+    model_digests,
+    reading,
+)
 from ..content.loader import Settings, load_content, remembering_files
 from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
@@ -87,6 +96,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.affected: set[str] | None = None  # None: everything
         self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
         self.file_digest_memo: dict[tuple[Any, ...], str] = {}
+        self.digest_memo: DigestMemo = {}  # model_digests', by item
         self.digests: dict[str, str] = {}
         self.titles: dict[str, str | None] = {}
         self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
@@ -154,7 +164,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
         if self.is_serve:
-            self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir,
+            self.digests = model_digests(self.model, self.digest_memo) | input_digests(settings.root, settings.docs_dir,
                                                                      self.file_digest_memo)
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
         else:
