@@ -195,12 +195,22 @@ def compact(reads: Iterable[str]) -> frozenset[str]:
 
 def meets(dependencies: Iterable[str], changed: set[str]) -> bool:
     """Whether a file with these dependencies reads anything in changed."""
+    return _meets(frozenset(dependencies), changed, _met_by(changed))
+
+
+def _met_by(changed: set[str]) -> frozenset[str] | None:
+    """The keys a file meets changed through: changed, each key's wildcard and EVERYTHING;
+    None: every file (EVERYTHING changed)."""
+    if EVERYTHING in changed:
+        return None
+    wildcards = {f"{entry.partition('/')[0]}/*/{entry.rpartition('/')[2]}" for entry in changed}
+    return frozenset({*changed, *wildcards, EVERYTHING})
+
+
+def _meets(dependencies: frozenset[str], changed: set[str], met_by: frozenset[str] | None) -> bool:
     if not changed:
         return False
-    if EVERYTHING in changed:
-        return True
-    wildcards = {f"{entry.partition('/')[0]}/*/{entry.rpartition('/')[2]}" for entry in changed}
-    return any(entry == EVERYTHING or entry in changed or entry in wildcards for entry in dependencies)
+    return met_by is None or not dependencies.isdisjoint(met_by)
 
 
 class DependencyMap:
@@ -216,7 +226,8 @@ class DependencyMap:
         self.files[path] = compact(reads) | self.files.get(path, frozenset())
 
     def affected(self, changed: set[str]) -> list[str]:
-        return sorted(path for path, keys in self.files.items() if meets(keys, changed))
+        met_by = _met_by(changed)  # once, not for each of thousands of files
+        return sorted(path for path, keys in self.files.items() if _meets(keys, changed, met_by))
 
     def save(self, file: Path) -> None:
         """As a list of distinct keys and each file's indexes into it: most keys repeat."""

@@ -436,7 +436,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except ItemError as error:
             raise PluginError(f"自选讲义包：{error}") from error
         finally:
-            qr_code.cache_clear()  # kept from a page's share panel to its builder item only
+            if not self.is_serve:  # the preview keeps them: a page made again draws the same address
+                qr_code.cache_clear()  # kept from a page's share panel to its builder item only
         try:  # last: the stamp hashes every file the build wrote
             if not incremental:  # the preview's pages are network first: the last stamp serves
                 stamp_service_worker(site_dir)
