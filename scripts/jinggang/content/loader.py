@@ -101,6 +101,9 @@ class LoadResult:
 # and checks that one file again.
 _remembered: dict[tuple[Any, ...], Any] | None = None
 _used: set[tuple[Any, ...]] = set()
+# The identity each source of the load in progress was read at, by id(source): its checks are
+# remembered under the version that was read, without a second look at the file.
+_identities: dict[int, tuple[Any, ...]] = {}
 
 
 @contextlib.contextmanager
@@ -117,6 +120,7 @@ def remembering_files(memo: dict[tuple[Any, ...], Any]) -> Iterator[None]:
             del memo[stale]
         _remembered = None
         _used.clear()
+        _identities.clear()
 
 
 def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
@@ -130,7 +134,9 @@ def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
 
 def _remember_for(settings: Settings, source: SourceFile, label: str, work: Callable[[], Any], *also: Any) -> Any:
     """work's result for this version of source's file (and also: what else it looked at)."""
-    identity = file_identity(settings.root / source.path) if _remembered is not None else None
+    if _remembered is None:
+        return work()
+    identity = _identities.get(id(source)) or file_identity(settings.root / source.path)
     return _remember(None if identity is None else (label, *identity, *also), work)
 
 
@@ -145,6 +151,8 @@ def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file:
     identity = file_identity(file)
     source, found = _remember(None if identity is None else ("read", reader.__name__, *identity), read)
     problems.extend(found)
+    if _remembered is not None and source is not None and identity is not None:
+        _identities[id(source)] = identity
     return source
 
 
@@ -456,6 +464,7 @@ def load_content(settings: Settings) -> LoadResult:
 
 
 def _load_content(settings: Settings) -> LoadResult:
+    _identities.clear()  # this load's sources only: ids of freed objects are used again
     problems: list[Problem] = _settings_problems(settings)
     curriculum = settings.curriculum_dir
     schema_set = SchemaSet(curriculum / "schema")
