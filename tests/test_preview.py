@@ -7,6 +7,7 @@ import io
 import random
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -221,3 +222,29 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
         same_as_fresh(new)
         file.write_text(text, encoding="utf-8")
         same_as_fresh(f"{new}（改回）")
+
+
+def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) -> None:
+    """The preview's builds do not wait for the last index: each writer waits for the one before,
+    and one whose index a later build replaced writes nothing; the folder ends as the latest index."""
+    written: list[int] = []
+
+    class Counted(SearchIndex):
+        def write(self, site_dir: Path) -> None:
+            written.append(len(self.pages))
+            super().write(site_dir)
+
+    plugin, release = JinggangPlugin(), threading.Event()
+    plugin.search_writer = threading.Thread(target=release.wait)  # the last build's writer, still busy
+    plugin.search_writer.start()
+    pages = [_search_page(number, f"赖经邦{number}在东固") for number in range(12)]
+    for index in (Counted(pages[:5], plugin.search_memo), Counted(pages, plugin.search_memo)):
+        plugin.search_writes += 1
+        plugin.search_writer = threading.Thread(target=plugin._write_search, args=(
+            index, tmp_path / "preview", plugin.search_writer, plugin.search_writes))
+        plugin.search_writer.start()
+    release.set()
+    plugin.settle()
+    SearchIndex(pages).write(tmp_path / "whole")
+    assert written == [12]
+    assert _folder(tmp_path / "preview/search") == _folder(tmp_path / "whole/search")

@@ -102,6 +102,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
         self.search_writer: threading.Thread | None = None
+        self.search_writes = 0  # the preview's index writers started, to skip those a later one replaces
         self.search_memo = IndexMemo()  # the preview's last index, to write only what changed
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
@@ -388,13 +389,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         incremental = self.is_serve and self.affected is not None
         index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
                             self.search_memo if self.is_serve else None)
-        self.settle()
         if incremental:
             # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
-            # editor reads the reloaded page; the next build waits for it (settle).
-            self.search_writer = threading.Thread(target=index.write, args=(site_dir,), daemon=True)
+            # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this build
+            # does not wait for the last one's index either: its writer does (one writer at a time).
+            self.search_writes += 1
+            self.search_writer = threading.Thread(
+                target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes), daemon=True)
             self.search_writer.start()
         else:
+            self.settle()
             index.write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
         for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
@@ -454,6 +458,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+
+    def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
+                      number: int) -> None:
+        """The preview's writer of one build's index, after the writer before it. A later build's
+        index replaces this one unwritten: it writes whatever differs from the index last written."""
+        if previous is not None:
+            previous.join()
+        if number == self.search_writes:
+            index.write(site_dir)
 
     def settle(self) -> None:
         """Wait for the preview's search index of the last build to be written."""
