@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import shutil
 import socket
 import subprocess
 import threading
@@ -248,3 +249,28 @@ def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) ->
     SearchIndex(pages).write(tmp_path / "whole")
     assert written == [12]
     assert _folder(tmp_path / "preview/search") == _folder(tmp_path / "whole/search")
+
+
+def test_the_preview_writes_again_builder_scripts_removed_from_the_site(tmp_path: Path) -> None:
+    """The builder's remembered scripts are not looked at one by one while their folder is as the
+    last build left it; a script or folder removed from the site is written again."""
+    project = copy_project(REPO, tmp_path / "project")
+    preview, clean = tmp_path / "preview", tmp_path / "clean"
+    plugin = _build(project, preview, dirty=True)
+    try:
+        items = preview / "packets/builder/items"
+        removed = sorted((items / "lessons").glob("*.js"))[0]
+        removed.unlink()
+        shutil.rmtree(items / "sites")
+        lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[-1]
+        _edit(lesson, "summary: ", "summary: 预览里改的摘要，")  # the catalog: the builder is made again
+        _build(project, preview, dirty=True)
+        plugin.settle()
+        state, plugin.last_build = plugin.last_build, None
+        _build(project, clean, dirty=False)
+        plugin.last_build = state
+        assert removed.is_file()
+        assert _folder(items) == _folder(clean / "packets/builder/items")
+    finally:
+        plugin.last_build = None
+        plugin.on_shutdown()

@@ -19,7 +19,7 @@ import posixpath
 import re
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,29 +126,50 @@ class BuilderScript:
         return self.text if same else None
 
 
+@dataclass
+class BuilderMemo:
+    """What the preview keeps of the builder's files across its builds: each item's script, the
+    identity of each items folder as the last build left it (a file created or removed there
+    changes it: no look at each of thousands of scripts) and the print fonts' copies."""
+
+    scripts: dict[str, BuilderScript] = field(default_factory=dict)
+    folders: dict[Path, tuple[Any, ...] | None] = field(default_factory=dict)
+    fonts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def holds_all(self, folder: Path) -> bool:
+        """Whether folder still holds every script the last build left in it."""
+        identity = file_identity(folder)
+        return identity is not None and self.folders.get(folder) == identity
+
+
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
                         site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
-                        memo: dict[str, BuilderScript] | None = None,
-                        font_copies: dict[str, tuple[Any, Any]] | None = None) -> int:
+                        memo: BuilderMemo | None = None) -> int:
     """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
 
     memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
     (rendering is about 3 ms an item, most of it the Markdown); without one, no script is kept
-    (a one-off build would hold every item's HTML until it ends). font_copies: copy_print_fonts."""
+    (a one-off build would hold every item's HTML until it ends)."""
     written = 0
     folders: set[Path] = set()
+    intact: dict[Path, bool] = {}  # by folder: memo.holds_all
+    parents: set[Path] = set()  # the folders of this build's scripts
     kept: dict[str, BuilderScript] | None = None if memo is None else {}
     fingerprint = _fingerprint(renderer, site_url, max_age) if memo is not None else ""
+    items_folder = site_dir / ITEMS_FOLDER
     for item in builder_items(model):
         page_url = renderer.urls.get(item.src_uri)
         if page_url is None:  # not a page of this build
             continue
         path = item_path(item)
-        target = site_dir / ITEMS_FOLDER / f"{path}.js"
+        target = items_folder / f"{path}.js"
         text = None
-        if memo is not None:
-            text = memo[path].text_for(fingerprint, page_url, item.source) if path in memo else None
-        if text is None or not target.is_file():  # the preview's folder still holds a remembered script
+        if memo is not None and path in memo.scripts:
+            text = memo.scripts[path].text_for(fingerprint, page_url, item.source)
+            if text is not None and target.parent not in intact:
+                intact[target.parent] = memo.holds_all(target.parent)
+        # The preview's folder still holds a remembered script (MkDocs may have emptied the site).
+        if text is None or not (intact.get(target.parent) or target.is_file()):
             if text is None:
                 parts = render_parts(item, renderer, render_markdown, site_url, max_age)
                 text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
@@ -158,13 +179,14 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
             target.write_text(text, encoding="utf-8")
         if kept is not None:
             kept[path] = BuilderScript(fingerprint, page_url, item.source, text)
+            parents.add(target.parent)
         written += 1
     if memo is not None and kept is not None:
-        memo.clear()  # only what this build used: an edited item's old script goes
-        memo.update(kept)
+        memo.scripts = kept  # only what this build used: an edited item's old script goes
+        memo.folders = {folder: file_identity(folder) for folder in parents}
     (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
     (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
-    copy_print_fonts(fonts_dir, site_dir, font_copies)
+    copy_print_fonts(fonts_dir, site_dir, memo.fonts if memo is not None else None)
     return written
 
 

@@ -46,7 +46,7 @@ from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
-from .packet_builder import BUILDER_FOLDER, BuilderScript, image_url_for_builder, write_builder_files
+from .packet_builder import BUILDER_FOLDER, BuilderMemo, image_url_for_builder, write_builder_files
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import LastBuild, affected_files, input_digests
@@ -86,8 +86,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer: Renderer | None = None
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
-        self.builder_memo: dict[str, BuilderScript] = {}  # the packet builder's item scripts, across serve rebuilds
-        self.font_copies: dict[str, tuple[Any, Any]] = {}  # and its print fonts' copies
+        self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
@@ -429,8 +428,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                     write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
                                         site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
                                         fonts_dir=root / self.config.print_fonts_dir,
-                                        memo=self.builder_memo if self.is_serve else None,
-                                        font_copies=self.font_copies if self.is_serve else None)
+                                        memo=self.builder_memo if self.is_serve else None)
                 # Each item's script reads its item only, but the memo across serve rebuilds hides which.
                 self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
             else:
