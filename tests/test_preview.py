@@ -226,8 +226,9 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
 
 
 def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) -> None:
-    """The preview's builds do not wait for the last index: each writer waits for the one before,
-    and one whose index a later build replaced writes nothing; the folder ends as the latest index."""
+    """The preview's builds do not wait for the last index: each writer waits for the one before and
+    for no build to run, and one whose index a later build replaced writes nothing; the folder ends
+    as the latest index."""
     written: list[int] = []
 
     class Counted(SearchIndex):
@@ -244,7 +245,11 @@ def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) ->
         plugin.search_writer = threading.Thread(target=plugin._write_search, args=(
             index, tmp_path / "preview", plugin.search_writer, plugin.search_writes))
         plugin.search_writer.start()
+    plugin.idle.clear()  # a build runs: no writer works meanwhile
     release.set()
+    time.sleep(0.3)
+    assert written == [] and not (tmp_path / "preview/search").exists()
+    plugin.idle.set()
     plugin.settle()
     SearchIndex(pages).write(tmp_path / "whole")
     assert written == [12]

@@ -51,7 +51,16 @@ from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_headin
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import LastBuild, affected_files, input_digests
 from .render import GeneratedPage, Renderer, page_contents, url_for
-from .search import IndexMemo, SearchIndex, SearchPage, page_kind, published_content, search_page, write_opensearch
+from .search import (
+    Abandoned,
+    IndexMemo,
+    SearchIndex,
+    SearchPage,
+    page_kind,
+    published_content,
+    search_page,
+    write_opensearch,
+)
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, share_meta, share_target
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
@@ -102,6 +111,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
         self.search_writer: threading.Thread | None = None
         self.search_writes = 0  # the preview's index writers started, to skip those a later one replaces
+        # Set while no build runs: the preview's index writer works only then, so that it does not
+        # slow the next build (the GIL): a build is what the editor waits for.
+        self.idle = threading.Event()
+        self.idle.set()
         self.search_memo = IndexMemo()  # the preview's last index, to write only what changed
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
@@ -120,6 +133,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.idle.set()
         self.settle()
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
         self.is_serve = False
@@ -138,6 +152,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
         escape_theme_text(config)
         settings = settings_from(config, self.config)
+        if self.is_serve:
+            self.idle.clear()  # until on_post_build or on_build_error
         if self.is_serve:  # one edit: that file read and checked again, the others remembered
             with remembering_files(self.file_memo):
                 result = load_content(settings)
@@ -397,6 +413,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes), daemon=True)
             self.search_writer.start()
         else:
+            self.idle.set()  # the last writer finishes first
             self.settle()
             index.write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
@@ -447,6 +464,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
         if self.is_serve:
+            self.idle.set()
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
                                         self.generated_files, self.search_pages)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
@@ -456,15 +474,27 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+        self.idle.set()
 
     def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:
-        """The preview's writer of one build's index, after the writer before it. A later build's
-        index replaces this one unwritten: it writes whatever differs from the index last written."""
+        """The preview's writer of one build's index, after the writer before it. It works while no
+        build runs, and stops when a later build's index replaces this one: that one writes
+        whatever differs from the files last written."""
         if previous is not None:
             previous.join()
-        if number == self.search_writes:
+
+        def checkpoint() -> None:
+            self.idle.wait()
+            if number != self.search_writes:
+                raise Abandoned
+
+        index.checkpoint = checkpoint
+        try:
+            checkpoint()
             index.write(site_dir)
+        except Abandoned:
+            pass  # the later writer writes what differs from what was written
 
     def settle(self) -> None:
         """Wait for the preview's search index of the last build to be written."""

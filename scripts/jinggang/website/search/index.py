@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ MAX_BODY_COUNT = 5
 # few tokens reads well under 1 MB at 10,000 lessons, large enough to keep the file count low.
 SHARD_TARGET_BYTES = 48_000
 FOLDER = "search"
+CHECKPOINT_PAGES = 50  # pages (or files) between checkpoints: a few milliseconds of work
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ def section_postings(section: Section, is_first: bool, page_title: str) -> dict[
     return codes
 
 
+class Abandoned(Exception):
+    """Raised by a writer's checkpoint: this index is not to be written after all."""
+
+
 @dataclass
 class IndexMemo:
     """What the preview keeps of its last index, across `mkdocs serve` builds: each page's section
@@ -122,6 +127,9 @@ class IndexMemo:
 class SearchIndex:
     pages: list[SearchPage]
     memo: IndexMemo | None = None
+    # Called between pages and files: the preview's writer waits there while a build runs, and
+    # raises Abandoned when a later build's index replaces this one.
+    checkpoint: Callable[[], None] | None = None
 
     def postings(self) -> dict[str, list[tuple[int, int]]]:
         """token -> [(section id, code)], sections in order (the reference for encoded_postings)."""
@@ -151,7 +159,9 @@ class SearchIndex:
         return {token: "".join(chunks) for token, chunks in letters.items()}
 
     def _section_codes(self) -> Iterator[dict[str, int]]:
-        for page in self.pages:
+        for number, page in enumerate(self.pages):
+            if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
+                self.checkpoint()
             yield from self._page_codes(page)
 
     def _page_codes(self, page: SearchPage) -> list[dict[str, int]]:
@@ -214,7 +224,9 @@ class SearchIndex:
         for name in written.keys() - files.keys():
             (folder / name).unlink(missing_ok=True)
             del written[name]
-        for name, text in files.items():
+        for number, (name, text) in enumerate(files.items()):
+            if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
+                self.checkpoint()
             path = folder / name
             if name in written and written[name] == (text, file_identity(path)):
                 continue  # as the last index left it
