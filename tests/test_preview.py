@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,10 +19,15 @@ from mkdocs.commands.build import build
 
 from jinggang.bench.dependencies import copy_project, git, random_edit
 from jinggang.bench.preview import wait_for
-from jinggang.content.loader import Settings, load_content
+from jinggang.content.dependencies import model_digests
+from jinggang.content.loader import Settings, load_content, remembering_files
 from jinggang.content.problems import errors
+from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
+from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
+from jinggang.website.search import IndexMemo, SearchIndex, SearchPage
+from jinggang.website.search.extract import page_sections
 
 from .conftest import REPO
 
@@ -118,3 +125,157 @@ def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path)
         footer = project / "site_overrides/jinggang/footer.html"
         _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
         assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60) is not None
+
+
+def _linked_fonts(fonts_dir: Path, into: Path) -> Path:
+    """The installed print fonts with each font file linked, not copied (one can be replaced)."""
+    for package in fonts_dir.iterdir():
+        for file in package.rglob("*"):
+            target = into / file.relative_to(fonts_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if file.is_file() and file.parent.name == "files":
+                target.symlink_to(file.resolve())
+            elif file.is_file():
+                target.write_bytes(file.read_bytes())
+    return into
+
+
+def test_the_preview_copies_again_only_the_print_fonts_that_changed(tmp_path: Path) -> None:
+    """copy_print_fonts with the preview's record: an unchanged copy is left (not written again), a
+    copy changed in the site or a changed installed font is copied again, as a full build copies it."""
+    fonts = _linked_fonts(REPO / "node_modules/@fontsource", tmp_path / "fonts")
+    site, copies = tmp_path / "site", {}
+    copy_print_fonts(fonts, site, copies)
+    names = sorted(site_font_files(fonts))
+    untouched, damaged, replaced = names[0], names[1], names[2]
+    written = (site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino
+    (site / damaged).write_bytes(b"changed in the site")
+    source = site_font_files(fonts)[replaced]
+    source.unlink()
+    source.write_bytes(b"a new version of the font")
+    time.sleep(0.01)
+    copy_print_fonts(fonts, site, copies)
+    assert ((site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino) == written
+    assert (site / damaged).read_bytes() == site_font_files(fonts)[damaged].read_bytes()
+    assert (site / replaced).read_bytes() == b"a new version of the font"
+
+
+def _search_page(number: int, text: str) -> SearchPage:
+    html = f"<p>{text}</p><h2 id='h'>第{number}节</h2><p>{text}在三湾。</p>"
+    return SearchPage(f"lessons/{number}/", f"微团课{number}", "微团课", tuple(page_sections(html, f"微团课{number}")))
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Path) -> None:
+    """The preview's index (IndexMemo): the same files as an index written whole, with the files of
+    pages that did not change left as they were and the files of a page that went removed."""
+    pages = [_search_page(number, f"赖经邦{number}在东固") for number in range(40)]
+    memo, preview = IndexMemo(), tmp_path / "preview"
+    SearchIndex(pages, memo).write(preview)
+    untouched = preview / "search/pages/3.js"
+    before = untouched.stat().st_mtime_ns, untouched.stat().st_ino
+    (preview / "search/pages/5.js").write_text("changed in the site", encoding="utf-8")
+    for edited in ([*pages[:10], _search_page(10, "曾炳春在茶陵"), *pages[11:]], pages[:20]):
+        time.sleep(0.01)
+        SearchIndex(edited, memo).write(preview)
+        whole = tmp_path / f"whole-{len(edited)}"
+        SearchIndex(edited).write(whole)
+        assert _folder(preview / "search") == _folder(whole / "search")
+        assert (untouched.stat().st_mtime_ns, untouched.stat().st_ino) == before
+    assert not (preview / "search/pages/20.js").exists()
+
+
+def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None:
+    """The preview's loads (remembering_files) check again what an edit affects: a quotation edited
+    in a page, a register entry the unchanged pages quote or cite, a lecturer's slides; each load's
+    problems and model (and the preview's remembered digests of it) equal a fresh load's."""
+    project = copy_project(REPO, tmp_path / "project")
+    settings, memo, digest_memo = Settings.for_project(project), {}, {}
+
+    def same_as_fresh(label: str) -> None:
+        with remembering_files(memo):
+            remembered = load_content(settings)
+        fresh = load_content(settings)
+        shown = [(p.path, p.line, p.message, p.hint, p.severity) for p in remembered.problems]
+        assert shown == [(p.path, p.line, p.message, p.hint, p.severity) for p in fresh.problems], label
+        # The preview's digests, remembered by item, too.
+        assert model_digests(remembered.model, digest_memo) == model_digests(fresh.model), label
+
+    same_as_fresh("首次")
+    lesson, quotes = project / "docs/lessons/long-march-spirit.md", project / "curriculum/quotes.yml"
+    lecturer = project / "docs/lecturers/sanwan-to-jinggang.md"
+    edits = [(lesson, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
+             (quotes, "都要走好自己的长征路", "都要走完自己的那段长征路", "引文与登记的原文不一致"),
+             (lecturer, "讲稿（3 分钟）", "讲稿（13 分钟）", None),
+             (lecturer, "## 一道难题", "## 一道难题\n\n## 第二个标题", None),
+             # A register the unchanged lesson cites: its citation's digest changes.
+             (project / "curriculum/sources.yml", "title: 在纪念红军长征胜利80周年大会上的讲话",
+              "title: 在纪念红军长征胜利八十周年大会上的讲话", None)]
+    for file, old, new, expected in edits:
+        text = file.read_text(encoding="utf-8")
+        _edit(file, old, new)
+        with remembering_files(memo):
+            problems = load_content(settings).problems
+        assert expected is None or any(expected in problem.message for problem in problems), new
+        same_as_fresh(new)
+        file.write_text(text, encoding="utf-8")
+        same_as_fresh(f"{new}（改回）")
+
+
+def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) -> None:
+    """The preview's builds do not wait for the last index: each writer waits for the one before and
+    for no build to run, and one whose index a later build replaced writes nothing; the folder ends
+    as the latest index."""
+    written: list[int] = []
+
+    class Counted(SearchIndex):
+        def write(self, site_dir: Path) -> None:
+            written.append(len(self.pages))
+            super().write(site_dir)
+
+    plugin, release = JinggangPlugin(), threading.Event()
+    plugin.search_writer = threading.Thread(target=release.wait)  # the last build's writer, still busy
+    plugin.search_writer.start()
+    pages = [_search_page(number, f"赖经邦{number}在东固") for number in range(12)]
+    for index in (Counted(pages[:5], plugin.search_memo), Counted(pages, plugin.search_memo)):
+        plugin.search_writes += 1
+        plugin.search_writer = threading.Thread(target=plugin._write_search, args=(
+            index, tmp_path / "preview", plugin.search_writer, plugin.search_writes))
+        plugin.search_writer.start()
+    plugin.idle.clear()  # a build runs: no writer works meanwhile
+    release.set()
+    time.sleep(0.3)
+    assert written == [] and not (tmp_path / "preview/search").exists()
+    plugin.idle.set()
+    plugin.settle()
+    SearchIndex(pages).write(tmp_path / "whole")
+    assert written == [12]
+    assert _folder(tmp_path / "preview/search") == _folder(tmp_path / "whole/search")
+
+
+def test_the_preview_writes_again_builder_scripts_removed_from_the_site(tmp_path: Path) -> None:
+    """The builder's remembered scripts are not looked at one by one while their folder is as the
+    last build left it; a script or folder removed from the site is written again."""
+    project = copy_project(REPO, tmp_path / "project")
+    preview, clean = tmp_path / "preview", tmp_path / "clean"
+    plugin = _build(project, preview, dirty=True)
+    try:
+        items = preview / "packets/builder/items"
+        removed = sorted((items / "lessons").glob("*.js"))[0]
+        removed.unlink()
+        shutil.rmtree(items / "sites")
+        lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[-1]
+        _edit(lesson, "summary: ", "summary: 预览里改的摘要，")  # the catalog: the builder is made again
+        _build(project, preview, dirty=True)
+        plugin.settle()
+        state, plugin.last_build = plugin.last_build, None
+        _build(project, clean, dirty=False)
+        plugin.last_build = state
+        assert removed.is_file()
+        assert _folder(items) == _folder(clean / "packets/builder/items")
+    finally:
+        plugin.last_build = None
+        plugin.on_shutdown()

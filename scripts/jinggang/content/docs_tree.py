@@ -34,19 +34,20 @@ _SVG_DANGER = re.compile(
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
-def _entries(docs: Path) -> Iterator[tuple[Path, int]]:
-    """(path, depth) of everything under docs, symlinks not followed, folders before their content."""
+def _entries(docs: Path) -> Iterator[tuple[Path, int, bool]]:
+    """(path, depth, is a symlink) of everything under docs, symlinks not followed, folders before
+    their content. Whether an entry is a symlink comes with the listing: no look at each file."""
     stack = [(docs, 0)]
     while stack:
         folder, depth = stack.pop()
         try:
             children = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
-            yield folder, -1  # unreadable
+            yield folder, -1, False  # unreadable
             continue
         for child in children:
             path = Path(child.path)
-            yield path, depth + 1
+            yield path, depth + 1, child.is_symlink()
             if child.is_dir(follow_symlinks=False) and depth + 1 < MAX_DEPTH:
                 stack.append((path, depth + 1))
 
@@ -100,19 +101,22 @@ def check_docs_tree(settings: Settings, item_files: set[Path]) -> list[Problem]:
     problems: list[Problem] = []
     if not os.path.isdir(docs):
         return [Problem(settings.relative(docs), 1, "没有 docs/ 目录", "docs/ 存放站点的全部页面。")]
-    for count, (path, depth) in enumerate(_entries(docs)):
-        shown = settings.relative(path)
+    for count, (path, depth, is_symlink) in enumerate(_entries(docs)):
         if count >= MAX_ENTRIES:
-            problems.append(Problem(shown, 1, f"docs/ 里的文件超过 {MAX_ENTRIES:,} 个，其余的没有检查",
+            problems.append(Problem(settings.relative(path), 1,
+                                    f"docs/ 里的文件超过 {MAX_ENTRIES:,} 个，其余的没有检查",
                                     "检查是否误放了整个文件夹（例如 node_modules 或照片库）。"))
             break
+        if 0 <= depth < MAX_DEPTH and not is_symlink and path in item_files:
+            continue  # read (and reported) by the loader: most entries, so nothing else is worked out
+        shown = settings.relative(path)
         if depth < 0:
             problems.append(Problem(shown, 1, "无法读取这个目录（权限不足？）", "检查目录的读取权限。"))
             continue
         if depth >= MAX_DEPTH and os.path.isdir(path):
             problems.append(Problem(shown, 1, f"目录嵌套超过 {MAX_DEPTH} 层，更深的内容没有检查",
                                     "把页面放在较浅的目录里。"))
-        if path.is_symlink():
+        if is_symlink:
             problem = _symlink_problem(path, shown, root)
             if problem is not None:
                 problems.append(problem)

@@ -101,6 +101,9 @@ class LoadResult:
 # and checks that one file again.
 _remembered: dict[tuple[Any, ...], Any] | None = None
 _used: set[tuple[Any, ...]] = set()
+# The identity each source of the load in progress was read at, by id(source): its checks are
+# remembered under the version that was read, without a second look at the file.
+_identities: dict[int, tuple[Any, ...]] = {}
 
 
 @contextlib.contextmanager
@@ -117,6 +120,7 @@ def remembering_files(memo: dict[tuple[Any, ...], Any]) -> Iterator[None]:
             del memo[stale]
         _remembered = None
         _used.clear()
+        _identities.clear()
 
 
 def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
@@ -126,6 +130,14 @@ def _remember(key: tuple[Any, ...] | None, work: Callable[[], Any]) -> Any:
     if key not in _remembered:
         _remembered[key] = work()
     return _remembered[key]
+
+
+def _remember_for(settings: Settings, source: SourceFile, label: str, work: Callable[[], Any], *also: Any) -> Any:
+    """work's result for this version of source's file (and also: what else it looked at)."""
+    if _remembered is None:
+        return work()
+    identity = _identities.get(id(source)) or file_identity(settings.root / source.path)
+    return _remember(None if identity is None else (label, *identity, *also), work)
 
 
 def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file: Path,
@@ -139,6 +151,8 @@ def _read(reader: Callable[[Path, str], tuple[SourceFile, list[Problem]]], file:
     identity = file_identity(file)
     source, found = _remember(None if identity is None else ("read", reader.__name__, *identity), read)
     problems.extend(found)
+    if _remembered is not None and source is not None and identity is not None:
+        _identities[id(source)] = identity
     return source
 
 
@@ -319,7 +333,7 @@ def _lecturer_draft_lessons(material: LecturerMaterial, lessons: dict[str, Lesso
 _QUOTE_FIELDS = ("id", "text", "work", "source")
 
 
-def _quotation_problems(registry_sources: dict[str, Any], pages: list[SourceFile]) -> list[Problem]:
+def _quotation_problems(settings: Settings, registry_sources: dict[str, Any], pages: list[SourceFile]) -> list[Problem]:
     """Every quotation of the pages, glossary and events against the quotation register."""
     entries = [RegisteredQuote.from_entry(entry) for entry in _registry_entries(registry_sources.get("quotes"))
                if all(isinstance(entry.get(key), str) for key in _QUOTE_FIELDS)]
@@ -329,7 +343,21 @@ def _quotation_problems(registry_sources: dict[str, Any], pages: list[SourceFile
                if isinstance(entry.get("id"), str)}
     files = [source for source in pages if source.data]
     files += [source for name in ("glossary", "events") if (source := registry_sources.get(name)) is not None]
-    return quotation_problems(files, QuoteMatcher(entries), speakers, sources)
+    if _remembered is None:
+        return quotation_problems(files, QuoteMatcher(entries), speakers, sources)
+    # The preview: each file's quotations checked again only when it or the registers changed.
+    registers = hashlib.sha256(repr((entries, speakers, sources)).encode("utf-8")).hexdigest()
+    matchers: list[QuoteMatcher] = []  # made on the first file checked: building it compares nothing
+
+    def check(file: SourceFile) -> list[Problem]:
+        if not matchers:
+            matchers.append(QuoteMatcher(entries))
+        return quotation_problems([file], matchers[0], speakers, sources)
+
+    problems: list[Problem] = []
+    for file in files:
+        problems += _remember_for(settings, file, "quotes", functools.partial(check, file), registers)
+    return problems
 
 
 def _settings_problems(settings: Settings) -> list[Problem]:
@@ -436,6 +464,7 @@ def load_content(settings: Settings) -> LoadResult:
 
 
 def _load_content(settings: Settings) -> LoadResult:
+    _identities.clear()  # this load's sources only: ids of freed objects are used again
     problems: list[Problem] = _settings_problems(settings)
     curriculum = settings.curriculum_dir
     schema_set = SchemaSet(curriculum / "schema")
@@ -517,21 +546,20 @@ def _load_content(settings: Settings) -> LoadResult:
                     + check_setext_headings(source, slides=folder == "lecturers") \
                     + dialogue_problems(source, people_names, registered_passages)
 
-            identity = file_identity(settings.root / source.path)
-            valid, found = _remember(None if identity is None else ("check", *identity, surroundings_key), check)
+            valid, found = _remember_for(settings, source, "check", check, surroundings_key)
             problems += found
             if valid:
                 valid_pages[folder].append(source)
 
-    problems += _quotation_problems(registry_sources, [source for folder in pages.values() for source in folder])
+    problems += _quotation_problems(settings, registry_sources,
+                                    [source for folder in pages.values() for source in folder])
 
     # Citations name works of this register; every id was checked above (x-ref "source").
     register = {entry["id"]: Source.from_dict(entry) for entry in _registry_entries(registry_sources.get("sources"))}
     lessons = {}
     for source in valid_pages["lessons"]:
-        identity = file_identity(settings.root / source.path)
-        problems += _remember(None if identity is None else ("sections", *identity),
-                              functools.partial(check_sections, source, LESSON_SECTIONS, exact=True))
+        problems += _remember_for(settings, source, "sections",
+                                  functools.partial(check_sections, source, LESSON_SECTIONS, exact=True))
         lessons[source.data["id"]] = Lesson.from_source(source, register)
     guides = {}
     for source in valid_pages["sites"]:
@@ -541,7 +569,7 @@ def _load_content(settings: Settings) -> LoadResult:
         guides[guide.id] = guide
     lecturers = {}
     for source in valid_pages["lecturers"]:
-        slides, slide_problems = parse_slides(source)
+        slides, slide_problems = _remember_for(settings, source, "slides", functools.partial(parse_slides, source))
         problems += slide_problems
         if not errors(slide_problems):
             problems += check_slide_timing(source, slides, source.data.get("duration"))

@@ -19,11 +19,14 @@ import posixpath
 import re
 import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..content.dependencies import file_identity
 from ..content.model import ContentItem, ContentModel
 from ..content.schemas import SchemaSet
+from ..content.source import SourceFile
 from ..outputs.fonts import SITE_FONTS_CSS, site_font_css, site_font_files
 from ..outputs.markdown import MarkdownRenderer
 from ..outputs.packets.document import QR_SLOT, item_qr, render_parts
@@ -107,9 +110,41 @@ def _fingerprint(renderer: Renderer, site_url: str, max_age: int) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class BuilderScript:
+    """An item's script as the preview remembers it, with what it was made from. The source is the
+    loader's object, the same one while its file is unchanged (remembering_files): comparing it by
+    identity spares hashing every item's text on each build."""
+
+    fingerprint: str
+    page_url: str
+    source: SourceFile
+    text: str
+
+    def text_for(self, fingerprint: str, page_url: str, source: SourceFile) -> str | None:
+        same = self.source is source and self.fingerprint == fingerprint and self.page_url == page_url
+        return self.text if same else None
+
+
+@dataclass
+class BuilderMemo:
+    """What the preview keeps of the builder's files across its builds: each item's script, the
+    identity of each items folder as the last build left it (a file created or removed there
+    changes it: no look at each of thousands of scripts) and the print fonts' copies."""
+
+    scripts: dict[str, BuilderScript] = field(default_factory=dict)
+    folders: dict[Path, tuple[Any, ...] | None] = field(default_factory=dict)
+    fonts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def holds_all(self, folder: Path) -> bool:
+        """Whether folder still holds every script the last build left in it."""
+        identity = file_identity(folder)
+        return identity is not None and self.folders.get(folder) == identity
+
+
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
                         site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
-                        memo: dict[str, str] | None = None) -> int:
+                        memo: BuilderMemo | None = None) -> int:
     """The item scripts, the catalog, the print styles and the print fonts; returns the number of items.
 
     memo keeps each item's script by what it was made from, across the rebuilds of `mkdocs serve`
@@ -117,19 +152,24 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
     (a one-off build would hold every item's HTML until it ends)."""
     written = 0
     folders: set[Path] = set()
-    kept: dict[str, str] | None = None if memo is None else {}
+    intact: dict[Path, bool] = {}  # by folder: memo.holds_all
+    parents: set[Path] = set()  # the folders of this build's scripts
+    kept: dict[str, BuilderScript] | None = None if memo is None else {}
     fingerprint = _fingerprint(renderer, site_url, max_age) if memo is not None else ""
+    items_folder = site_dir / ITEMS_FOLDER
     for item in builder_items(model):
         page_url = renderer.urls.get(item.src_uri)
         if page_url is None:  # not a page of this build
             continue
-        target = site_dir / ITEMS_FOLDER / f"{item_path(item)}.js"
-        key = text = None
-        if memo is not None and kept is not None:
-            made_from = f"{fingerprint}\0{page_url}\0{item.source.data!r}\0{item.source.body}"
-            key = hashlib.sha256(made_from.encode()).hexdigest()
-            text = memo.get(key)
-        if text is None or not target.is_file():  # the preview's folder still holds a remembered script
+        path = item_path(item)
+        target = items_folder / f"{path}.js"
+        text = None
+        if memo is not None and path in memo.scripts:
+            text = memo.scripts[path].text_for(fingerprint, page_url, item.source)
+            if text is not None and target.parent not in intact:
+                intact[target.parent] = memo.holds_all(target.parent)
+        # The preview's folder still holds a remembered script (MkDocs may have emptied the site).
+        if text is None or not (intact.get(target.parent) or target.is_file()):
             if text is None:
                 parts = render_parts(item, renderer, render_markdown, site_url, max_age)
                 text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
@@ -137,24 +177,33 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.write_text(text, encoding="utf-8")
-        if kept is not None and key is not None:
-            kept[key] = text
+        if kept is not None:
+            kept[path] = BuilderScript(fingerprint, page_url, item.source, text)
+            parents.add(target.parent)
         written += 1
     if memo is not None and kept is not None:
-        memo.clear()  # only what this build used: an edited item's old script goes
-        memo.update(kept)
+        memo.scripts = kept  # only what this build used: an edited item's old script goes
+        memo.folders = {folder: file_identity(folder) for folder in parents}
     (site_dir / CATALOG_SCRIPT).write_text(script("catalog", catalog_entries(model, renderer.urls)), encoding="utf-8")
     (site_dir / PACKET_CSS).write_text(packet_css(renderer), encoding="utf-8")
-    copy_print_fonts(fonts_dir, site_dir)
+    copy_print_fonts(fonts_dir, site_dir, memo.fonts if memo is not None else None)
     return written
 
 
-def copy_print_fonts(fonts_dir: Path, site_dir: Path) -> None:
-    """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified."""
+def copy_print_fonts(fonts_dir: Path, site_dir: Path, copies: dict[str, tuple[Any, Any]] | None = None) -> None:
+    """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified.
+
+    copies (the preview's, across its builds): the identities of each source and of the copy made
+    from it. A copy whose source and copy are both as they were is left: copying the ~400 files
+    took seconds of each preview build at 2,000 lessons."""
     for name, source in site_font_files(fonts_dir).items():
         target = site_dir / name
+        if copies is not None and copies.get(name) == (file_identity(source), file_identity(target)):
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+        if copies is not None:
+            copies[name] = (file_identity(source), file_identity(target))
     css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))
     (site_dir / SITE_FONTS_CSS).write_text(css + "\n", encoding="utf-8")
 

@@ -21,7 +21,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..content.dependencies import EVERYTHING, DependencyMap, Derived, fingerprint, key, model_digests, reading
+from ..content.dependencies import (
+    EVERYTHING,
+    DependencyMap,
+    Derived,
+    DigestMemo,
+    fingerprint,
+    key,
+    model_digests,
+    reading,
+)
 from ..content.loader import Settings, load_content, remembering_files
 from ..content.model import ContentModel, LecturerMaterial
 from ..content.problems import errors, format_report, warnings
@@ -37,12 +46,21 @@ from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
-from .packet_builder import BUILDER_FOLDER, image_url_for_builder, write_builder_files
+from .packet_builder import BUILDER_FOLDER, BuilderMemo, image_url_for_builder, write_builder_files
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import LastBuild, affected_files, input_digests
 from .render import GeneratedPage, Renderer, page_contents, url_for
-from .search import SearchIndex, SearchPage, page_kind, published_content, search_page, write_opensearch
+from .search import (
+    Abandoned,
+    IndexMemo,
+    SearchIndex,
+    SearchPage,
+    page_kind,
+    published_content,
+    search_page,
+    write_opensearch,
+)
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, share_meta, share_target
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
@@ -77,7 +95,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer: Renderer | None = None
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
-        self.builder_memo: dict[str, str] = {}  # the packet builder's item scripts, kept across serve rebuilds
+        self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
@@ -86,11 +104,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.affected: set[str] | None = None  # None: everything
         self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
         self.file_digest_memo: dict[tuple[Any, ...], str] = {}
+        self.digest_memo: DigestMemo = {}  # model_digests', by item
         self.digests: dict[str, str] = {}
         self.titles: dict[str, str | None] = {}
         self.generated_files: dict[str, str] = {}  # a generated script's or feed's content, by path
         self.kept_pages: set[str] = set()  # src_uris the preview leaves as they are
         self.search_writer: threading.Thread | None = None
+        self.search_writes = 0  # the preview's index writers started, to skip those a later one replaces
+        # Set while no build runs: the preview's index writer works only then, so that it does not
+        # slow the next build (the GIL): a build is what the editor waits for.
+        self.idle = threading.Event()
+        self.idle.set()
+        self.search_memo = IndexMemo()  # the preview's last index, to write only what changed
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -108,6 +133,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.idle.set()
         self.settle()
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
         self.is_serve = False
@@ -126,6 +152,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
         escape_theme_text(config)
         settings = settings_from(config, self.config)
+        if self.is_serve:
+            self.idle.clear()  # until on_post_build or on_build_error
         if self.is_serve:  # one edit: that file read and checked again, the others remembered
             with remembering_files(self.file_memo):
                 result = load_content(settings)
@@ -152,7 +180,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
         if self.is_serve:
-            self.digests = model_digests(self.model) | input_digests(settings.root, settings.docs_dir,
+            self.digests = model_digests(self.model, self.digest_memo) | input_digests(settings.root, settings.docs_dir,
                                                                      self.file_digest_memo)
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
         else:
@@ -374,14 +402,19 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         site_dir = Path(config.site_dir)
         incremental = self.is_serve and self.affected is not None
-        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)])
-        self.settle()
+        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
+                            self.search_memo if self.is_serve else None)
         if incremental:
             # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
-            # editor reads the reloaded page; the next build waits for it (settle).
-            self.search_writer = threading.Thread(target=index.write, args=(site_dir,), daemon=True)
+            # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this build
+            # does not wait for the last one's index either: its writer does (one writer at a time).
+            self.search_writes += 1
+            self.search_writer = threading.Thread(
+                target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes), daemon=True)
             self.search_writer.start()
         else:
+            self.idle.set()  # the last writer finishes first
+            self.settle()
             index.write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
         for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
@@ -422,7 +455,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except ItemError as error:
             raise PluginError(f"自选讲义包：{error}") from error
         finally:
-            qr_code.cache_clear()  # kept from a page's share panel to its builder item only
+            if not self.is_serve:  # the preview keeps them: a page made again draws the same address
+                qr_code.cache_clear()  # kept from a page's share panel to its builder item only
         try:  # last: the stamp hashes every file the build wrote
             if not incremental:  # the preview's pages are network first: the last stamp serves
                 stamp_service_worker(site_dir)
@@ -430,6 +464,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
         if self.is_serve:
+            self.idle.set()
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
                                         self.generated_files, self.search_pages)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
@@ -439,6 +474,27 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+        self.idle.set()
+
+    def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
+                      number: int) -> None:
+        """The preview's writer of one build's index, after the writer before it. It works while no
+        build runs, and stops when a later build's index replaces this one: that one writes
+        whatever differs from the files last written."""
+        if previous is not None:
+            previous.join()
+
+        def checkpoint() -> None:
+            self.idle.wait()
+            if number != self.search_writes:
+                raise Abandoned
+
+        index.checkpoint = checkpoint
+        try:
+            checkpoint()
+            index.write(site_dir)
+        except Abandoned:
+            pass  # the later writer writes what differs from what was written
 
     def settle(self) -> None:
         """Wait for the preview's search index of the last build to be written."""

@@ -9,8 +9,9 @@ page) that load with <script> tags: the same files work online, from file:// in 
 offline zip and from the service worker's cache.
 """
 
-from .index import SearchIndex, SearchPage
+from .index import Abandoned, IndexMemo, SearchIndex, SearchPage
 from .opensearch import write_opensearch
 from .pages import page_kind, published_content, search_page
 
-__all__ = ["SearchIndex", "SearchPage", "page_kind", "published_content", "search_page", "write_opensearch"]
+__all__ = ["Abandoned", "IndexMemo", "SearchIndex", "SearchPage", "page_kind", "published_content", "search_page",
+           "write_opensearch"]

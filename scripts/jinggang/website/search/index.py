@@ -26,10 +26,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ...content.dependencies import file_identity
 from .extract import Section
 from .tokens import shard_of, title_tokens, token_counts, tokens
 
@@ -45,6 +47,7 @@ MAX_BODY_COUNT = 5
 # few tokens reads well under 1 MB at 10,000 lessons, large enough to keep the file count low.
 SHARD_TARGET_BYTES = 48_000
 FOLDER = "search"
+CHECKPOINT_PAGES = 50  # pages (or files) between checkpoints: a few milliseconds of work
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,37 @@ def section_postings(section: Section, is_first: bool, page_title: str) -> dict[
     return codes
 
 
+class Abandoned(Exception):
+    """Raised by a writer's checkpoint: this index is not to be written after all."""
+
+
+@dataclass
+class IndexMemo:
+    """What the preview keeps of its last index, across `mkdocs serve` builds: each page's section
+    codes and page file by the page's identity (a page the preview did not make again is the same
+    SearchPage object), and each file written with the identity it was left with, so that a build
+    writes only the files that changed. Tokenizing every page and writing every file took ~6 s
+    at 2,000 lessons, in a thread that slowed the next build."""
+
+    codes: dict[int, tuple[SearchPage, list[dict[str, int]]]] = field(default_factory=dict)
+    payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
+    written: dict[str, tuple[str, tuple[Any, ...] | None]] = field(default_factory=dict)
+    folder: Path | None = None  # where they were written
+
+    def keep_only(self, pages: list[SearchPage]) -> None:
+        used = {id(page) for page in pages}
+        for table in (self.codes, self.payloads):
+            for stale in table.keys() - used:
+                del table[stale]
+
+
 @dataclass
 class SearchIndex:
     pages: list[SearchPage]
+    memo: IndexMemo | None = None
+    # Called between pages and files: the preview's writer waits there while a build runs, and
+    # raises Abandoned when a later build's index replaces this one.
+    checkpoint: Callable[[], None] | None = None
 
     def postings(self) -> dict[str, list[tuple[int, int]]]:
         """token -> [(section id, code)], sections in order (the reference for encoded_postings)."""
@@ -128,9 +159,32 @@ class SearchIndex:
         return {token: "".join(chunks) for token, chunks in letters.items()}
 
     def _section_codes(self) -> Iterator[dict[str, int]]:
-        for page in self.pages:
-            for number, section in enumerate(page.sections):
-                yield section_postings(section, number == 0, page.title)
+        for number, page in enumerate(self.pages):
+            if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
+                self.checkpoint()
+            yield from self._page_codes(page)
+
+    def _page_codes(self, page: SearchPage) -> list[dict[str, int]]:
+        remembered = self.memo.codes.get(id(page)) if self.memo is not None else None
+        if remembered is not None and remembered[0] is page:
+            return remembered[1]
+        codes = [section_postings(section, number == 0, page.title) for number, section in enumerate(page.sections)]
+        if self.memo is not None:
+            self.memo.codes[id(page)] = (page, codes)
+        return codes
+
+    def _page_payload(self, page: SearchPage) -> str:
+        remembered = self.memo.payloads.get(id(page)) if self.memo is not None else None
+        if remembered is not None and remembered[0] is page:
+            return remembered[1]
+        record = {"u": page.url, "t": page.title, "k": page.kind,
+                  "s": [["" if section.anchor == section.heading else section.anchor,
+                         "" if position == 0 else section.heading, section.text]
+                        for position, section in enumerate(page.sections)]}
+        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        if self.memo is not None:
+            self.memo.payloads[id(page)] = (page, payload)
+        return payload
 
     def files(self) -> dict[str, str]:
         """Relative path under search/ -> file text."""
@@ -144,11 +198,7 @@ class SearchIndex:
             by_shard[shard_of(token, shards)][token] = encoded[token]
         files = {f"shards/{number}.js": _script("shard", number, content) for number, content in enumerate(by_shard)}
         for number, page in enumerate(self.pages):
-            record = {"u": page.url, "t": page.title, "k": page.kind,
-                      "s": [["" if section.anchor == section.heading else section.anchor,
-                             "" if position == 0 else section.heading, section.text]
-                            for position, section in enumerate(page.sections)]}
-            files[f"pages/{number}.js"] = _script("page", number, record)
+            files[f"pages/{number}.js"] = f"jgSearch.page({number},{self._page_payload(page)});\n"
         # Read only when pages are saved for offline, to find the files of the saved pages.
         files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
@@ -163,12 +213,29 @@ class SearchIndex:
     def write(self, site_dir: Path) -> None:
         """Write the index into site_dir/search/, replacing an older one."""
         folder = site_dir / FOLDER
-        for stale in ("shards", "pages"):
-            shutil.rmtree(folder / stale, ignore_errors=True)
-        for name, text in self.files().items():
+        files = self.files()
+        written = self.memo.written if self.memo is not None else {}
+        if self.memo is not None and self.memo.folder != folder:
+            written.clear()
+            self.memo.folder = folder
+        if not written:  # the memo's first index: what the folder holds is not known
+            for stale in ("shards", "pages"):
+                shutil.rmtree(folder / stale, ignore_errors=True)
+        for name in written.keys() - files.keys():
+            (folder / name).unlink(missing_ok=True)
+            del written[name]
+        for number, (name, text) in enumerate(files.items()):
+            if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
+                self.checkpoint()
             path = folder / name
+            if name in written and written[name] == (text, file_identity(path)):
+                continue  # as the last index left it
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+            if self.memo is not None:
+                written[name] = (text, file_identity(path))
+        if self.memo is not None:
+            self.memo.keep_only(self.pages)
 
 def _script(kind: str, number: int, content: object) -> str:
     payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
