@@ -312,6 +312,12 @@ class BrowserSession:
             _SESSION = None
 
         async def stop() -> None:
+            # Renders still running (the caller was interrupted) end before their browser does.
+            others = [task for task in asyncio.all_tasks()
+                      if task is not asyncio.current_task() and task is not self._launched]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
             if self._launched is not None:
                 with contextlib.suppress(Exception):  # a launch that failed has nothing to close
                     playwright, browser = await self._launched
