@@ -224,6 +224,23 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
         file.write_text(text, encoding="utf-8")
         same_as_fresh(f"{new}（改回）")
 
+    # Edits to another file than the page checked: a picture the page shows, a heading it links to.
+    other = project / "docs/lessons/sanwan-branch-in-company.md"
+    picture = project / "docs/images/check-picture.png"
+    picture.parent.mkdir(exist_ok=True)
+    picture.write_bytes(b"\x89PNG\r\n")
+    _edit(lesson, "## 导入", "## 导入\n\n![三湾的枫树](../images/check-picture.png)\n\n"
+          "见[支部建在连上](sanwan-branch-in-company.md#导入)。")
+    same_as_fresh("图片和锚点链接")
+    picture.unlink()
+    with remembering_files(memo):
+        assert any("check-picture.png 不存在" in problem.message for problem in load_content(settings).problems)
+    same_as_fresh("图片删掉了")
+    _edit(other, "## 导入", "## 引入")
+    with remembering_files(memo):
+        assert any("#导入 在目标页面里不存在" in problem.message for problem in load_content(settings).problems)
+    same_as_fresh("锚点的标题改了")
+
 
 def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) -> None:
     """The preview's builds do not wait for the last index: each writer waits for the one before and
