@@ -181,7 +181,7 @@ class SearchIndex:
                   "s": [["" if section.anchor == section.heading else section.anchor,
                          "" if position == 0 else section.heading, section.text]
                         for position, section in enumerate(page.sections)]}
-        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        payload = _json(record)
         if self.memo is not None:
             self.memo.payloads[id(page)] = (page, payload)
         return payload
@@ -198,7 +198,7 @@ class SearchIndex:
             by_shard[shard_of(token, shards)][token] = encoded[token]
         files = {f"shards/{number}.js": _script("shard", number, content) for number, content in enumerate(by_shard)}
         for number, page in enumerate(self.pages):
-            files[f"pages/{number}.js"] = f"jgSearch.page({number},{self._page_payload(page)});\n"
+            files[f"pages/{number}.js"] = _call("page", number, self._page_payload(page))
         # Read only when pages are saved for offline, to find the files of the saved pages.
         files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
@@ -238,7 +238,14 @@ class SearchIndex:
             self.memo.keep_only(self.pages)
 
 def _script(kind: str, number: int, content: object) -> str:
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return _call(kind, number, _json(content))
+
+
+def _json(content: object) -> str:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+
+
+def _call(kind: str, number: int, payload: str) -> str:
     return f"jgSearch.{kind}({number},{payload});\n"
 
 
