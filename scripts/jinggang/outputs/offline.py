@@ -30,6 +30,7 @@ from ..website.search.index import read_page_urls
 from ..website.share import SHARE_FOLDER
 from .fonts import SITE_FONTS_DIR
 from .printer import write_atomically
+from .site_run import program_digest
 from .store import RenderStore
 from .zip_links import confine, links_of, target_of
 
@@ -118,8 +119,7 @@ def pages_digest(site_dir: Path, env: jinja2.Environment) -> str:
     digest = hashlib.sha256()
     assert env.loader is not None
     digest.update(env.loader.get_source(env, ROUTE_ZIP_INDEX)[0].encode("utf-8"))
-    package = Path(__file__).resolve().parents[1]
-    _add_files(digest, [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))])
+    digest.update(program_digest().encode())
     _add_files(digest, [(path.relative_to(site_dir).as_posix(), path) for path in sorted(site_dir.rglob("*"))
                         if path.is_file() and not path.relative_to(site_dir).as_posix().startswith(
                             (f"{SHARE_FOLDER}/", "downloads/"))])

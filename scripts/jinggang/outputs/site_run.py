@@ -12,6 +12,7 @@ listing, and so does an editor deleting a file there: the next run makes everyth
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -50,10 +51,7 @@ def inputs_digest(inputs: SiteInputs) -> str:
         if folder.is_dir():
             for entry, value in sorted(file_digests(folder.parent, folder).items()):
                 add(entry, value)
-    package = Path(__file__).resolve().parents[1]
-    for entry, value in sorted(file_digests(package, package).items()):
-        if "__pycache__" not in entry:
-            add("program", entry, value)
+    add("program", program_digest())
     for path in (inputs.config_file, *(inputs.root / name for name in PINNING_FILES)):
         if path.is_file():
             add("file", path.name, hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest())
@@ -65,6 +63,17 @@ def inputs_digest(inputs: SiteInputs) -> str:
     if browser:
         status = Path(browser).resolve().stat()
         add("chromium", Path(browser).resolve(), status.st_size, status.st_mtime_ns)
+    return digest.hexdigest()
+
+
+@functools.cache  # the program's files do not change while it runs
+def program_digest() -> str:
+    """A digest of the program's own files (scripts/jinggang/), by name and bytes."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for entry, value in sorted(file_digests(package, package).items()):
+        if "__pycache__" not in entry:
+            digest.update(f"{entry}\0{value}\n".encode())
     return digest.hexdigest()
 
 
