@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -444,8 +445,10 @@ def _make_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir
     from .outputs.printer import one_browser
 
     selected: dict[str, list[str]] = {}
-    with OfflineZips(config_file, site_dir, _offline_store(root, site_dir)) as zips, one_browser() as browser:
-        zips.start_early()  # before one_browser's thread runs anything: the process forks
+    with contextlib.ExitStack() as stack:
+        zips = stack.enter_context(OfflineZips(config_file, site_dir, _offline_store(root, site_dir)))
+        zips.start_early()  # the process forks: before one_browser starts its thread
+        browser = stack.enter_context(one_browser())
         browser.launch_soon()
         if _run_build_logged(root, config_file, site_dir, strict=True) != 0:
             return 1
