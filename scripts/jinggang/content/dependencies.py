@@ -352,6 +352,11 @@ def changed_keys(before: Any, after: Any) -> set[str]:
     return changed_between(model_digests(before), model_digests(after))
 
 
+def file_digest(file: Path) -> str:
+    """A digest of one file's bytes, as the `file/` keys hold it."""
+    return hashlib.blake2b(file.read_bytes(), digest_size=12).hexdigest()
+
+
 def file_digests(root: Path, folder: Path, memo: dict[tuple[Any, ...], str] | None = None) -> dict[str, str]:
     """`file/` keys of every file under folder (a page's Markdown, a picture) with a digest of its
     bytes; memo (the preview's) keeps digests by file identity, so that unchanged files are not read."""
@@ -362,7 +367,7 @@ def file_digests(root: Path, folder: Path, memo: dict[tuple[Any, ...], str] | No
             continue
         digest = memo.get(identity) if memo is not None else None
         if digest is None:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+            digest = file_digest(path)
             if memo is not None:
                 memo[identity] = digest
         digests[key("file", path.relative_to(root).as_posix(), "bytes")] = digest

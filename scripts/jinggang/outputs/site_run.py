@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..content.dependencies import file_digests
+from ..content.dependencies import file_digest, file_digests
 from .browser import chromium_executable
 
 RECORD = Path(".cache/jinggang/site-run.json")
@@ -54,7 +54,7 @@ def inputs_digest(inputs: SiteInputs) -> str:
     add("program", program_digest())
     for path in (inputs.config_file, *(inputs.root / name for name in PINNING_FILES)):
         if path.is_file():
-            add("file", path.name, hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest())
+            add("file", path.name, file_digest(path))
     # The installed packages by name and version (their folders' names say both): reading each
     # one's metadata costs 0.4 s.
     packages = Path(sysconfig.get_paths()["purelib"])

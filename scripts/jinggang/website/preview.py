@@ -10,12 +10,11 @@ A change to a template, mkdocs.yml or the program's own code makes everything ag
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content.dependencies import DependencyMap, changed_between, file_digests, key
+from ..content.dependencies import DependencyMap, changed_between, file_digest, file_digests, key
 from .search import SearchPage
 
 # Files whose change the map cannot follow: every page is made again.
@@ -41,8 +40,7 @@ def input_digests(root: Path, docs_dir: Path, memo: dict[tuple[Any, ...], str] |
             digests.update(file_digests(root, root / folder, memo))
     for name in SITE_WIDE_FILES:
         if (root / name).is_file():
-            content = (root / name).read_bytes()
-            digests[key("file", name, "bytes")] = hashlib.blake2b(content, digest_size=12).hexdigest()
+            digests[key("file", name, "bytes")] = file_digest(root / name)
     return digests
 
 
