@@ -255,10 +255,11 @@ class DependencyMap:
 
 
 def fingerprint(folders: Iterable[Path]) -> str:
-    """The content a map was recorded from: every file's path (under its folder) and bytes."""
+    """Every file under the folders by its path (from the folders' parent: a file moved from one
+    folder to another changes it) and bytes: the content a map was recorded from."""
     digest = hashlib.sha256()
     for folder in folders:
-        for entry, value in sorted(file_digests(folder, folder).items()):
+        for entry, value in sorted(file_digests(folder.parent, folder).items()):
             digest.update(f"{entry}\0{value}\n".encode())
     return digest.hexdigest()
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..content.dependencies import file_digest, file_digests
+from ..content.dependencies import file_digest, file_digests, fingerprint
 from .browser import chromium_executable
 
 RECORD = Path(".cache/jinggang/site-run.json")
@@ -47,10 +47,7 @@ def inputs_digest(inputs: SiteInputs) -> str:
         digest.update("\0".join(map(str, parts)).encode() + b"\n")
 
     add("today", inputs.today.isoformat(), "site", inputs.site_dir.resolve(), "python", sys.version)
-    for folder in inputs.folders:
-        if folder.is_dir():
-            for entry, value in sorted(file_digests(folder.parent, folder).items()):
-                add(entry, value)
+    add("content", fingerprint(folder for folder in inputs.folders if folder.is_dir()))
     add("program", program_digest())
     for path in (inputs.config_file, *(inputs.root / name for name in PINNING_FILES)):
         if path.is_file():
