@@ -235,7 +235,7 @@ class PagePool:
         self.jobs = max(1, jobs)
         self._playwright: Any = None
         self._browser: Any = None
-        self._shared = _SESSION is not None
+        self._session = _SESSION  # the run's shared Chromium, if one_browser() is on
         self._lock = asyncio.Lock()
         self._pages: asyncio.Queue[Any] = asyncio.Queue()
         self._opened: list[Any] = []
@@ -247,8 +247,8 @@ class PagePool:
     async def _page(self) -> Any:
         async with self._lock:
             if self._browser is None:
-                if _SESSION is not None:
-                    self._browser = await _SESSION.browser()
+                if self._session is not None:
+                    self._browser = await self._session.browser()
                 else:
                     self._playwright, self._browser = await _launch()
             if self._pages.empty() and len(self._opened) < self.jobs:
@@ -258,7 +258,7 @@ class PagePool:
         return await self._pages.get()
 
     async def close(self) -> None:
-        if self._shared:
+        if self._session is not None:
             for page in self._opened:
                 await page.context.close()
             return
