@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
 
 from jinggang.outputs.zip_links import confine, dead_links, online_url, target_of
 
@@ -44,3 +47,15 @@ def test_dead_links_reads_the_unpacked_files(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text('<a href="lessons/x.html">x</a><a href="gone.html">y</a>', encoding="utf-8")
     (tmp_path / "lessons/x.html").write_text('<img src="../index.html">', encoding="utf-8")
     assert dead_links(tmp_path) == [("index.html", "gone.html")]
+
+
+def test_confined_page_keeps_its_text_and_chinese_links() -> None:
+    page = ('<!doctype html><html><body><h1 id="井冈山">井冈山</h1><a href="#井冈山">本节</a>'
+            '<ul><li class="md-nav__item"><a href="../glossary.html">术语表</a>'
+            '<ul><li class="md-nav__item"><a href="../glossary.html#红军">红军</a></li></ul></li></ul>'
+            '<a href="../sites/茨坪.html">茨坪</a><p>正文 &amp; 注释</p></body></html>')
+    tree = lxml.html.document_fromstring(confine(page, "lessons/x.html", {"lessons/x.html"}.__contains__, SITE))
+    # lxml writes non-ASCII in links percent-encoded: the same address to a browser.
+    assert [unquote(href) for href in tree.xpath("//a/@href")] == ["#井冈山", f"{SITE}sites/茨坪/"]
+    assert tree.xpath("//h1/@id") == ["井冈山"] and not tree.xpath("//li")
+    assert tree.text_content() == "井冈山本节茨坪正文 & 注释"
