@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from .outputs.store import RenderStore
 
 
+# mkdocs.yml as `_config` read it, by its path and bytes, while `jinggang site` runs (None
+# otherwise): its steps asked for it eight times, a quarter of a second each.
+_configs: dict[tuple[Path, bytes], tuple[MkDocsConfig, Settings]] | None = None
+
+
 def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
     """MkDocs config and the plugin's settings from mkdocs.yml, so every command agrees.
 
@@ -38,9 +43,28 @@ def _config(config_file: Path) -> tuple[MkDocsConfig, Settings]:
     from .website.config_file import load_mkdocs_config
     from .website.plugin import settings_from
 
+    key = None
+    if _configs is not None and config_file.is_file():
+        with contextlib.suppress(OSError):  # unreadable: load_mkdocs_config says so in Chinese
+            key = (config_file.resolve(), config_file.read_bytes())
+    if key is not None and _configs is not None and key in _configs:
+        return _configs[key]
     config = load_mkdocs_config(config_file)
     plugin = config.plugins["jinggang"]
-    return config, settings_from(config, plugin.config)  # type: ignore[attr-defined]
+    loaded = config, settings_from(config, plugin.config)  # type: ignore[attr-defined]
+    if key is not None and _configs is not None:
+        _configs[key] = loaded
+    return loaded
+
+
+@contextlib.contextmanager
+def _reusing_configs() -> Iterator[None]:
+    global _configs
+    _configs = {}
+    try:
+        yield
+    finally:
+        _configs = None
 
 
 def check_problems(config_file: Path, *, today: date | None = None) -> list[Problem]:
@@ -413,7 +437,7 @@ def run_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir: 
     from .outputs.site_run import forget_last_run, record_run, unchanged_since_last_run
 
     started = time.perf_counter()
-    with reusing_loads():
+    with reusing_loads(), _reusing_configs():
         if run_check(root, config_file) != 0:
             return 1
         # --changed-since prints what a change affects: it always runs.
