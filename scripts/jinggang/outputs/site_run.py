@@ -42,14 +42,23 @@ class SiteInputs:
 def inputs_digest(inputs: SiteInputs) -> str:
     """Everything a whole run reads besides the site folder itself, as one digest."""
     digest = hashlib.sha256()
+    digest.update(environment_digest(inputs.root, inputs.config_file, inputs.today).encode())
+    digest.update(f"\0site\0{inputs.site_dir.resolve()}\0".encode())
+    digest.update(fingerprint(folder for folder in inputs.folders if folder.is_dir()).encode())
+    return digest.hexdigest()
+
+
+def environment_digest(root: Path, config_file: Path, today: date) -> str:
+    """What every run reads besides the content: today's date, mkdocs.yml, the program, the
+    Python packages and the Chromium it runs on, as one digest."""
+    digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
         digest.update("\0".join(map(str, parts)).encode() + b"\n")
 
-    add("today", inputs.today.isoformat(), "site", inputs.site_dir.resolve(), "python", sys.version)
-    add("content", fingerprint(folder for folder in inputs.folders if folder.is_dir()))
+    add("today", today.isoformat(), "python", sys.version)
     add("program", program_digest())
-    for path in (inputs.config_file, *(inputs.root / name for name in PINNING_FILES)):
+    for path in (config_file, *(root / name for name in PINNING_FILES)):
         if path.is_file():
             add("file", path.name, file_digest(path))
     # The installed packages by name and version (their folders' names say both): reading each
