@@ -16,6 +16,7 @@ from jinggang.content.dependencies import (
     reading,
 )
 from jinggang.content.loader import Settings, load_content
+from jinggang.content.problems import errors
 
 from .conftest import REPO
 
@@ -93,3 +94,54 @@ def test_changes_names_every_page_and_pdf_a_random_single_field_edit_changes(tmp
     assert len(rounds) == 5
     assert [(result.edit, sorted(result.missed)) for result in rounds if result.missed] == []
     assert sum(len(result.changed) for result in rounds) > 0  # the edits did change files
+
+
+def test_a_download_whose_reads_did_not_change_would_print_the_same_after_random_edits(tmp_path: Path) -> None:
+    """outputs/prepared.py restores a job unprepared when none of its reads changed: after each
+    random single-field edit, every job it would restore, prepared afresh, has its old digest
+    (the cache's key: the same HTML and inputs, the same bytes)."""
+    import contextlib
+    import io
+    import random
+
+    from jinggang.bench.dependencies import git, random_edit
+    from jinggang.cli import DOWNLOADS, _download_output, render_context
+    from jinggang.outputs.pipeline import prepare_jobs
+    from jinggang.outputs.prepared import PreparedRecord
+    from jinggang.outputs.store import RenderStore
+
+    root = copy_project(REPO, tmp_path / "project")
+
+    def prepared_now() -> dict[str, tuple[dict[str, str], list[tuple[str, str, frozenset[str]]]]]:
+        context, problems = render_context(root / "mkdocs.yml")
+        assert context is not None, problems
+        by_command = {}
+        for command, (folder, _label) in DOWNLOADS.items():
+            output, items = _download_output(command, context, RenderStore(tmp_path / folder, tmp_path / "cache"))
+            jobs = prepare_jobs(output, items)
+            assert all(job.digest for job in jobs), [job.error for job in jobs]
+            by_command[command] = (context.model_digests, [(job.name, job.digest, job.reads) for job in jobs])
+        return by_command
+
+    before = prepared_now()
+    for command, (digests, jobs) in before.items():
+        PreparedRecord(tmp_path / f"{command}.json", "inputs", digests).save(jobs)
+    rng = random.Random(11)
+    restored = prepared_again = rounds = 0
+    while rounds < 4:
+        with contextlib.redirect_stdout(io.StringIO()):
+            edit = random_edit(root, rng)
+        if edit is None or (result := load_content(Settings.for_project(root))).model is None \
+                or errors(result.problems):
+            git(root, "checkout", "--quiet", "--", ".")
+            continue
+        rounds += 1
+        for command, (digests, jobs) in prepared_now().items():
+            kept = PreparedRecord(tmp_path / f"{command}.json", "inputs", digests).unchanged()
+            wrong = [name for name, digest, _reads in jobs if name in kept and kept[name][0] != digest]
+            assert wrong == [], f"{edit}: {command} would restore {wrong}, whose HTML changed"
+            restored += len(kept)
+            prepared_again += len(jobs) - len(kept)
+        git(root, "checkout", "--quiet", "--", ".")
+    # The edits left most downloads as they were, and some not: both paths were taken.
+    assert restored > prepared_again > 0

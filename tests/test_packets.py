@@ -300,6 +300,50 @@ def test_cache_skips_unchanged_and_rerenders_changed(project: Path, minimal_site
     assert "三湾改编是建军史上的重要一步。" in pdftotext(pdf).replace(" ", "")
 
 
+def test_a_packet_whose_reads_did_not_change_is_not_prepared_again(project: Path, minimal_site: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """outputs/prepared.py: after a whole run, a packet that read nothing changed comes from the
+    cache without its HTML being rendered; an edit it read, or a template, prepares it again."""
+    from jinggang.outputs.packets.command import PacketsOutput
+
+    config = project / "mkdocs.yml"
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1) == 0
+    pdf = minimal_site / "downloads/packets/sanwan-packet.pdf"
+    first = pdf.read_bytes()
+    prepared: list[str] = []
+    real_prepare = PacketsOutput.prepare
+
+    def counted(self: PacketsOutput, job: Any) -> None:
+        prepared.append(job.name)
+        real_prepare(self, job)
+
+    monkeypatch.setattr(PacketsOutput, "prepare", counted)
+    # A value the packet does not read (the label of an audience none of its items has): not prepared.
+    vocabularies = project / "curriculum/vocabularies.yml"
+    text = vocabularies.read_text(encoding="utf-8")
+    assert "  university: 大学生\n" in text
+    vocabularies.write_text(text.replace("  university: 大学生\n", "  university: 高校学生\n"), encoding="utf-8")
+    pdf.unlink()  # restored from the cache
+    capsys.readouterr()
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1) == 0
+    assert prepared == [] and pdf.read_bytes() == first
+    assert "未变化（缓存） 1 个" in capsys.readouterr().err
+
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("三湾改编是建设新型人民军队的重要开端。",
+                                                                 "三湾改编是建军史上的重要一步。"), encoding="utf-8")
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1) == 0
+    assert prepared == ["sanwan-packet.pdf"]
+    assert "三湾改编是建军史上的重要一步。" in pdftotext(pdf).replace(" ", "")
+
+    # Templates are not in the reads: any change there prepares every packet again.
+    template = project / "site_overrides/jinggang/packet/parts.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{# a comment #}\n", encoding="utf-8")
+    assert run_downloads(project, config, minimal_site, "packets", jobs=1) == 0
+    assert prepared == ["sanwan-packet.pdf", "sanwan-packet.pdf"]
+
+
 def test_same_input_gives_the_same_bytes(project: Path, minimal_site: Path, tmp_path: Path) -> None:
     config = project / "mkdocs.yml"
     assert run_downloads(project, config, minimal_site, "packets", jobs=1, only=[]) == 0

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .outputs.context import RenderContext
     from .outputs.offline import OfflineZips
     from .outputs.pipeline import Output
+    from .outputs.prepared import PreparedRecord
     from .outputs.store import RenderStore
 
 
@@ -252,7 +253,10 @@ def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *
             return 2
         items = [known[item_id] for item_id in only]
     console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
-    outcome = run_output(output, items, store, parallel=jobs, prune=not only, console=console)
+    prepared = _prepared_record(root, config_file, context, output, store)
+    outcome = run_output(output, items, store, parallel=jobs, prune=not only, console=console, prepared=prepared)
+    if prepared is not None and not only:
+        prepared.save((job.name, job.digest, job.reads) for job in outcome if job.status is not Status.FAILED)
     _save_dependencies(root, _config(config_file)[1], command, {f"{folder}/{job.name}": job.reads for job in outcome
                                                 if job.status is not Status.FAILED}, whole=not only)
     if len(outcome) <= 40 and any(job.status is not Status.CACHED for job in outcome):
@@ -265,6 +269,34 @@ def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *
     console.print(f"{output.label}：共 {len(outcome)} 个文件，新生成 {made} 个，{Status.CACHED.label} {kept} 个，"
                   f"{time.perf_counter() - started:.2f} 秒。")
     return 1 if failed else 0
+
+
+CONTENT_SUFFIXES = (".md", ".yml", ".yaml")  # the files the content model is read from
+
+
+def _prepared_record(root: Path, config_file: Path, context: RenderContext, output: Output[Any],
+                     store: RenderStore) -> PreparedRecord | None:
+    """The record of the last whole run of an output (outputs/prepared.py), with a digest of all
+    its jobs read besides the model: None when that cannot be known (every job is prepared)."""
+    from .content.dependencies import file_digest, fingerprint
+    from .outputs.markdown import content_hash
+    from .outputs.prepared import PreparedRecord
+    from .outputs.site_run import environment_digest
+
+    config, settings = _config(config_file)
+    try:
+        shared = output.hash_inputs()
+    except Exception:  # prepare_jobs names the reason for every job
+        return None
+    parts = [environment_digest(root, config_file, settings.today), type(output).__name__, *shared]
+    # The print fonts come from node_modules, which package-lock.json (in environment_digest) pins.
+    if config.theme.custom_dir and Path(config.theme.custom_dir).is_dir():
+        parts.append(fingerprint([Path(config.theme.custom_dir)]))
+    # Pictures and any other file beside the content files, which the model holds.
+    for folder in (settings.docs_dir, settings.curriculum_dir):
+        beside = [path for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix not in CONTENT_SUFFIXES]
+        parts += [f"{folder.name}/{path.relative_to(folder).as_posix()}\0{file_digest(path)}" for path in beside]
+    return PreparedRecord(store.cache_dir / "prepared.json", content_hash("\n".join(parts)), context.model_digests)
 
 
 def _save_dependencies(root: Path, settings: Settings, command: str, reads: dict[str, frozenset[str]],

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.dependencies import model_digests
 from ..content.model import ContentModel
 from ..website.render import Renderer
 from .fonts import font_face_css
@@ -23,6 +24,11 @@ class RenderContext:
     verified_max_age_days: int
     fonts_dir: Path
     docs_dir: Path
+
+    @functools.cached_property
+    def model_digests(self) -> dict[str, str]:
+        """Every key of the model with a digest of its value, once for all the downloads."""
+        return model_digests(self.model)
 
     @functools.cached_property
     def font_css(self) -> str:

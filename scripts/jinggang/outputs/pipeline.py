@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -22,6 +22,7 @@ from rich.table import Table
 
 from ..content.dependencies import compact, reading
 from .markdown import ItemError, content_hash
+from .prepared import PreparedRecord
 from .printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
 from .store import RenderStore
 
@@ -83,6 +84,10 @@ class Output(ABC, Generic[Item]):
     def keep(self) -> set[str]:
         """Names of every file this output should have: the others' sources are gone."""
 
+    def beside(self, item: Item) -> list[str]:
+        """Files prepare writes beside the job's own, which the cache does not restore."""
+        return []
+
     def hash_inputs(self) -> tuple[str, ...]:
         """Besides the HTML, what changes the bytes (format version, print options, fonts …)."""
         return (self.format_version, repr(sorted(PDF_OPTIONS.items())))
@@ -105,11 +110,25 @@ class Output(ABC, Generic[Item]):
 
 
 def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, *, parallel: int, prune: bool,
-               console: Console | None = None) -> list[Job[Item]]:
-    """Make every item's file, from the cache where its inputs are unchanged."""
-    jobs = prepare_jobs(output, items)
+               console: Console | None = None, prepared: PreparedRecord | None = None) -> list[Job[Item]]:
+    """Make every item's file, from the cache where its inputs are unchanged; with the record of
+    the last run (prepared.py), jobs that read nothing changed are not even prepared."""
+    remembered = prepared.unchanged() if prepared is not None else {}
+
+    def restored_unprepared(job: Job[Item]) -> bool:
+        last = remembered.get(job.name)
+        if last is None or not all(store.output(name).is_file() for name in output.beside(job.item)):
+            return False
+        saved = store.restore(job.name, last[0])
+        if saved is None:
+            return False
+        job.digest, job.reads = last
+        job.status, job.pages, job.size = Status.CACHED, int(saved.get("pages", 0)), int(saved.get("size", 0))
+        return True
+
+    jobs = prepare_jobs(output, items, skip=restored_unprepared)
     for job in jobs:
-        if job.status is Status.FAILED:
+        if job.status in (Status.FAILED, Status.CACHED):
             continue
         saved = store.restore(job.name, job.digest)
         if saved is not None:
@@ -125,18 +144,26 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
     return jobs
 
 
-def prepare_jobs(output: Output[Item], items: Sequence[Item]) -> list[Job[Item]]:
+def prepare_jobs(output: Output[Item], items: Sequence[Item],
+                 skip: Callable[[Job[Item]], bool] | None = None) -> list[Job[Item]]:
     """Each item's job with its HTML, digest (the cache's key) and what it read of the model,
-    nothing rendered: `run_output` goes on from here, `jinggang changes` reads the reads."""
+    nothing rendered: `run_output` goes on from here, `jinggang changes` reads the reads.
+    A job skip() is true for is left as skip() left it."""
     jobs = [Job(item, output.name(item), output.source(item)) for item in items]
+    if skip is not None:
+        left = [job for job in jobs if not skip(job)]
+        if not left:
+            return jobs
+    else:
+        left = jobs
     # The same for every job (templates, fonts, the browser): once, not once a card.
     try:
         shared_inputs = output.hash_inputs()
     except Exception as error:
-        for job in jobs:
+        for job in left:
             job.fail(error)
         return jobs
-    for job in jobs:
+    for job in left:
         try:
             with reading() as reads:
                 output.prepare(job)

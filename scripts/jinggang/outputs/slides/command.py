@@ -24,7 +24,7 @@ def notes_html(material: LecturerMaterial, context: RenderContext) -> str:
 
 
 class NotesOutput(Output[LecturerMaterial]):
-    """The notes handout PDF; the deck and the notes Markdown are written beside it on every run."""
+    """The notes handout PDF; the deck and the notes Markdown are written beside it whenever it is prepared."""
 
     label = "讲稿"
     format_version = "slides-1"
@@ -43,10 +43,15 @@ class NotesOutput(Output[LecturerMaterial]):
     def keep(self) -> set[str]:
         return {name for material_id in self.context.model.lecturers for name in download_names(material_id).values()}
 
+    def beside(self, item: LecturerMaterial) -> list[str]:
+        names = download_names(item.id)
+        return [names["deck"], names["notes_md"]]
+
     def prepare(self, job: Job[LecturerMaterial]) -> None:
         material, context = job.item, self.context
         names = download_names(material.id)
-        # Quick to make, so never cached: a deck or text from an older run cannot linger.
+        # Not in the cache: made whenever the notes are prepared, which is whenever what the
+        # material reads changed (outputs/prepared.py), so a deck from an older run cannot linger.
         write_atomically(self.store.output(names["deck"]), build_deck(material, context.model, context.docs_dir))
         write_atomically(self.store.output(names["notes_md"]), notes_markdown(material, context.model).encode("utf-8"))
         job.html = notes_html(material, context)
