@@ -17,6 +17,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -231,15 +232,17 @@ class OfflineZips:
         everything = {path.relative_to(offline_dir).as_posix() for path in offline_dir.rglob("*") if path.is_file()}
         # In place: the zips' links to zips (the site's own, the routes') lead to the online site.
         confine_pages(offline_dir, sorted(everything), everything, site_url, _writer(offline_dir))
-        site_zip = deterministic_zip(_tree(offline_dir, "jinggang-site"))
-        self.store.save(SITE_ZIP, digest, site_zip, size=len(site_zip))
-        sizes = {SITE_ZIP: len(site_zip)}
-        for route in model.routes.values():
-            data = _route_zip(route, model, offline_dir, self._scratch / route.id, site_url, env)
-            name = f"downloads/routes/{route.id}.zip"
+        # On both cores: zlib and lxml let go of the interpreter while they compress and parse,
+        # and each zip writes its copies of pages to a folder of its own.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="jinggang-zip") as pool:
+            made = {SITE_ZIP: pool.submit(lambda: deterministic_zip(_tree(offline_dir, "jinggang-site")))}
+            for route in model.routes.values():
+                made[f"downloads/routes/{route.id}.zip"] = pool.submit(
+                    _route_zip, route, model, offline_dir, self._scratch / route.id, site_url, env)
+            zips = {name: future.result() for name, future in made.items()}
+        for name, data in zips.items():
             self.store.save(name, digest, data, size=len(data))
-            sizes[name] = len(data)
-        return sizes
+        return {name: len(data) for name, data in zips.items()}
 
 
 _FAILED = "\0failed\0"
