@@ -16,8 +16,6 @@ from pypdf import PdfReader
 
 from jinggang.cli import run_downloads
 
-from .conftest import build_site
-
 pytestmark = pytest.mark.browser
 
 
@@ -277,8 +275,11 @@ def test_reviewed_packet_names_its_reviewers(project: Path, minimal_site: Path) 
 
 
 @pytest.fixture
-def minimal_site(project: Path) -> Path:
-    return build_site(project)
+def minimal_site(project: Path, shared_minimal_site: Path) -> Path:
+    """The site a build of the unchanged project makes: a copy of the run's build of the same
+    fixture, as a build does not depend on the folder it runs in (tests/test_reproducible.py); a
+    copy costs a twentieth of a build. The project's packet cache starts empty, as after a build."""
+    return Path(shutil.copytree(shared_minimal_site, project / "site", symlinks=True))
 
 
 def test_cache_skips_unchanged_and_rerenders_changed(project: Path, minimal_site: Path,
