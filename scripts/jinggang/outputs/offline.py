@@ -149,9 +149,10 @@ def _add_files(digest: Any, files: list[tuple[str, Path]]) -> None:
 class OfflineZips:
     """The offline site's zip and the route zips, from the cache when their inputs are unchanged.
 
-    `jinggang site` calls `start_early` before it builds the online site: the offline site is
-    built in a second process meanwhile (two cores; it reads the content, not the online
-    site), and `write` adds the downloads to it once they are made. When the zips then come
+    `jinggang site` calls `start_early` before it builds the online site and `release` after:
+    the offline site is built in a second process while the downloads print (two cores; it
+    reads the content, not the online site), and `write` adds the downloads to it once they
+    are made. When the zips then come
     from the cache, that build is not used.
     """
 
@@ -159,11 +160,15 @@ class OfflineZips:
         self.config_file, self.site_dir, self.store = config_file, site_dir, store
         self._scratch = Path(tempfile.mkdtemp(prefix="jinggang-offline-"))
         self._early: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
+        self._go: Connection | None = None  # tells the early process to start building
 
     def __enter__(self) -> OfflineZips:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        if self._go is not None:
+            self._go.close()  # never released: the early process ends without building
+            self._go = None
         if self._early is not None:  # not waited for: the run failed, or the zips were cached
             process, connection = self._early
             process.terminate()
@@ -176,20 +181,31 @@ class OfflineZips:
         return self._scratch / "jinggang-site"
 
     def start_early(self) -> None:
-        """Build the offline site now, in a second process, beside what runs next (where processes
-        fork: elsewhere `write` builds it)."""
+        """Fork the process that builds the offline site (where processes fork: elsewhere `write`
+        builds it). It forks now, before any thread starts, and builds once `release` says so."""
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")  # the child has the content the parent read
         receiving, sending = context.Pipe(duplex=False)
+        go_receiving, go_sending = context.Pipe(duplex=False)
         # Output the parent printed but has not flushed yet would be printed again by the child.
         sys.stdout.flush()
         sys.stderr.flush()
-        process = context.Process(target=_build_reporting, args=(self.config_file, self.offline_dir, sending),
+        process = context.Process(target=_build_reporting,
+                                  args=(self.config_file, self.offline_dir, sending, go_receiving),
                                   name="jinggang-offline", daemon=True)
         process.start()
         sending.close()
-        self._early = process, receiving
+        go_receiving.close()
+        self._early, self._go = (process, receiving), go_sending
+
+    def release(self) -> None:
+        """Let the early process build: after the online build, so the two do not share the cores
+        with Chromium starting, and it builds while the downloads print (mostly Chromium's work)."""
+        if self._go is not None:
+            self._go.send(True)
+            self._go.close()
+            self._go = None
 
     def write(self, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
         """Write the zips (restored or made) and fill in the home page's size; return their sizes."""
@@ -208,6 +224,7 @@ class OfflineZips:
         """The offline site's address, once the offline site is built (early or now)."""
         if self._early is None:
             return build_offline_site(self.config_file, self.offline_dir)
+        self.release()
         process, connection = self._early
         try:
             outcome = connection.recv()
@@ -248,14 +265,21 @@ class OfflineZips:
 _FAILED = "\0failed\0"
 
 
-def _build_reporting(config_file: Path, output_dir: Path, connection: Connection) -> None:
-    """build_offline_site in the second process; a failure goes back as its message (not every
-    MkDocs exception can be pickled)."""
+def _build_reporting(config_file: Path, output_dir: Path, connection: Connection, go: Connection) -> None:
+    """build_offline_site in the second process, once the parent says go; a failure goes back as
+    its message (not every MkDocs exception can be pickled)."""
     # The parent's handlers turn signals into exceptions, which would print a traceback here: the
     # parent stops this process (SIGTERM) when it no longer needs it, and handles Ctrl-C itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    try:
+        go.recv()
+    except EOFError:  # the parent no longer needs the build
+        connection.close()
+        return
+    finally:
+        go.close()
     try:
         connection.send(build_offline_site(config_file, output_dir))
     except MkDocsException as error:
