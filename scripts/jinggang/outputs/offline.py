@@ -192,7 +192,8 @@ class OfflineZips:
         sys.stdout.flush()
         sys.stderr.flush()
         process = context.Process(target=_build_reporting,
-                                  args=(self.config_file, self.offline_dir, sending, go_receiving),
+                                  args=(self.config_file, self.offline_dir, sending, go_receiving,
+                                        (receiving, go_sending)),
                                   name="jinggang-offline", daemon=True)
         process.start()
         sending.close()
@@ -265,9 +266,14 @@ class OfflineZips:
 _FAILED = "\0failed\0"
 
 
-def _build_reporting(config_file: Path, output_dir: Path, connection: Connection, go: Connection) -> None:
+def _build_reporting(config_file: Path, output_dir: Path, connection: Connection, go: Connection,
+                     parent_ends: tuple[Connection, ...]) -> None:
     """build_offline_site in the second process, once the parent says go; a failure goes back as
     its message (not every MkDocs exception can be pickled)."""
+    # The fork copied the parent's ends of both pipes: with them open here, a parent that died
+    # without a word would leave this process waiting for `go` forever.
+    for end in parent_ends:
+        end.close()
     # The parent's handlers turn signals into exceptions, which would print a traceback here: the
     # parent stops this process (SIGTERM) when it no longer needs it, and handles Ctrl-C itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
