@@ -152,8 +152,7 @@ class OfflineZips:
     `jinggang site` calls `start_early` before it builds the online site and `release` after:
     the offline site is built in a second process while the downloads print (two cores; it
     reads the content, not the online site), and `write` adds the downloads to it once they
-    are made. When the zips then come
-    from the cache, that build is not used.
+    are made. When the zips then come from the cache, that build is not used.
     """
 
     def __init__(self, config_file: Path, site_dir: Path, store: RenderStore) -> None:

@@ -150,12 +150,9 @@ def prepare_jobs(output: Output[Item], items: Sequence[Item],
     nothing rendered: `run_output` goes on from here, `jinggang changes` reads the reads.
     A job skip() is true for is left as skip() left it."""
     jobs = [Job(item, output.name(item), output.source(item)) for item in items]
-    if skip is not None:
-        left = [job for job in jobs if not skip(job)]
-        if not left:
-            return jobs
-    else:
-        left = jobs
+    left = [job for job in jobs if skip is None or not skip(job)]
+    if not left:
+        return jobs
     # The same for every job (templates, fonts, the browser): once, not once a card.
     try:
         shared_inputs = output.hash_inputs()

@@ -62,11 +62,12 @@ def confine(html: str, page: str, present: Callable[[str], bool], site_url: str)
     as it read it, except that it percent-encodes non-ASCII characters in links (`#井冈山` becomes
     `#%E4%BA%95…`), which browsers read as the same address.
     """
-    # Most pages of the site's zip link only to its own files: a plain scan of the links
-    # proves it, and the page is left byte for byte as it is.
-    if all(target is None or present(target) for target in (target_of(page, link) for link in links_of(html))):
+    if not html.strip():
         return html
     tree = lxml.html.document_fromstring(html)
+    # Most pages of the site's zip link only to its own files: those are left byte for byte.
+    if all(target is None or present(target) for target in (target_of(page, link) for link in _links(tree))):
+        return html
     for item in tree.xpath(_NAV_ITEMS_XPATH):
         # An item inside one already left out is gone with it.
         if item.getparent() is not None and _outside(item, page, present):
@@ -93,7 +94,10 @@ def links_of(html: str, attributes: tuple[str, ...] = LINK_ATTRIBUTES) -> list[s
     of html.parser, which made this scan the larger part of the offline zips)."""
     if not html.strip():
         return []
-    tree = lxml.html.document_fromstring(html)
+    return _links(lxml.html.document_fromstring(html), attributes)
+
+
+def _links(tree: lxml.html.HtmlElement, attributes: tuple[str, ...] = LINK_ATTRIBUTES) -> list[str]:
     return [str(value) for value in tree.xpath(" | ".join(f"//@{name}" for name in attributes)) if value]
 
 
