@@ -88,13 +88,13 @@ def test_after_random_edits_the_preview_equals_a_clean_build(tmp_path: Path) -> 
 
 
 @contextlib.contextmanager
-def serving(project: Path) -> Iterator[str]:
+def serving(project: Path, log: Path | None = None) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([str(Path(REPO / ".venv/bin/mkdocs")), "serve", "--dirty", "--dev-addr",
                                f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                              stderr=log.open("w") if log else subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
         assert wait_for(base, "<html", 120) is not None, "mkdocs serve did not start"
@@ -125,6 +125,26 @@ def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path)
         footer = project / "site_overrides/jinggang/footer.html"
         _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
         assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60) is not None
+
+
+@pytest.mark.skipif(not (REPO / ".venv/bin/mkdocs").exists(), reason="make setup installs mkdocs into .venv")
+def test_make_serve_builds_once_for_a_save_and_not_for_its_own_reads(tmp_path: Path) -> None:
+    """The preview watches by change events (website/preview.py watch_events): a save starts one
+    build, and the files a build reads (opened, closed unwritten) start none."""
+    project = copy_project(REPO, tmp_path / "project")
+    lesson = sorted(path for path in (project / "docs/lessons").glob("*.md") if path.name != "index.md")[0]
+    log = tmp_path / "serve.log"
+
+    def builds() -> int:
+        return log.read_text(encoding="utf-8").count("Detected file changes")
+
+    with serving(project, log) as base:
+        time.sleep(2)
+        assert builds() == 0
+        _edit(lesson, "summary: ", "summary: 只构建一次，")
+        assert wait_for(f"{base}lessons/{lesson.stem}/", "只构建一次", 60) is not None
+        time.sleep(3)  # a build that read files would have started the next one by now
+        assert builds() == 1
 
 
 def _linked_fonts(fonts_dir: Path, into: Path) -> Path:

@@ -24,6 +24,10 @@ class JinggangConfig(Config):
     # what needs a server, such as the service worker's "save for offline".
     offline_build = opt.Type(bool, default=False)
 
+    # `make serve` learns of a save from the kernel's change events (inotify) at once; true:
+    # MkDocs's polling every half second, for folders mounted from elsewhere that send no events.
+    preview_polling = opt.Type(bool, default=False)
+
     # Glossary terms get a hover definition on their first use in every page.
     glossary_hovers = opt.Type(bool, default=True)
 

@@ -49,7 +49,15 @@ from .glossary import GlossaryExtension
 from .packet_builder import BUILDER_FOLDER, BuilderMemo, image_url_for_builder, write_builder_files
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
-from .preview import LastBuild, affected_files, input_digests
+from .preview import (
+    LastBuild,
+    affected_files,
+    collect_garbage,
+    input_digests,
+    pause_collector,
+    resume_collector,
+    watch_events,
+)
 from .render import GeneratedPage, Renderer, page_contents, url_for
 from .search import (
     Abandoned,
@@ -116,6 +124,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.idle = threading.Event()
         self.idle.set()
         self.search_memo = IndexMemo()  # the preview's last index, to write only what changed
+        self.collector: threading.Thread | None = None
+        self.serve_builds = 0  # the preview's builds ended, to collect after the last one only
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -130,11 +140,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         server.watch(str(root / self.config.curriculum_dir))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
+        if not self.config.preview_polling:
+            watch_events(server)
         return server
 
     def on_shutdown(self) -> None:
         self.idle.set()
         self.settle()
+        if self.collector is not None:
+            self.collector.join()
+        resume_collector()
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
         self.is_serve = False
 
@@ -154,6 +169,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         settings = settings_from(config, self.config)
         if self.is_serve:
             self.idle.clear()  # until on_post_build or on_build_error
+            pause_collector()
         if self.is_serve:  # one edit: that file read and checked again, the others remembered
             with remembering_files(self.file_memo):
                 result = load_content(settings)
@@ -180,8 +196,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
         if self.is_serve:
-            self.digests = model_digests(self.model, self.digest_memo) | input_digests(settings.root, settings.docs_dir,
-                                                                     self.file_digest_memo)
+            self.digests = (model_digests(self.model, self.digest_memo)
+                            | input_digests(settings.root, settings.docs_dir, self.file_digest_memo))
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
         else:
             self.affected = None
@@ -467,6 +483,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.idle.set()
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
                                         self.generated_files, self.search_pages)
+            self.serve_builds += 1
+            resume_collector()
+            self.collector = threading.Thread(target=self._collect_when_idle,
+                                              args=(self.search_writer, self.serve_builds), daemon=True)
+            self.collector.start()
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
@@ -475,6 +496,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
         self.idle.set()
+        if self.is_serve:
+            resume_collector()
 
     def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:
@@ -495,6 +518,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             index.write(site_dir)
         except Abandoned:
             pass  # the later writer writes what differs from what was written
+
+    def _collect_when_idle(self, writer: threading.Thread | None, number: int) -> None:
+        """After the preview's build and its index writer, while no build runs: collect_garbage."""
+        if writer is not None:
+            writer.join()
+        self.idle.wait()
+        if number == self.serve_builds:  # else a later build's collector comes after
+            collect_garbage()
 
     def settle(self) -> None:
         """Wait for the preview's search index of the last build to be written."""

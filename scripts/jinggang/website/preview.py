@@ -10,9 +10,12 @@ A change to a template, mkdocs.yml or the program's own code makes everything ag
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mkdocs.livereload import LiveReloadServer
 
 from ..content.dependencies import DependencyMap, changed_between, file_digest, file_digests, key
 from .search import SearchPage
@@ -53,3 +56,57 @@ def affected_files(last: LastBuild | None, site_dir: str, digests: dict[str, str
            for entry in changed):
         return None
     return set(last.dependencies.affected(changed))
+
+
+def watch_events(server: LiveReloadServer) -> None:
+    """Watch by the kernel's change events instead of MkDocs's polling.
+
+    MkDocs looks at every watched file each half second: a save is seen 0.25 s late on average
+    (0.37 s measured at 2,000 lessons). inotify (Linux) reports it at once. On a system without
+    such events the platform's observer is the polling one, and MkDocs's own is kept.
+    """
+    from watchdog.events import FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if Observer is PollingObserver:  # the fallback where the system sends no events
+        return
+
+    class ChangeObserver(Observer):  # type: ignore[valid-type,misc]
+        """Changes only: MkDocs rebuilds on any event, and inotify also reports the build's own
+        reads (opened, closed unwritten), which would rebuild without end."""
+
+        def schedule(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["event_filter"] = [FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+                                      FileMovedEvent]
+            return super().schedule(*args, **kwargs)
+
+    # MkDocs keeps the watched paths in a private dict; watch() builds each path's handler.
+    paths = dict(server._watched_paths)
+    for path, count in paths.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = ChangeObserver()
+    for path, count in paths.items():
+        for _ in range(count):
+            server.watch(path)
+
+
+def pause_collector() -> None:
+    """While a preview build runs: no cyclic garbage collection.
+
+    A build at 2,000 lessons allocates enough that a full collection (0.2-0.4 s) fell inside
+    nearly every build after an edit; the preview collects in the idle time after it instead
+    (the plugin's _collect_when_idle). Objects freed by their reference count go as they always do.
+    """
+    gc.disable()
+
+
+def resume_collector() -> None:
+    gc.enable()
+
+
+def collect_garbage() -> None:
+    """After a preview build and its search index writer, while no build runs: one collection,
+    so that the next build does not start with one due."""
+    gc.collect()
