@@ -147,6 +147,30 @@ def test_make_serve_builds_once_for_a_save_and_not_for_its_own_reads(tmp_path: P
         assert builds() == 1
 
 
+def test_a_title_edit_makes_again_only_the_trails_it_changes(tmp_path: Path) -> None:
+    """Previous/next (website/trail.py) are one key per page: a lesson's new title remakes the
+    lesson pages whose neighbours change, not every lesson page that read the ordered list."""
+    project = copy_project(REPO, tmp_path / "project")
+    plugin = _build(project, tmp_path / "preview", dirty=True)
+    try:
+        assert plugin.trails is not None
+        lessons = [neighbour.src_uri for neighbour in plugin.trails.in_order("lessons")]
+        moved = lessons[1]  # to the end of the list: zuo4 sorts after the other titles
+        before = {uri: plugin.trails.trail_for(uri) for uri in lessons}
+        _edit(project / "docs" / moved, "title: ", "title: 座")
+        _build(project, tmp_path / "preview", dirty=True)
+        assert plugin.trails.in_order("lessons")[-1].src_uri == moved
+        after = {uri: plugin.trails.trail_for(uri) for uri in lessons}
+        changed = {uri for uri in lessons if before[uri] != after[uri]}
+        assert changed == {lessons[0], moved, lessons[2], lessons[-1]}
+        remade = {path for path in plugin.affected or ()
+                  if path.startswith("lessons/") and path != "lessons/index.html"}
+        assert remade == {f"{uri.removesuffix('.md')}/index.html" for uri in changed}
+    finally:
+        plugin.last_build = None
+        plugin.on_shutdown()
+
+
 def _linked_fonts(fonts_dir: Path, into: Path) -> Path:
     """The installed print fonts with each font file linked, not copied (one can be replaced)."""
     for package in fonts_dir.iterdir():

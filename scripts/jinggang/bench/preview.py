@@ -3,7 +3,7 @@
     .venv/bin/python -m jinggang.bench.preview [--lessons 2000] [--project DIR] [--no-dirty]
 
 Starts `mkdocs serve --dirty` (as `make serve` does) on a generated project, waits for the
-first build, then edits files as an editor would (a lesson's summary, a lesson's body, a
+first build, then edits files as an editor would (a lesson's summary, title and body, a
 guide's name, an event in curriculum/events.yml) and times each save until the page that
 shows the edit is served with it. `--no-dirty` measures a plain `mkdocs serve`, which builds
 the whole site for each edit.
@@ -83,6 +83,7 @@ def measure(project: Path, dirty: bool, rounds: int) -> list[tuple[str, float | 
             marker = f"预览测量{number}"
             cases = [
                 ("微团课摘要", lesson, "summary: ", f"summary: {marker}", url),
+                ("微团课标题", lesson, "title: ", f"title: {marker}", url),
                 ("微团课正文", lesson, "\n## ", f"\n{marker}。\n\n## ", url),
                 ("研学指南名称", guide, "name: ", f"name: {marker}", f"{base}sites/{guide.stem}/"),
             ]

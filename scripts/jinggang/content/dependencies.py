@@ -29,8 +29,13 @@ EVERYTHING = "*"
 IDS = "@ids"
 EXISTS = "@exists"
 # A file that reads one field of more items of a kind than this is taken to read it of all:
-# the map stays small at 10,000 lessons, and a listing reads them all anyway.
-WILDCARD_AFTER = 32
+# the map stays small at 10,000 lessons, and a listing reads them all anyway. Above what a
+# guide's page lists (its lessons: ~60 each at 2,000 lessons): with 32, one lesson's title
+# edit made 85 of 101 guide pages again in the preview, which show it on 2.
+WILDCARD_AFTER = 256
+# A Derived value scans a table (a reverse index): its reads are one field of all items, and
+# are added to every file that uses it (a lesson page: every lecturer's lesson list).
+DERIVED_WILDCARD_AFTER = 32
 FORMAT = 1
 
 _reads: ContextVar[set[str] | None] = ContextVar("jinggang_reads", default=None)
@@ -60,6 +65,17 @@ def reading(into: set[str] | None = None) -> Iterator[set[str]]:
         _reads.reset(token)
         if outer is not None:
             outer.update(reads)
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Reads inside the block are not recorded: the caller notes a key of its own for what it
+    worked out (a page's neighbours in a list), whose digest is computed from the model too."""
+    token = _reads.set(None)
+    try:
+        yield
+    finally:
+        _reads.reset(token)
 
 
 def is_recording() -> bool:
@@ -166,7 +182,7 @@ class Derived(Generic[Value]):
         if not self._done:
             with reading() as reads:
                 self._value = self._compute()
-            self._reads, self._done = compact(reads), True
+            self._reads, self._done = compact(reads, DERIVED_WILDCARD_AFTER), True
         else:
             reads_now = _reads.get()
             if reads_now is not None:
@@ -174,7 +190,7 @@ class Derived(Generic[Value]):
         return self._value  # type: ignore[return-value]
 
 
-def compact(reads: Iterable[str]) -> frozenset[str]:
+def compact(reads: Iterable[str], wildcard_after: int = WILDCARD_AFTER) -> frozenset[str]:
     """One field read of many items of a kind becomes the same field of all of them."""
     by_field: dict[tuple[str, str], list[str]] = defaultdict(list)
     kept: set[str] = set()
@@ -186,7 +202,7 @@ def compact(reads: Iterable[str]) -> frozenset[str]:
         else:
             by_field[(kind, field)].append(entry)
     for (kind, field), entries in by_field.items():
-        if len(entries) > WILDCARD_AFTER:
+        if len(entries) > wildcard_after:
             kept.add(f"{kind}/*/{field}")
         else:
             kept.update(entries)
@@ -280,7 +296,7 @@ def _value(entry: object, name: str) -> Any:
     return value
 
 
-def _digest(value: Any) -> str:
+def digest_of(value: Any) -> str:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -300,14 +316,14 @@ def model_digests(model: Any, memo: DigestMemo | None = None) -> dict[str, str]:
     digests: dict[str, str] = {}
     if model is None:
         return digests
-    register = _digest(dict.items(registered)) if memo is not None \
+    register = digest_of(dict.items(registered)) if memo is not None \
         and isinstance(registered := object.__getattribute__(model, "sources"), dict) else ""
     used: set[tuple[str, str]] = set()
     for entry in fields(model):
         value = object.__getattribute__(model, entry.name)
         if isinstance(value, Table):
             table: dict[str, Any] = dict(dict.items(value))
-            digests[f"{value.kind}/*/{IDS}"] = _digest(list(table))  # which ids, and in what order
+            digests[f"{value.kind}/*/{IDS}"] = digest_of(list(table))  # which ids, and in what order
             for entry_id, item in table.items():
                 source = _source_of(item) if memo is not None else None
                 remembered = memo.get((value.kind, entry_id)) if memo is not None and source is not None else None
@@ -317,7 +333,7 @@ def model_digests(model: Any, memo: DigestMemo | None = None) -> dict[str, str]:
                 else:
                     item_digests = {key(value.kind, entry_id, EXISTS): type(item).__name__}
                     for name in (field.name for field in fields(item) if field.name != "id"):
-                        item_digests[key(value.kind, entry_id, name)] = _digest(_value(item, name))
+                        item_digests[key(value.kind, entry_id, name)] = digest_of(_value(item, name))
                     if memo is not None and source is not None:
                         memo[(value.kind, entry_id)] = (source, register, type(item), item_digests)
                 used.add((value.kind, entry_id))
@@ -325,11 +341,11 @@ def model_digests(model: Any, memo: DigestMemo | None = None) -> dict[str, str]:
         elif isinstance(value, Recorded) and is_dataclass(value):  # the vocabularies
             kind = type(value).KIND
             terms = object.__getattribute__(value, "terms")
-            digests[key(kind, "*", "terms")] = _digest(terms)
+            digests[key(kind, "*", "terms")] = digest_of(terms)
             for name, labels in terms.items():
-                digests.update({key(kind, name, slug): _digest(text) for slug, text in labels.items()})
+                digests.update({key(kind, name, slug): digest_of(text) for slug, text in labels.items()})
         else:
-            digests[key(type(model).KIND, "-", entry.name)] = _digest(value)
+            digests[key(type(model).KIND, "-", entry.name)] = digest_of(value)
     if memo is not None:
         for stale in memo.keys() - used:
             del memo[stale]

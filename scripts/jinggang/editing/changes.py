@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..content.dependencies import EVERYTHING, DependencyMap, changed_keys, fingerprint, key
+from ..content.dependencies import EVERYTHING, DependencyMap, changed_between, changed_keys, fingerprint, key
 from ..content.kinds import PAGE_KINDS, REGISTRIES, label
 from ..content.loader import Settings, load_content
 from ..content.model import ContentItem, ContentModel
@@ -26,6 +26,7 @@ from ..content.schemas import SchemaSet
 from ..content.source import ReadError, read_registry
 from ..website.pages import generated_pages
 from ..website.render import url_for
+from ..website.trail import trail_digests
 from .recording import RecordingError, dependencies_for
 from .reviews import ExpiredReview, expired_in_change
 
@@ -246,7 +247,7 @@ def compute_impact(root: Path, base: str, settings: Settings) -> Impact:
         if before is not None:
             _estimate_from_base(impact, changes, before)
         return impact
-    keys = changed_keys(before, published)
+    keys = changed_keys(before, published) | changed_between(trail_digests(before), trail_digests(published))
     keys |= {key("file", change.path, "bytes") for change in changes if change.kind != "other"}
     if impact.whole_site:
         keys.add(EVERYTHING)

@@ -196,7 +196,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
         if self.is_serve:
-            self.digests = (model_digests(self.model, self.digest_memo)
+            self.digests = (model_digests(self.model, self.digest_memo) | self.trails.digests()
                             | input_digests(settings.root, settings.docs_dir, self.file_digest_memo))
             self.affected = affected_files(self.last_build, config.site_dir, self.digests)
         else:

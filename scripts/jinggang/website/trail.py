@@ -3,6 +3,11 @@
 Lesson, guide, lecturer and route pages are not in the nav (see mkdocs.yml), so neither the
 breadcrumb nor previous/next can come from Material: they come from the model, in the order
 of the list page the reader came from (order.py), and render from jinggang/trail.html.
+
+A page records its trail as one key, `trail/<src_uri>/neighbours`, not as the list's reads:
+the list reads every title, so a title edit would make every page of the list again (2,000
+lessons at 26 s in the preview), while it changes the trails of at most five. `trail_digests`
+gives those keys' digests beside the model's (content/dependencies.py model_digests).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..content.dependencies import Derived
+from ..content.dependencies import Derived, digest_of, key, note, unrecorded
 from ..content.model import ContentModel
 from .order import guides_in_order, lecturers_in_order, lessons_in_order, routes_in_order
 
@@ -82,6 +87,11 @@ class Trails:
         folder, _, name = src_uri.partition("/")
         if folder not in PARENTS or name == "index.md" or "/" in name:
             return None
+        note(trail_key(src_uri))
+        with unrecorded():
+            return self._trail(folder, src_uri)
+
+    def _trail(self, folder: str, src_uri: str) -> Trail | None:
         listed, places = self._list(folder)
         place = places.get(src_uri)
         if place is None:
@@ -89,3 +99,26 @@ class Trails:
         return Trail(PARENTS[folder], listed[place].title,
                      listed[place - 1] if place > 0 else None,
                      listed[place + 1] if place + 1 < len(listed) else None)
+
+    def in_order(self, folder: str) -> list[Neighbour]:
+        """A folder's detail pages in the order of its list page."""
+        return self._list(folder)[0]
+
+    def digests(self) -> dict[str, str]:
+        """The digest of every detail page's trail, by its key (trail_for notes it)."""
+        digests: dict[str, str] = {}
+        with unrecorded():
+            for folder in PARENTS:
+                for neighbour in self.in_order(folder):
+                    digests[trail_key(neighbour.src_uri)] = digest_of(self._trail(folder, neighbour.src_uri))
+        return digests
+
+
+def trail_key(src_uri: str) -> str:
+    return key("trail", src_uri, "neighbours")
+
+
+def trail_digests(model: ContentModel | None) -> dict[str, str]:
+    """The trails' keys of a model with their digests: what `jinggang changes` compares beside
+    the model's own keys."""
+    return Trails(model).digests() if model is not None else {}
