@@ -131,13 +131,22 @@ def site_rows(scratch: Path) -> list[Row]:
 
 
 def preview_rows(project: Path, size: int) -> list[Row]:
+    """Saves of a lesson (the issue's measure: every one within 2 s) apart from a guide's name,
+    which every guide page's neighbours and the routes show."""
     from .preview import measure
 
-    measured = sorted(seconds if seconds is not None else float("inf")
-                      for _label, seconds in measure(project, True, 1))
-    median = measured[len(measured) // 2]
-    return [Row(f"make serve：保存到页面更新（中位数 / 最长，{len(measured)} 次编辑），{size} 课",
-                f"{median:.1f} 秒 / {measured[-1]:.1f} 秒", "≤ 2 秒", median <= 2)]
+    results = measure(project, True, 2)
+    rows = []
+    for label, wanted in (("一课的摘要、标题或正文", lambda name: name.startswith("微团课")),
+                          ("研学指南的名称", lambda name: not name.startswith("微团课"))):
+        measured = sorted(seconds if seconds is not None else float("inf")
+                          for name, seconds in results if wanted(name))
+        median = measured[len(measured) // 2]
+        lessons = label.startswith("一课")
+        rows.append(Row(f"make serve：保存{label}到页面更新（中位数 / 最长，{len(measured)} 次编辑），{size} 课",
+                        f"{median:.1f} 秒 / {measured[-1]:.1f} 秒", "每次 ≤ 2 秒" if lessons else "",
+                        measured[-1] <= 2 if lessons else None))
+    return rows
 
 
 def changes_rows(scratch: Path, edits: int) -> list[Row]:
