@@ -166,6 +166,18 @@ def test_a_title_edit_makes_again_only_the_trails_it_changes(tmp_path: Path) -> 
         remade = {path for path in plugin.affected or ()
                   if path.startswith("lessons/") and path != "lessons/index.html"}
         assert remade == {f"{uri.removesuffix('.md')}/index.html" for uri in changed}
+        # The lists show every title: made again, with the other lessons' entries kept (EntryMemo),
+        # and the same bytes as a clean build.
+        memo = plugin.entry_memo
+        kept = [key for key, entry in memo.current.items() if memo.last.get(key) is entry]
+        assert {key[1] for key in kept} == {"catalog", "lesson_list"}
+        assert not any(key[3] == moved.removeprefix("lessons/").removesuffix(".md") for key in kept)
+        plugin.settle()
+        state, plugin.last_build = plugin.last_build, None
+        _build(project, tmp_path / "clean", dirty=False)
+        plugin.last_build = state
+        for page in ("lessons/index.html", "browse/audience/index.html", "browse/themes/index.html"):
+            assert (tmp_path / "preview" / page).read_bytes() == (tmp_path / "clean" / page).read_bytes(), page
     finally:
         plugin.last_build = None
         plugin.on_shutdown()

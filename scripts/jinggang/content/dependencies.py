@@ -41,11 +41,11 @@ FORMAT = 1
 _reads: ContextVar[set[str] | None] = ContextVar("jinggang_reads", default=None)
 
 
-def note(key: str) -> None:
-    """Record a read that does not go through a recorded object (a cache, a vocabulary)."""
+def note(*keys: str) -> None:
+    """Record reads that do not go through a recorded object (a cache, a vocabulary)."""
     reads = _reads.get()
     if reads is not None:
-        reads.add(key)
+        reads.update(keys)
 
 
 def key(kind: str, item_id: str, field: str) -> str:

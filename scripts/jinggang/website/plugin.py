@@ -52,13 +52,14 @@ from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import (
     LastBuild,
     affected_files,
+    changed_since,
     collect_garbage,
     input_digests,
     pause_collector,
     resume_collector,
     watch_events,
 )
-from .render import GeneratedPage, Renderer, page_contents, url_for
+from .render import EntryMemo, GeneratedPage, Renderer, page_contents, url_for
 from .search import (
     Abandoned,
     IndexMemo,
@@ -127,6 +128,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.collector: threading.Thread | None = None
         self.serve_builds = 0  # the preview's builds ended, to collect after the last one only
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
+        self.entry_memo = EntryMemo()  # the preview's list entries, across its builds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -189,7 +191,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # The preview keeps the template environment: Jinja reloads a template that changed.
         env = self.renderer.env if self.is_serve and self.renderer is not None \
             and self.renderer.template_dirs == list(config.theme.dirs) else None
-        self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env)
+        self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env,
+                                 entry_memo=self.entry_memo if self.is_serve else None)
         self.renderer.env.bytecode_cache = self._bytecode_cache(config)
         self.search_pages: dict[str, SearchPage] = {}
         self.dependencies = DependencyMap()
@@ -198,7 +201,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.is_serve:
             self.digests = (model_digests(self.model, self.digest_memo) | self.trails.digests()
                             | input_digests(settings.root, settings.docs_dir, self.file_digest_memo))
-            self.affected = affected_files(self.last_build, config.site_dir, self.digests)
+            changed = changed_since(self.last_build, config.site_dir, self.digests)
+            self.affected = affected_files(self.last_build, changed)
+            self.entry_memo.begin(changed)
         else:
             self.affected = None
         # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.

@@ -47,13 +47,20 @@ def input_digests(root: Path, docs_dir: Path, memo: dict[tuple[Any, ...], str] |
     return digests
 
 
-def affected_files(last: LastBuild | None, site_dir: str, digests: dict[str, str]) -> set[str] | None:
-    """The built files an edit since the last build affects; None: make everything again."""
+def changed_since(last: LastBuild | None, site_dir: str, digests: dict[str, str]) -> set[str] | None:
+    """The keys that changed since the last build; None: make everything again."""
     if last is None or last.site_dir != site_dir:
         return None
     changed = changed_between(last.digests, digests)
     if any(entry.startswith(tuple(f"file/{name}" for name in (*SITE_WIDE_FOLDERS, *SITE_WIDE_FILES)))
            for entry in changed):
+        return None
+    return changed
+
+
+def affected_files(last: LastBuild | None, changed: set[str] | None) -> set[str] | None:
+    """The built files an edit since the last build affects; None: make everything again."""
+    if last is None or changed is None:
         return None
     return set(last.dependencies.affected(changed))
 
