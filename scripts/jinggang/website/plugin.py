@@ -171,7 +171,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         settings = settings_from(config, self.config)
         if self.is_serve:
             self.idle.clear()  # until on_post_build or on_build_error
-            pause_collector()
+            if self.last_build is not None:  # after an edit; a whole build (40 s) collects as it goes
+                pause_collector()
         if self.is_serve:  # one edit: that file read and checked again, the others remembered
             with remembering_files(self.file_memo):
                 result = load_content(settings)
@@ -204,6 +205,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             changed = changed_since(self.last_build, config.site_dir, self.digests)
             self.affected = affected_files(self.last_build, changed)
             self.entry_memo.begin(changed)
+            if self.affected is None:
+                resume_collector()
         else:
             self.affected = None
         # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
