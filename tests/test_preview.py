@@ -170,13 +170,14 @@ def test_a_title_edit_makes_again_only_the_trails_it_changes(tmp_path: Path) -> 
         # and the same bytes as a clean build.
         memo = plugin.entry_memo
         kept = [key for key, entry in memo.current.items() if memo.last.get(key) is entry]
-        assert {key[1] for key in kept} == {"catalog", "lesson_list"}
+        assert {key[1] for key in kept} == {"catalog", "lesson_list", "timeline"}
         assert not any(key[3] == moved.removeprefix("lessons/").removesuffix(".md") for key in kept)
         plugin.settle()
         state, plugin.last_build = plugin.last_build, None
         _build(project, tmp_path / "clean", dirty=False)
         plugin.last_build = state
-        for page in ("lessons/index.html", "browse/audience/index.html", "browse/themes/index.html"):
+        for page in ("lessons/index.html", "browse/audience/index.html", "browse/themes/index.html",
+                     "timeline/index.html"):
             assert (tmp_path / "preview" / page).read_bytes() == (tmp_path / "clean" / page).read_bytes(), page
     finally:
         plugin.last_build = None
