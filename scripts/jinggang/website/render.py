@@ -51,13 +51,13 @@ class EntryMemo:
     def __init__(self) -> None:
         self.last: dict[tuple[str, str, str, str], tuple[Markup, frozenset[str]]] = {}
         self.current: dict[tuple[str, str, str, str], tuple[Markup, frozenset[str]]] = {}
-        self.changed: set[str] | None = None
+        self.changed: set[str] = set()  # since the build that made `last`
 
     def begin(self, changed: set[str] | None) -> None:
         """A build starts; changed: the keys changed since the last one (None: keep nothing)."""
         self.last = self.current if changed is not None else {}
         self.current = {}
-        self.changed = changed
+        self.changed = changed or set()
 
     def entry(self, page_url: str, slot: str, item: ContentItem, caller: Callable[[], Markup]) -> Markup:
         # Keyed by the page too: links in an entry are relative to it.
@@ -65,7 +65,7 @@ class EntryMemo:
         kept = self.current.get(key)  # made already in this build (a lesson under two audiences)
         if kept is None:
             kept = self.last.get(key)
-            if kept is None or self.changed is None or meets(kept[1], self.changed):
+            if kept is None or meets(kept[1], self.changed):
                 with reading() as reads:
                     html = caller()
                 kept = (html, frozenset(reads))
