@@ -54,9 +54,15 @@ def lesson_groups(model: ContentModel, by: str) -> list[LessonGroup]:
     if by == "sites":
         return [LessonGroup(guide.id, guide.name, _by_title(model.lessons_for_site(guide.id)), guide.src_uri)
                 for guide in guides_in_order(model)]
-    vocabulary = {"audience": "audience", "themes": "themes"}[by]
-    return [LessonGroup(slug, label, _by_title(lesson for lesson in lessons if slug in getattr(lesson, by)))
-            for slug, label in model.vocabularies.terms[vocabulary].items()]
+    terms = model.vocabularies.terms[{"audience": "audience", "themes": "themes"}[by]]
+    # One pass in title order, not a pass and a sort a group: at 2,000 lessons the groups'
+    # passes read each lesson's terms once for every term (0.1 s a page in the preview).
+    members: dict[str, list[Lesson]] = {slug: [] for slug in terms}
+    for lesson in _by_title(lessons):
+        for slug in dict.fromkeys(getattr(lesson, by)):
+            if slug in members:
+                members[slug].append(lesson)
+    return [LessonGroup(slug, label, tuple(members[slug])) for slug, label in terms.items()]
 
 
 @dataclass(frozen=True)
