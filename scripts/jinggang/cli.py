@@ -118,10 +118,12 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         check_output_folder(root, site_dir, replaces=True)
         site_dir = site_dir.resolve()
         remove_leftovers(site_dir)
-        with staging_folder(site_dir) as staging:
+        with staging_folder(site_dir) as staging, _plugin_state_forgotten() as plugins:
             try:
                 config = load_mkdocs_config(config_file, site_dir=str(staging), strict=strict)
-                build(config)
+                plugins.append(config.plugins)
+                resumed = _resume_build(root, config, config_file, site_dir, staging)
+                build(config, dirty=resumed)
             except ConfigFileError as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{format_report(error.problems)}", file=sys.stderr)
                 return 1
@@ -135,6 +137,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
 
             carry_share_cards(site_dir, staging)
             swap_in(staging, site_dir)
+            _keep_build(root, config, config_file, site_dir)
     except OutputFolderError as error:
         print(f"构建失败：{error}", file=sys.stderr)
         return 1
@@ -145,6 +148,60 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         return 1
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")
     return 0
+
+
+def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, staging: Path) -> bool:
+    """Start the build from the last one (website/resume.py) where it can; whether it does."""
+    from .outputs.site_run import environment_digest
+    from .website.plugin import JinggangPlugin, exact_dirty_build, settings_from
+    from .website.resume import REWRITTEN, copy_site, last_build
+
+    plugin = config.plugins.get("jinggang")
+    if not isinstance(plugin, JinggangPlugin) or not plugin.config.enabled:
+        return False
+    plugin.keeps_build = True
+    key = environment_digest(root, config_file, settings_from(config, plugin.config).today)
+    previous = last_build(root, site_dir, key)
+    if previous is None:
+        return False
+    copy_site(site_dir, staging)
+    plugin.last_build = replace(previous, site_dir=str(staging))
+    plugin.resumed, plugin.always_remade = True, set(REWRITTEN)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if exact_dirty_build not in build_log.filters:
+        build_log.addFilter(exact_dirty_build)
+    return True
+
+
+@contextlib.contextmanager
+def _plugin_state_forgotten() -> Iterator[list[Any]]:
+    """MkDocs gives every later config of the process the same plugin object (it has on_startup):
+    what run_build set on it for one build must not carry into another build of the process (a
+    test's, `jinggang changes`', the benchmarks')."""
+    collections: list[Any] = []
+    try:
+        yield collections
+    finally:
+        for plugins in collections:
+            plugin = plugins.get("jinggang")
+            if plugin is not None and hasattr(plugin, "keeps_build"):
+                plugin.keeps_build = plugin.resumed = False
+                plugin.always_remade = set()
+                plugin.last_build = None
+
+
+def _keep_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path) -> None:
+    """After the swap: what the next build may resume from."""
+    from .outputs.site_run import environment_digest
+    from .website.plugin import JinggangPlugin, settings_from
+    from .website.resume import forget_build, save_build
+
+    plugin = config.plugins.get("jinggang")
+    if not isinstance(plugin, JinggangPlugin) or plugin.last_build is None or not plugin.keeps_build:
+        forget_build(root)
+        return
+    key = environment_digest(root, config_file, settings_from(config, plugin.config).today)
+    save_build(root, site_dir, key, plugin.last_build)
 
 
 def _output_folder_refused(root: Path, site_dir: Path) -> bool:

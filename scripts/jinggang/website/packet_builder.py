@@ -13,8 +13,10 @@ print with the PDFs' print styles and fonts (copied into the site: outputs/fonts
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -195,13 +197,19 @@ def copy_print_fonts(fonts_dir: Path, site_dir: Path, copies: dict[str, tuple[An
 
     copies (the preview's, across its builds): the identities of each source and of the copy made
     from it. A copy whose source and copy are both as they were is left: copying the ~400 files
-    took seconds of each preview build at 2,000 lessons."""
+    took seconds of each preview build at 2,000 lessons.
+
+    A copy already there with the same bytes is left (a resumed build's site folder links them
+    to the published site's, website/resume.py); a new one replaces it, never writes into it."""
     for name, source in site_font_files(fonts_dir).items():
         target = site_dir / name
         if copies is not None and copies.get(name) == (file_identity(source), file_identity(target)):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.copying")
+            shutil.copyfile(source, temporary)
+            os.replace(temporary, target)
         if copies is not None:
             copies[name] = (file_identity(source), file_identity(target))
     css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))

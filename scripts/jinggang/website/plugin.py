@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
 from mkdocs.utils.templates import TemplateContext
 
 from ..content.dependencies import (
@@ -110,6 +111,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording = ExitStack()  # the page being made, from its first hook to its last
         # The preview (website/preview.py): what the last build made, what this one makes again.
         self.last_build: LastBuild | None = None
+        # A published build that keeps what it made for the next (website/resume.py): `resumed`
+        # when this one starts from the last one's site and LastBuild, which run_build sets.
+        self.keeps_build = False
+        self.resumed = False
+        self.always_remade: set[str] = set()  # what a resumed build makes again whatever changed
         self.affected: set[str] | None = None  # None: everything
         self.file_memo: dict[tuple[Any, ...], Any] = {}  # the loader's, across the preview's builds
         self.file_digest_memo: dict[tuple[Any, ...], str] = {}
@@ -133,7 +139,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
         if self.is_serve and dirty:
-            logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_build)
+            logging.getLogger("mkdocs.commands.build").addFilter(exact_dirty_build)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
                  ) -> LiveReloadServer | None:
@@ -199,14 +205,17 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies = DependencyMap()
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
-        if self.is_serve:
+        if self.is_serve or self.keeps_build:
             self.digests = (model_digests(self.model, self.digest_memo) | self.trails.digests()
                             | input_digests(settings.root, settings.docs_dir, self.file_digest_memo))
+        if self.is_serve:
             changed = changed_since(self.last_build, config.site_dir, self.digests)
             self.affected = affected_files(self.last_build, changed)
             self.entry_memo.begin(changed)
             if self.affected is None:
                 resume_collector()
+        elif self.resumed:
+            self.affected = self._resumed_affected(config)
         else:
             self.affected = None
         # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
@@ -215,6 +224,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
+
+    def _resumed_affected(self, config: MkDocsConfig) -> set[str] | None:
+        """What a resumed published build makes again; None: everything, in a cleaned folder.
+
+        An item or file added or removed makes everything again: the preview may leave a
+        removed page's file behind, a published site may not."""
+        last = self.last_build
+        changed = changed_since(last, config.site_dir, self.digests)
+        if last is None or changed is None or last.digests.keys() != self.digests.keys():
+            clean_directory(config.site_dir)
+            return None
+        return (affected_files(last, changed) or set()) | self.always_remade
 
     # Early, so that other plugins (search, offline) see the generated pages.
     @event_priority(50)
@@ -253,7 +274,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
             files.append(self._generated(config, path, feed))
         self.kept_pages = set()
-        if self.is_serve:  # not the file's time: what it read says whether a page is made again
+        if self.is_serve or self.resumed:  # not the file's time: what it read says whether a page is made again
             for file in files.documentation_pages():
                 if self.last_build is not None and not self._remade(file.dest_uri):  # not read again
                     file.is_modified = _unchanged  # type: ignore[method-assign]
@@ -311,6 +332,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # Compiled templates kept between builds (Jinja checks each template's source): the
         # preview and `jinggang site` do not compile Material's templates again each build.
         env.bytecode_cache = self._bytecode_cache(config)
+        if self.model is not None and self.kept_pages:
+            # The sitemap dates every page: a page left as it was is not read (on_page_markdown).
+            for file in files.documentation_pages():
+                if file.src_uri in self.kept_pages and file.page is not None:
+                    file.page.update_date = page_update_date(self.model, file.src_uri)
         return env
 
     def _bytecode_cache(self, config: MkDocsConfig) -> jinja2.BytecodeCache:
@@ -425,10 +451,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             return
         self.recording.close()
         site_dir = Path(config.site_dir)
-        incremental = self.is_serve and self.affected is not None
+        incremental = (self.is_serve or self.resumed) and self.affected is not None
         index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
                             self.search_memo if self.is_serve else None)
-        if incremental:
+        if incremental and self.is_serve:
             # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
             # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this build
             # does not wait for the last one's index either: its writer does (one writer at a time).
@@ -482,15 +508,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             if not self.is_serve:  # the preview keeps them: a page made again draws the same address
                 qr_code.cache_clear()  # kept from a page's share panel to its builder item only
         try:  # last: the stamp hashes every file the build wrote
-            if not incremental:  # the preview's pages are network first: the last stamp serves
+            if not (incremental and self.is_serve):  # the preview's pages are network first: its last stamp serves
                 stamp_service_worker(site_dir)
         except PlaceholderMissing as error:
             raise PluginError(f"site_overrides/{error}：构建写不进版本号。") from error
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
-        if self.is_serve:
-            self.idle.set()
+        if self.is_serve or self.keeps_build:
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
                                         self.generated_files, self.search_pages)
+        if self.is_serve:
+            self.idle.set()
             self.serve_builds += 1
             resume_collector()
             self.collector = threading.Thread(target=self._collect_when_idle,
@@ -542,11 +569,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.search_writer = None
 
 
-def _exact_dirty_build(record: logging.LogRecord) -> bool:
+def exact_dirty_build(record: logging.LogRecord) -> bool:
     """Drop MkDocs's warning that a dirty build leaves the nav and links inexact: the preview's
-    dirty builds make again every page that read what changed (website/preview.py), and under
-    `strict: true` the warning would stop the preview."""
-    return not record.getMessage().startswith("A 'dirty' build is being performed")
+    and a resumed build's dirty builds make again every page that read what changed
+    (website/preview.py), and under `strict: true` the warning would stop the build. The note on
+    stale files goes too: a resumed build starts from a copy of the site, which it cleans first
+    when a page may have gone (website/resume.py)."""
+    message = record.getMessage()
+    return not message.startswith(("A 'dirty' build is being performed", "The directory contains stale files"))
 
 
 def _unchanged() -> bool:
