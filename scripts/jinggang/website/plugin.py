@@ -47,7 +47,7 @@ from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
-from .packet_builder import BUILDER_FOLDER, BuilderMemo, image_url_for_builder, write_builder_files
+from .packet_builder import BuilderMemo, image_url_for_builder, write_builder_files
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import (
@@ -490,16 +490,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 self._keep(path)
         root = Path(config.config_file_path).parent
         try:
-            if self._remade(f"{BUILDER_FOLDER}/"):
-                with reading() as reads:
-                    write_builder_files(self.model, self.renderer, self.packet_markdown, site_dir,
-                                        site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
-                                        fonts_dir=root / self.config.print_fonts_dir,
-                                        memo=self.builder_memo if self.is_serve else None)
-                # Each item's script reads its item only, but the memo across serve rebuilds hides which.
-                self.dependencies.add(f"{BUILDER_FOLDER}/", reads)
-            else:
-                self._keep(f"{BUILDER_FOLDER}/")
+            builder_reads = write_builder_files(
+                self.model, self.renderer, self.packet_markdown, site_dir, site_url=config.site_url or "",
+                max_age=self.config.verified_max_age_days, fonts_dir=root / self.config.print_fonts_dir,
+                memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
+            for path, script_reads in builder_reads.items():
+                if script_reads is not None:
+                    self.dependencies.add(path, script_reads)
+                elif self.last_build is not None and path in self.last_build.dependencies.files:
+                    self._keep(path)  # left as it was, or given back by the preview's memo
         except PrintFontsMissing as error:
             raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
         except ItemError as error:
