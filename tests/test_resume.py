@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from jinggang.cli import run_build
+from jinggang.cli import run_build, run_offline
+from jinggang.outputs.offline import OFFLINE_BUILD, SITE_ZIP
+from jinggang.website.resume import CACHE
 
 from .conftest import build_site, make_project
 
@@ -115,3 +117,26 @@ def test_a_plain_build_after_a_resumed_one_in_the_same_process_makes_everything(
     clean = clean_build_of(project, project.parent / "clean")
     del clean[".jinggang-site"]  # run_build marks its folder, a plain build does not
     assert tree(site) == clean
+
+
+def test_the_offline_build_resumes_too_and_its_zip_equals_a_clean_runs(project: Path) -> None:
+    site, config = project / "site", project / "mkdocs.yml"
+    lesson = project / "docs/lessons/sanwan-branch.md"
+    assert run_build(project, config, site, strict=True) == 0
+    assert run_offline(project, config, site) == 0
+    kept = project / CACHE / OFFLINE_BUILD / "site"
+    before = page_times(kept)
+    edit(lesson, "duration: 15", "duration: 20")
+    assert run_build(project, config, site, strict=True) == 0
+    assert run_offline(project, config, site) == 0
+    after = page_times(kept)
+    assert 0 < sum(after[page] != before.get(page) for page in after) < len(after) // 2  # resumed
+
+    clean = make_project(project.parent / "clean")
+    for name in ("docs", "curriculum"):
+        shutil.rmtree(clean / name)
+        shutil.copytree(project / name, clean / name)
+    assert run_build(clean, clean / "mkdocs.yml", clean / "site", strict=True) == 0
+    assert run_offline(clean, clean / "mkdocs.yml", clean / "site") == 0
+    assert (site / SITE_ZIP).read_bytes() == (clean / "site" / SITE_ZIP).read_bytes()
+    assert tree(site) == tree(clean / "site")

@@ -153,8 +153,8 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
 def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, staging: Path) -> bool:
     """Start the build from the last one (website/resume.py) where it can; whether it does."""
     from .outputs.site_run import environment_digest
-    from .website.plugin import JinggangPlugin, exact_dirty_build, settings_from
-    from .website.resume import REWRITTEN, copy_site, last_build
+    from .website.plugin import JinggangPlugin, settings_from
+    from .website.resume import REWRITTEN, copy_site, last_build, start_from
 
     plugin = config.plugins.get("jinggang")
     if not isinstance(plugin, JinggangPlugin) or not plugin.config.enabled:
@@ -165,29 +165,24 @@ def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir:
     if previous is None:
         return False
     copy_site(site_dir, staging)
-    plugin.last_build = replace(previous, site_dir=str(staging))
-    plugin.resumed, plugin.always_remade = True, set(REWRITTEN)
-    build_log = logging.getLogger("mkdocs.commands.build")
-    if exact_dirty_build not in build_log.filters:
-        build_log.addFilter(exact_dirty_build)
+    start_from(plugin, previous, staging, REWRITTEN)
     return True
 
 
 @contextlib.contextmanager
 def _plugin_state_forgotten() -> Iterator[list[Any]]:
-    """MkDocs gives every later config of the process the same plugin object (it has on_startup):
-    what run_build set on it for one build must not carry into another build of the process (a
-    test's, `jinggang changes`', the benchmarks')."""
+    """The plugin objects of the configs the block loads, cleared when it ends (resume.forget_state)."""
+    from .website.plugin import JinggangPlugin
+    from .website.resume import forget_state
+
     collections: list[Any] = []
     try:
         yield collections
     finally:
         for plugins in collections:
             plugin = plugins.get("jinggang")
-            if plugin is not None and hasattr(plugin, "keeps_build"):
-                plugin.keeps_build = plugin.resumed = False
-                plugin.always_remade = set()
-                plugin.last_build = None
+            if isinstance(plugin, JinggangPlugin):
+                forget_state(plugin)
 
 
 def _keep_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path) -> None:

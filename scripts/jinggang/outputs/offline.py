@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import multiprocessing
+import os
 import re
 import shutil
 import signal
@@ -48,20 +49,62 @@ ROUTE_ZIP_INDEX = "jinggang/route/zip-index.html"
 OFFLINE_SIZE = "jinggang/offline-size.html"
 
 
+OFFLINE_BUILD = "offline-build"  # the last offline build, kept to resume from (website/resume.py)
+
+
 def build_offline_site(config_file: Path, output_dir: Path) -> str:
-    """Build the site for file:// into output_dir; return the online site's address."""
+    """Build the site for file:// into output_dir; return the online site's address.
+
+    The build goes into a folder of the cache, resuming from the last one there (only the pages
+    whose reads changed are made again, website/resume.py), and output_dir gets hard links to
+    it: whatever changes a page for a zip writes a new file (_writer), never into one."""
     from mkdocs.commands.build import build
 
     from ..website.config_file import load_mkdocs_config
+    from ..website.plugin import JinggangPlugin, settings_from
+    from ..website.resume import CACHE, forget_build, forget_state, last_build, save_build, start_from
+    from .site_run import environment_digest
 
-    # What Material's offline plugin does besides its search shims, which this site does not need.
     config = load_mkdocs_config(config_file, site_dir=str(output_dir), strict=True, use_directory_urls=False)
+    plugin = config.plugins["jinggang"]
+    # What Material's offline plugin does besides its search shims, which this site does not need.
     # Templates leave out what needs a server (the service worker's "save for offline").
-    config.plugins["jinggang"].config["offline_build"] = True
-    build(config)
+    plugin.config["offline_build"] = True
+    if isinstance(plugin, JinggangPlugin):
+        settings = settings_from(config, plugin.config)
+        kept = settings.root / CACHE / OFFLINE_BUILD / "site"
+        config.site_dir = str(kept)
+        key = environment_digest(settings.root, config_file, settings.today)
+        previous = last_build(settings.root, kept, key, OFFLINE_BUILD)
+        forget_build(settings.root, OFFLINE_BUILD)  # the folder changes now: a build cut short leaves no record
+        try:
+            plugin.keeps_build = True
+            if previous is not None:
+                start_from(plugin, previous, kept)
+            build(config, dirty=previous is not None)
+            if plugin.last_build is not None:
+                save_build(settings.root, kept, key, plugin.last_build, OFFLINE_BUILD)
+        finally:
+            forget_state(plugin)
+        shutil.rmtree(output_dir, ignore_errors=True)
+        shutil.copytree(kept, output_dir, copy_function=_link_unless_download(kept))
+    else:
+        build(config)
     # A file:// reader never gets a 404 page, and Material's links there are absolute (site_url).
     (output_dir / "404.html").unlink(missing_ok=True)
     return str(config.site_url or "")
+
+
+def _link_unless_download(kept: Path) -> Callable[[str, str], object]:
+    """Hard links, but copies under downloads/ (of the docs, if any): the downloads made for the
+    site are copied over them (OfflineZips._make), which would write into a link."""
+    def link(source: str, target: str) -> object:
+        if Path(source).relative_to(kept).as_posix().startswith("downloads/"):
+            return shutil.copy2(source, target)
+        os.link(source, target)
+        return target
+
+    return link
 
 
 def confine_pages(root: Path, pages: Iterable[str], members: set[str], site_url: str,
@@ -297,8 +340,10 @@ def _build_reporting(config_file: Path, output_dir: Path, connection: Connection
 
 def _writer(root: Path) -> Callable[[str, str], Path]:
     def write(name: str, html: str) -> Path:
+        # A new file: the offline site's pages are hard links to the kept build (build_offline_site).
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
         path.write_text(html, encoding="utf-8")
         return path
 

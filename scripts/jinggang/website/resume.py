@@ -15,16 +15,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..outputs.fonts import SITE_FONTS_DIR
 from .preview import LastBuild
 
-RECORD = Path(".cache/jinggang/site-build.json")
-STATE = Path(".cache/jinggang/site-build.pickle")
+if TYPE_CHECKING:
+    from .plugin import JinggangPlugin
+
+CACHE = Path(".cache/jinggang")
+SITE_BUILD = "site-build"  # the published site's record; the offline build keeps one of its own
 # Written into the site after the build by other steps: carried by run_build (the downloads,
 # the share cards), or filled in by the offline step (the home page's zip size), so the copy
 # leaves them out and the build makes the home page again.
@@ -47,34 +54,40 @@ def _outside_build(name: str) -> bool:
     return name in REWRITTEN or any(name == folder or name.startswith(f"{folder}/") for folder in CARRIED)
 
 
-def last_build(root: Path, site_dir: Path, key: str) -> LastBuild | None:
-    """The last published build of site_dir, if the site is as it left it and key is the same."""
+def _files(root: Path, name: str) -> tuple[Path, Path]:
+    return root / CACHE / f"{name}.json", root / CACHE / f"{name}.pickle"
+
+
+def last_build(root: Path, site_dir: Path, key: str, name: str = SITE_BUILD) -> LastBuild | None:
+    """The last build into site_dir, if the folder is as it left it and key is the same."""
+    record_file, state_file = _files(root, name)
     try:
-        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
+        record = json.loads(record_file.read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("key") != key \
                 or record.get("site_dir") != str(site_dir.resolve()) or not site_dir.is_dir() \
                 or record.get("listing") != published_listing(site_dir):
             return None
-        with open(root / STATE, "rb") as stream:
+        with open(state_file, "rb") as stream:
             kept = pickle.load(stream)  # our own cache file, written below for this program digest
     except Exception:  # absent, from another version, cut short: a whole build
         return None
     return kept if isinstance(kept, LastBuild) else None
 
 
-def save_build(root: Path, site_dir: Path, key: str, kept: LastBuild) -> None:
-    """After the site was swapped in: what the next build may resume from."""
-    forget_build(root)
-    (root / STATE).parent.mkdir(parents=True, exist_ok=True)
-    with open(root / STATE, "wb") as stream:
+def save_build(root: Path, site_dir: Path, key: str, kept: LastBuild, name: str = SITE_BUILD) -> None:
+    """After the build is in place: what the next build may resume from."""
+    forget_build(root, name)
+    record_file, state_file = _files(root, name)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(state_file, "wb") as stream:
         pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
     record = {"key": key, "site_dir": str(site_dir.resolve()), "listing": published_listing(site_dir)}
-    (root / RECORD).write_text(json.dumps(record), encoding="utf-8")
+    record_file.write_text(json.dumps(record), encoding="utf-8")
 
 
-def forget_build(root: Path) -> None:
-    (root / RECORD).unlink(missing_ok=True)
-    (root / STATE).unlink(missing_ok=True)
+def forget_build(root: Path, name: str = SITE_BUILD) -> None:
+    for file in _files(root, name):
+        file.unlink(missing_ok=True)
 
 
 def copy_site(site_dir: Path, staging: Path) -> None:
@@ -98,3 +111,23 @@ def copy_site(site_dir: Path, staging: Path) -> None:
         shutil.copy2(source, target)
 
     shutil.copytree(site_dir, staging, ignore=ignored, copy_function=copy, dirs_exist_ok=True)
+
+
+def start_from(plugin: JinggangPlugin, previous: LastBuild, site_dir: Path, always_remade: Iterable[str] = ()) -> None:
+    """Let the plugin's next build (a dirty one, into site_dir) make again only what changed since previous."""
+    from .plugin import exact_dirty_build
+
+    plugin.last_build = replace(previous, site_dir=str(site_dir))
+    plugin.resumed, plugin.always_remade = True, set(always_remade)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if exact_dirty_build not in build_log.filters:
+        build_log.addFilter(exact_dirty_build)
+
+
+def forget_state(plugin: JinggangPlugin) -> None:
+    """MkDocs gives every later config of the process the same plugin object (it has on_startup):
+    what one build set on it must not carry into another build of the process (a test's,
+    `jinggang changes`', the benchmarks')."""
+    plugin.keeps_build = plugin.resumed = False
+    plugin.always_remade = set()
+    plugin.last_build = None
