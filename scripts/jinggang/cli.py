@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +22,12 @@ from .editing.reviews import expired_review_problems
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from rich.console import Console
 
     from .content.model import ContentModel
     from .outputs.context import RenderContext
     from .outputs.offline import OfflineZips
-    from .outputs.pipeline import Output
+    from .outputs.pipeline import Job, Output
     from .outputs.prepared import PreparedRecord
     from .outputs.store import RenderStore
 
@@ -282,35 +283,102 @@ def _download_output(command: str, context: RenderContext, store: RenderStore) -
     return ShareCardsOutput(context), share_cards(context)
 
 
+@dataclass
+class DownloadRun:
+    """One kind of download (DOWNLOADS) being made: its output, where it writes, its jobs."""
+
+    command: str
+    output: Output[Any]
+    store: RenderStore
+    items: list[Any]
+    whole: bool  # every item (not --only's): the folder is pruned and the record of the run saved
+    prepared: PreparedRecord | None
+    started: float = field(default_factory=time.perf_counter)
+    jobs: list[Job[Any]] = field(default_factory=list)
+
+
 def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *, jobs: int = 2,
                   only: list[str] | None = None, cache_dir: Path | None = None,
                   context: RenderContext | None = None) -> int:
     """One kind of download (DOWNLOADS), from the cache where an item's inputs are unchanged."""
+    failed = run_all_downloads(root, config_file, site_dir, [command], jobs=jobs, only={command: only or []},
+                               cache_dir=cache_dir, context=context)
+    return failed if isinstance(failed, int) else int(bool(failed))
+
+
+def run_all_downloads(root: Path, config_file: Path, site_dir: Path, commands: list[str], *, jobs: int = 2,
+                      only: Mapping[str, list[str]] | None = None, cache_dir: Path | None = None,
+                      context: RenderContext | None = None) -> list[str] | int:
+    """Several kinds of download at once on one browser (a share card draws while a packet
+    prints: Python waits for Chromium, which has the other core), each said in DOWNLOADS order;
+    the commands a file of which failed, or the exit code when none could start."""
     from rich.console import Console
 
-    from .outputs.pipeline import Status, run_output, summary_table
-    from .outputs.store import RenderStore
-
     started = time.perf_counter()
-    folder, id_label = DOWNLOADS[command]
-    context = context or _context_or_report(config_file, id_label or "分享图片")
+    context = context or _context_or_report(config_file, DOWNLOADS[commands[0]][1] or "分享图片")
     if context is None:
         return 1
+    runs = []
+    for command in commands:
+        run = _download_run(root, config_file, site_dir, command, context, (only or {}).get(command, []),
+                            cache_dir, started)
+        if isinstance(run, int):
+            return run
+        runs.append(run)
+    console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
+    make_downloads(root, config_file, runs, jobs, console)
+    return [run.command for run in runs if report_downloads(run, console) != 0]
+
+
+def _download_run(root: Path, config_file: Path, site_dir: Path, command: str, context: RenderContext,
+                  only: list[str], cache_dir: Path | None, started: float) -> DownloadRun | int:
+    """What a run of one kind of download makes; 2 when --only names an unknown item."""
+    from .outputs.store import RenderStore
+
+    folder, id_label = DOWNLOADS[command]
     store = RenderStore(site_dir / folder, cache_dir or root / ".cache" / "jinggang" / command)
     output, items = _download_output(command, context, store)
-    only = only or []
     if only:
         known = {getattr(item, "id", ""): item for item in items}
         if _report_unknown(only, known, id_label):
             return 2
         items = [known[item_id] for item_id in only]
-    console = Console(stderr=True, soft_wrap=True)  # messages name files: never break them
     prepared = _prepared_record(root, config_file, context, output, store)
-    outcome = run_output(output, items, store, parallel=jobs, prune=not only, console=console, prepared=prepared)
-    if prepared is not None and not only:
-        prepared.save((job.name, job.digest, job.reads) for job in outcome if job.status is not Status.FAILED)
-    _save_dependencies(root, _config(config_file)[1], command, {f"{folder}/{job.name}": job.reads for job in outcome
-                                                if job.status is not Status.FAILED}, whole=not only)
+    return DownloadRun(command, output, store, items, not only, prepared, started)
+
+
+def make_downloads(root: Path, config_file: Path, runs: list[DownloadRun], jobs: int, console: Console) -> None:
+    """Prepare every run's jobs, render them all at once, and record what each read."""
+    import asyncio
+
+    from .outputs.pipeline import Status, plan_jobs, render_pending, rendering_progress, run_coroutine
+
+    for run in runs:  # one after another: the outputs share the context's Markdown renderer
+        run.jobs = plan_jobs(run.output, run.items, run.store, run.prepared)
+
+    async def render_all() -> None:
+        await asyncio.gather(*(render_pending(run.output, run.jobs, run.store, jobs, progress) for run in runs))
+
+    if any(job.status is Status.PENDING for run in runs for job in run.jobs):
+        with rendering_progress(console) as progress:
+            run_coroutine(render_all())
+    for run in runs:
+        if run.whole:
+            run.store.prune(run.output.keep(), run.output.prune_pattern)
+            if run.prepared is not None:
+                run.prepared.save((job.name, job.digest, job.reads) for job in run.jobs
+                                  if job.status is not Status.FAILED)
+        folder = DOWNLOADS[run.command][0]
+        _save_dependencies(root, _config(config_file)[1], run.command,
+                           {f"{folder}/{job.name}": job.reads for job in run.jobs if job.status is not Status.FAILED},
+                           whole=run.whole)
+
+
+def report_downloads(run: DownloadRun, console: Console) -> int:
+    """What a run made, kept and could not make; 1 when a file failed."""
+    from .outputs.pipeline import Status, summary_table
+
+    output, outcome = run.output, run.jobs
     if len(outcome) <= 40 and any(job.status is not Status.CACHED for job in outcome):
         console.print(summary_table(output, outcome))
     failed = [job for job in outcome if job.status is Status.FAILED]
@@ -319,7 +387,7 @@ def run_downloads(root: Path, config_file: Path, site_dir: Path, command: str, *
     made = sum(1 for job in outcome if job.status is Status.RENDERED)
     kept = sum(1 for job in outcome if job.status is Status.CACHED)
     console.print(f"{output.label}：共 {len(outcome)} 个文件，新生成 {made} 个，{Status.CACHED.label} {kept} 个，"
-                  f"{time.perf_counter() - started:.2f} 秒。")
+                  f"{time.perf_counter() - run.started:.2f} 秒。")
     return 1 if failed else 0
 
 
@@ -587,9 +655,13 @@ def _make_site(args: argparse.Namespace, root: Path, config_file: Path, site_dir
         context = _context_or_report(config_file, "下载文件")
         if context is None:
             return 1
-        failed = [command for command in DOWNLOADS if selected.get(command, True) != []
-                  and run_downloads(root, config_file, site_dir, command, jobs=args.jobs, context=context,
-                                    only=selected.get(command)) != 0]
+        commands = [command for command in DOWNLOADS if selected.get(command, True) != []]
+        made = run_all_downloads(root, config_file, site_dir, commands, jobs=args.jobs, context=context,
+                                 only={command: selected.get(command) or [] for command in commands}) \
+            if commands else []
+        if isinstance(made, int):
+            return made
+        failed = made
         browser.close()
         if run_offline(root, config_file, site_dir, context=context, zips=zips) != 0:
             failed.append("offline")

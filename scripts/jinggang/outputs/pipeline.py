@@ -113,6 +113,24 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
                console: Console | None = None, prepared: PreparedRecord | None = None) -> list[Job[Item]]:
     """Make every item's file, from the cache where its inputs are unchanged; with the record of
     the last run (prepared.py), jobs that read nothing changed are not even prepared."""
+    jobs = plan_jobs(output, items, store, prepared)
+    if any(job.status is Status.PENDING for job in jobs):
+        with rendering_progress(console or Console(stderr=True, soft_wrap=True)) as progress:
+            run_coroutine(render_pending(output, jobs, store, parallel, progress))
+    if prune:
+        store.prune(output.keep(), output.prune_pattern)
+    return jobs
+
+
+def rendering_progress(console: Console) -> Progress:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True)
+
+
+def plan_jobs(output: Output[Item], items: Sequence[Item], store: RenderStore,
+              prepared: PreparedRecord | None = None) -> list[Job[Item]]:
+    """Every item's job, restored from the cache where its inputs are unchanged; the jobs left
+    PENDING are to render (render_pending)."""
     remembered = prepared.unchanged() if prepared is not None else {}
 
     def restored_unprepared(job: Job[Item]) -> bool:
@@ -133,14 +151,6 @@ def run_output(output: Output[Item], items: Sequence[Item], store: RenderStore, 
         saved = store.restore(job.name, job.digest)
         if saved is not None:
             job.status, job.pages, job.size = Status.CACHED, int(saved.get("pages", 0)), int(saved.get("size", 0))
-    pending = [job for job in jobs if job.status is Status.PENDING]
-    if pending:
-        console = console or Console(stderr=True, soft_wrap=True)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
-            run_coroutine(_render_all(output, pending, store, parallel, progress))
-    if prune:
-        store.prune(output.keep(), output.prune_pattern)
     return jobs
 
 
@@ -192,11 +202,15 @@ async def render_jobs(output: Output[Item], jobs: Sequence[Job[Item]], store: Re
     await asyncio.gather(*(render_one(job) for job in jobs))
 
 
-async def _render_all(output: Output[Item], jobs: Sequence[Job[Item]], store: RenderStore, parallel: int,
-                      progress: Progress) -> None:
+async def render_pending(output: Output[Item], jobs: Sequence[Job[Item]], store: RenderStore, parallel: int,
+                         progress: Progress) -> None:
+    """Render the PENDING jobs on an engine of their own, closed afterwards."""
+    pending = [job for job in jobs if job.status is Status.PENDING]
+    if not pending:
+        return
     engine = output.engine(parallel)
     try:
-        await render_jobs(output, jobs, store, engine, progress)
+        await render_jobs(output, pending, store, engine, progress)
     finally:
         await engine.close()
 
