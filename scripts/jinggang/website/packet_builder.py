@@ -13,7 +13,6 @@ print with the PDFs' print styles and fonts (copied into the site: outputs/fonts
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
 import os
@@ -220,21 +219,32 @@ def copy_print_fonts(fonts_dir: Path, site_dir: Path, copies: dict[str, tuple[An
     from it. A copy whose source and copy are both as they were is left: copying the ~400 files
     took seconds of each preview build at 2,000 lessons.
 
-    A copy already there with the same bytes is left (a resumed build's site folder links them
-    to the published site's, website/resume.py); a new one replaces it, never writes into it."""
+    A copy already there with its source's size and time is left (a resumed build's site folder
+    links them to the published site's, website/resume.py); a new one replaces it, never writes
+    into it."""
     for name, source in site_font_files(fonts_dir).items():
         target = site_dir / name
         if copies is not None and copies.get(name) == (file_identity(source), file_identity(target)):
             continue
-        if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
+        # A copy keeps its source's time: a resumed build (whose fonts, pinned by package-lock.json,
+        # are the last build's) knows it by size and time, unread.
+        if not _same_size_and_time(source, target):
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.copying")
-            shutil.copyfile(source, temporary)
+            shutil.copy2(source, temporary)
             os.replace(temporary, target)
         if copies is not None:
             copies[name] = (file_identity(source), file_identity(target))
     css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))
     (site_dir / SITE_FONTS_CSS).write_text(css + "\n", encoding="utf-8")
+
+
+def _same_size_and_time(source: Path, target: Path) -> bool:
+    try:
+        mine, theirs = source.stat(), target.stat()
+    except OSError:
+        return False
+    return mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
 
 
 def image_url_for_builder(docs_dir: Path) -> Callable[[Path], str]:
