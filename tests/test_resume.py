@@ -140,3 +140,4 @@ def test_the_offline_build_resumes_too_and_its_zip_equals_a_clean_runs(project: 
     assert run_offline(clean, clean / "mkdocs.yml", clean / "site") == 0
     assert (site / SITE_ZIP).read_bytes() == (clean / "site" / SITE_ZIP).read_bytes()
     assert tree(site) == tree(clean / "site")
+

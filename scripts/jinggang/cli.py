@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .outputs.pipeline import Job, Output
     from .outputs.prepared import PreparedRecord
     from .outputs.store import RenderStore
+    from .website.plugin import JinggangPlugin
 
 
 # mkdocs.yml as `_config` read it, by its path and bytes, while `jinggang site` runs (None
@@ -123,7 +124,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
             try:
                 config = load_mkdocs_config(config_file, site_dir=str(staging), strict=strict)
                 plugins.append(config.plugins)
-                resumed = _resume_build(root, config, config_file, site_dir, staging)
+                resumed = _resume_build(root, config, config_file, site_dir, staging, strict=strict)
                 build(config, dirty=resumed)
             except ConfigFileError as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{format_report(error.problems)}", file=sys.stderr)
@@ -138,7 +139,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
 
             carry_share_cards(site_dir, staging)
             swap_in(staging, site_dir)
-            _keep_build(root, config, config_file, site_dir)
+            _keep_build(root, config, config_file, site_dir, strict=strict)
     except OutputFolderError as error:
         print(f"构建失败：{error}", file=sys.stderr)
         return 1
@@ -151,17 +152,17 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     return 0
 
 
-def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, staging: Path) -> bool:
+def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, staging: Path, *,
+                  strict: bool) -> bool:
     """Start the build from the last one (website/resume.py) where it can; whether it does."""
-    from .outputs.site_run import environment_digest
-    from .website.plugin import JinggangPlugin, settings_from
+    from .website.plugin import JinggangPlugin
     from .website.resume import REWRITTEN, copy_site, last_build, start_from
 
     plugin = config.plugins.get("jinggang")
     if not isinstance(plugin, JinggangPlugin) or not plugin.config.enabled:
         return False
     plugin.keeps_build = True
-    key = environment_digest(root, config_file, settings_from(config, plugin.config).today)
+    key = _build_key(root, config, config_file, plugin, strict)
     previous = last_build(root, site_dir, key)
     if previous is None:
         return False
@@ -186,18 +187,25 @@ def _plugin_state_forgotten() -> Iterator[list[Any]]:
                 forget_state(plugin)
 
 
-def _keep_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path) -> None:
+def _keep_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, *, strict: bool) -> None:
     """After the swap: what the next build may resume from."""
-    from .outputs.site_run import environment_digest
-    from .website.plugin import JinggangPlugin, settings_from
+    from .website.plugin import JinggangPlugin
     from .website.resume import forget_build, save_build
 
     plugin = config.plugins.get("jinggang")
     if not isinstance(plugin, JinggangPlugin) or plugin.last_build is None or not plugin.keeps_build:
         forget_build(root)
         return
-    key = environment_digest(root, config_file, settings_from(config, plugin.config).today)
-    save_build(root, site_dir, key, plugin.last_build)
+    save_build(root, site_dir, _build_key(root, config, config_file, plugin, strict), plugin.last_build)
+
+
+def _build_key(root: Path, config: MkDocsConfig, config_file: Path, plugin: JinggangPlugin, strict: bool) -> str:
+    """What a resumed build must share with the last one besides the content. A strict build
+    does not resume from a lax one: the pages it would keep were never checked strictly."""
+    from .outputs.site_run import environment_digest
+    from .website.plugin import settings_from
+
+    return environment_digest(root, config_file, settings_from(config, plugin.config).today) + f"\0strict={strict}"
 
 
 def _output_folder_refused(root: Path, site_dir: Path) -> bool:
