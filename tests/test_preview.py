@@ -198,11 +198,11 @@ def _linked_fonts(fonts_dir: Path, into: Path) -> Path:
 
 
 def test_the_preview_copies_again_only_the_print_fonts_that_changed(tmp_path: Path) -> None:
-    """copy_print_fonts with the preview's record: an unchanged copy is left (not written again), a
-    copy changed in the site or a changed installed font is copied again, as a full build copies it."""
+    """copy_print_fonts: an unchanged copy (its source's size and time) is left, not written again;
+    a copy changed in the site or a changed installed font is copied again, as a full build copies it."""
     fonts = _linked_fonts(REPO / "node_modules/@fontsource", tmp_path / "fonts")
-    site, copies = tmp_path / "site", {}
-    copy_print_fonts(fonts, site, copies)
+    site = tmp_path / "site"
+    copy_print_fonts(fonts, site)
     names = sorted(site_font_files(fonts))
     untouched, damaged, replaced = names[0], names[1], names[2]
     written = (site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino
@@ -211,7 +211,7 @@ def test_the_preview_copies_again_only_the_print_fonts_that_changed(tmp_path: Pa
     source.unlink()
     source.write_bytes(b"a new version of the font")
     time.sleep(0.01)
-    copy_print_fonts(fonts, site, copies)
+    copy_print_fonts(fonts, site)
     assert ((site / untouched).stat().st_mtime_ns, (site / untouched).stat().st_ino) == written
     assert (site / damaged).read_bytes() == site_font_files(fonts)[damaged].read_bytes()
     assert (site / replaced).read_bytes() == b"a new version of the font"

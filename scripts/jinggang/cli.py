@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from .outputs.pipeline import Job, Output
     from .outputs.prepared import PreparedRecord
     from .outputs.store import RenderStore
-    from .website.plugin import JinggangPlugin
 
 
 # mkdocs.yml as `_config` read it, by its path and bytes, while `jinggang site` runs (None
@@ -114,18 +113,18 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     from .content.source import os_reason
     from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
     from .website.config_file import ConfigFileError, load_mkdocs_config
+    from .website.resume import REWRITTEN, SITE_BUILD, Resumption
 
     started = time.perf_counter()
     try:
         check_output_folder(root, site_dir, replaces=True)
         site_dir = site_dir.resolve()
         remove_leftovers(site_dir)
-        with staging_folder(site_dir) as staging, _plugin_state_forgotten() as plugins:
+        with staging_folder(site_dir) as staging, contextlib.ExitStack() as resuming:
             try:
                 config = load_mkdocs_config(config_file, site_dir=str(staging), strict=strict)
-                plugins.append(config.plugins)
-                resumed = _resume_build(root, config, config_file, site_dir, staging, strict=strict)
-                build(config, dirty=resumed)
+                resumption = resuming.enter_context(Resumption(config, config_file, SITE_BUILD, strict=strict))
+                build(config, dirty=resumption.start(site_dir, staging, always_remade=REWRITTEN))
             except ConfigFileError as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{format_report(error.problems)}", file=sys.stderr)
                 return 1
@@ -139,7 +138,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
 
             carry_share_cards(site_dir, staging)
             swap_in(staging, site_dir)
-            _keep_build(root, config, config_file, site_dir, strict=strict)
+            resumption.keep(site_dir)
     except OutputFolderError as error:
         print(f"构建失败：{error}", file=sys.stderr)
         return 1
@@ -150,62 +149,6 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
         return 1
     print(f"站点已生成：{site_dir}（{time.perf_counter() - started:.1f} 秒）")
     return 0
-
-
-def _resume_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, staging: Path, *,
-                  strict: bool) -> bool:
-    """Start the build from the last one (website/resume.py) where it can; whether it does."""
-    from .website.plugin import JinggangPlugin
-    from .website.resume import REWRITTEN, copy_site, last_build, start_from
-
-    plugin = config.plugins.get("jinggang")
-    if not isinstance(plugin, JinggangPlugin) or not plugin.config.enabled:
-        return False
-    plugin.keeps_build = True
-    key = _build_key(root, config, config_file, plugin, strict)
-    previous = last_build(root, site_dir, key)
-    if previous is None:
-        return False
-    copy_site(site_dir, staging)
-    start_from(plugin, previous, staging, REWRITTEN)
-    return True
-
-
-@contextlib.contextmanager
-def _plugin_state_forgotten() -> Iterator[list[Any]]:
-    """The plugin objects of the configs the block loads, cleared when it ends (resume.forget_state)."""
-    from .website.plugin import JinggangPlugin
-    from .website.resume import forget_state
-
-    collections: list[Any] = []
-    try:
-        yield collections
-    finally:
-        for plugins in collections:
-            plugin = plugins.get("jinggang")
-            if isinstance(plugin, JinggangPlugin):
-                forget_state(plugin)
-
-
-def _keep_build(root: Path, config: MkDocsConfig, config_file: Path, site_dir: Path, *, strict: bool) -> None:
-    """After the swap: what the next build may resume from."""
-    from .website.plugin import JinggangPlugin
-    from .website.resume import forget_build, save_build
-
-    plugin = config.plugins.get("jinggang")
-    if not isinstance(plugin, JinggangPlugin) or plugin.last_build is None or not plugin.keeps_build:
-        forget_build(root)
-        return
-    save_build(root, site_dir, _build_key(root, config, config_file, plugin, strict), plugin.last_build)
-
-
-def _build_key(root: Path, config: MkDocsConfig, config_file: Path, plugin: JinggangPlugin, strict: bool) -> str:
-    """What a resumed build must share with the last one besides the content. A strict build
-    does not resume from a lax one: the pages it would keep were never checked strictly."""
-    from .outputs.site_run import environment_digest
-    from .website.plugin import settings_from
-
-    return environment_digest(root, config_file, settings_from(config, plugin.config).today) + f"\0strict={strict}"
 
 
 def _output_folder_refused(root: Path, site_dir: Path) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import multiprocessing
-import os
 import re
 import shutil
 import signal
@@ -61,50 +60,25 @@ def build_offline_site(config_file: Path, output_dir: Path) -> str:
     from mkdocs.commands.build import build
 
     from ..website.config_file import load_mkdocs_config
-    from ..website.plugin import JinggangPlugin, settings_from
-    from ..website.resume import CACHE, forget_build, forget_state, last_build, save_build, start_from
-    from .site_run import environment_digest
+    from ..website.resume import Resumption, copy_tree
 
     config = load_mkdocs_config(config_file, site_dir=str(output_dir), strict=True, use_directory_urls=False)
-    plugin = config.plugins["jinggang"]
     # What Material's offline plugin does besides its search shims, which this site does not need.
     # Templates leave out what needs a server (the service worker's "save for offline").
-    plugin.config["offline_build"] = True
-    if isinstance(plugin, JinggangPlugin):
-        settings = settings_from(config, plugin.config)
-        kept = settings.root / CACHE / OFFLINE_BUILD / "site"
+    config.plugins["jinggang"].config["offline_build"] = True
+    with Resumption(config, config_file, OFFLINE_BUILD, strict=True) as resumption:
+        kept = resumption.kept_folder
         config.site_dir = str(kept)
-        key = environment_digest(settings.root, config_file, settings.today)
-        previous = last_build(settings.root, kept, key, OFFLINE_BUILD)
-        forget_build(settings.root, OFFLINE_BUILD)  # the folder changes now: a build cut short leaves no record
-        try:
-            plugin.keeps_build = True
-            if previous is not None:
-                start_from(plugin, previous, kept)
-            build(config, dirty=previous is not None)
-            if plugin.last_build is not None:
-                save_build(settings.root, kept, key, plugin.last_build, OFFLINE_BUILD)
-        finally:
-            forget_state(plugin)
-        shutil.rmtree(output_dir, ignore_errors=True)
-        shutil.copytree(kept, output_dir, copy_function=_link_unless_download(kept))
-    else:
-        build(config)
+        resumed = resumption.start(kept, kept)
+        resumption.forget()  # the folder changes now: a build cut short leaves no record
+        build(config, dirty=resumed)
+        resumption.keep(kept)
+    shutil.rmtree(output_dir, ignore_errors=True)
+    # Copies under downloads/ (of the docs, if any): the site's downloads are copied over them (_make).
+    copy_tree(kept, output_dir, linked=lambda name: not name.startswith("downloads/"))
     # A file:// reader never gets a 404 page, and Material's links there are absolute (site_url).
     (output_dir / "404.html").unlink(missing_ok=True)
     return str(config.site_url or "")
-
-
-def _link_unless_download(kept: Path) -> Callable[[str, str], object]:
-    """Hard links, but copies under downloads/ (of the docs, if any): the downloads made for the
-    site are copied over them (OfflineZips._make), which would write into a link."""
-    def link(source: str, target: str) -> object:
-        if Path(source).relative_to(kept).as_posix().startswith("downloads/"):
-            return shutil.copy2(source, target)
-        os.link(source, target)
-        return target
-
-    return link
 
 
 def confine_pages(root: Path, pages: Iterable[str], members: set[str], site_url: str,

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import sysconfig
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,14 +84,15 @@ def program_digest() -> str:
     return digest.hexdigest()
 
 
-def site_listing(site_dir: Path) -> str:
-    """Every file under site_dir with its size and modification time, as one digest."""
+def site_listing(site_dir: Path, left_out: Callable[[str], bool] = lambda name: False) -> str:
+    """Every file under site_dir (but those left_out, by name) with its size and modification
+    time, as one digest."""
     digest = hashlib.sha256()
     for path in sorted(site_dir.rglob("*")):
-        if path.is_file():
+        name = path.relative_to(site_dir).as_posix()
+        if path.is_file() and not left_out(name):
             status = path.stat()
-            digest.update(f"{path.relative_to(site_dir).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}\n"
-                          .encode())
+            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -131,11 +131,10 @@ class BuilderScript:
 class BuilderMemo:
     """What the preview keeps of the builder's files across its builds: each item's script, the
     identity of each items folder as the last build left it (a file created or removed there
-    changes it: no look at each of thousands of scripts) and the print fonts' copies."""
+    changes it: no look at each of thousands of scripts)."""
 
     scripts: dict[str, BuilderScript] = field(default_factory=dict)
     folders: dict[Path, tuple[Any, ...] | None] = field(default_factory=dict)
-    fonts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def holds_all(self, folder: Path) -> bool:
         """Whether folder still holds every script the last build left in it."""
@@ -208,33 +207,24 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
         with reading() as file_reads:
             (site_dir / name).write_text(make(), encoding="utf-8")
         reads[name] = compact(file_reads)
-    copy_print_fonts(fonts_dir, site_dir, memo.fonts if memo is not None else None)
+    copy_print_fonts(fonts_dir, site_dir)
     return reads
 
 
-def copy_print_fonts(fonts_dir: Path, site_dir: Path, copies: dict[str, tuple[Any, Any]] | None = None) -> None:
+def copy_print_fonts(fonts_dir: Path, site_dir: Path) -> None:
     """The print faces' woff2 files and a stylesheet for them (outputs/fonts.py), minified.
 
-    copies (the preview's, across its builds): the identities of each source and of the copy made
-    from it. A copy whose source and copy are both as they were is left: copying the ~400 files
-    took seconds of each preview build at 2,000 lessons.
-
-    A copy already there with its source's size and time is left (a resumed build's site folder
-    links them to the published site's, website/resume.py); a new one replaces it, never writes
-    into it."""
+    A copy keeps its source's time, and one already there with its source's size and time is
+    left unread: copying the ~400 files took seconds of each preview build at 2,000 lessons, and
+    a resumed build's site folder links them to the published site's (website/resume.py), whose
+    fonts package-lock.json pins. A new copy replaces the old, never writes into it."""
     for name, source in site_font_files(fonts_dir).items():
         target = site_dir / name
-        if copies is not None and copies.get(name) == (file_identity(source), file_identity(target)):
-            continue
-        # A copy keeps its source's time: a resumed build (whose fonts, pinned by package-lock.json,
-        # are the last build's) knows it by size and time, unread.
         if not _same_size_and_time(source, target):
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.copying")
             shutil.copy2(source, temporary)
             os.replace(temporary, target)
-        if copies is not None:
-            copies[name] = (file_identity(source), file_identity(target))
     css = re.sub(r"\s*\n\s*", "", _CSS_COMMENT.sub("", site_font_css(fonts_dir)))
     (site_dir / SITE_FONTS_CSS).write_text(css + "\n", encoding="utf-8")
 

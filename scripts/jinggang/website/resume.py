@@ -6,29 +6,29 @@ The build still goes into a staging folder and replaces the site only on success
 staging folder starts as a copy of the site (not hard links: MkDocs writes a page in place),
 and the plugin leaves every page whose reads did not change as the copy has it. What the last
 build kept (`LastBuild`) is saved beside the cache with a digest of what every page reads
-besides the content (the program, packages, mkdocs.yml, today's date) and a listing of the
-pages it left. A different digest, a site folder changed since (another command, an editor),
+besides the content (the program, packages, mkdocs.yml, today's date, strictness) and a
+listing of the pages it left. A different digest, a site folder changed since (another command, an editor),
 or an item or file added or removed (its page would linger) makes everything again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import pickle
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..outputs.fonts import SITE_FONTS_DIR
+from ..outputs.site_run import environment_digest, site_listing
 from .preview import LastBuild
 
 if TYPE_CHECKING:
-    from .plugin import JinggangPlugin
+    from mkdocs.config.defaults import MkDocsConfig
 
 CACHE = Path(".cache/jinggang")
 SITE_BUILD = "site-build"  # the published site's record; the offline build keeps one of its own
@@ -39,95 +39,120 @@ CARRIED = ("downloads", "assets/share")
 REWRITTEN = ("index.html",)
 
 
-def published_listing(site_dir: Path) -> str:
-    """Every page and asset the build wrote, with its size and modification time, as one digest."""
-    digest = hashlib.sha256()
-    for path in sorted(site_dir.rglob("*")):
-        name = path.relative_to(site_dir).as_posix()
-        if path.is_file() and not _outside_build(name):
-            status = path.stat()
-            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 def _outside_build(name: str) -> bool:
     return name in REWRITTEN or any(name == folder or name.startswith(f"{folder}/") for folder in CARRIED)
 
 
-def _files(root: Path, name: str) -> tuple[Path, Path]:
-    return root / CACHE / f"{name}.json", root / CACHE / f"{name}.pickle"
+class Resumption:
+    """One build of config that starts from the last build recorded under `name` where it can,
+    and records itself for the next. The block clears what it set on the plugin: MkDocs gives
+    every later config of the process the same plugin object (it has on_startup), and another
+    build of the process (a test's, `jinggang changes`', the benchmarks') must not resume."""
 
+    def __init__(self, config: MkDocsConfig, config_file: Path, name: str, *, strict: bool) -> None:
+        from .plugin import JinggangPlugin, settings_from
 
-def last_build(root: Path, site_dir: Path, key: str, name: str = SITE_BUILD) -> LastBuild | None:
-    """The last build into site_dir, if the folder is as it left it and key is the same."""
-    record_file, state_file = _files(root, name)
-    try:
-        record = json.loads(record_file.read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or record.get("key") != key \
-                or record.get("site_dir") != str(site_dir.resolve()) or not site_dir.is_dir() \
-                or record.get("listing") != published_listing(site_dir):
+        plugin = config.plugins.get("jinggang")
+        self.plugin = plugin if isinstance(plugin, JinggangPlugin) and plugin.config.enabled else None
+        self.root = Path(config.config_file_path).parent
+        self.name = name
+        self.key = ""
+        if self.plugin is not None:
+            self.plugin.keeps_build = True
+            # A strict build does not resume from a lax one: the pages it would keep were never checked strictly.
+            today = settings_from(config, self.plugin.config).today
+            self.key = environment_digest(self.root, config_file, today) + f"\0strict={strict}"
+
+    def __enter__(self) -> Resumption:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.plugin is not None:
+            self.plugin.keeps_build = self.plugin.resumed = False
+            self.plugin.always_remade = set()
+            self.plugin.last_build = None
+
+    @property
+    def kept_folder(self) -> Path:
+        """A build folder of the cache's own, for a build that is not published (the offline site)."""
+        return self.root / CACHE / self.name / "site"
+
+    def start(self, last_dir: Path, build_dir: Path, *, always_remade: Iterable[str] = ()) -> bool:
+        """Whether this build, into build_dir, resumes from the last one, which left last_dir: then
+        build_dir is a copy of last_dir (unless they are one folder) and the build is a dirty one."""
+        from .plugin import exact_dirty_build
+
+        previous = self._last_build(last_dir) if self.plugin is not None else None
+        if self.plugin is None or previous is None:
+            return False
+        if build_dir != last_dir:
+            copy_tree(last_dir, build_dir, linked=_print_font, left_out=_outside_build)
+        self.plugin.last_build = replace(previous, site_dir=str(build_dir))
+        self.plugin.resumed, self.plugin.always_remade = True, set(always_remade)
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if exact_dirty_build not in build_log.filters:
+            build_log.addFilter(exact_dirty_build)
+        return True
+
+    def _files(self) -> tuple[Path, Path]:
+        return self.root / CACHE / f"{self.name}.json", self.root / CACHE / f"{self.name}.pickle"
+
+    def _last_build(self, site_dir: Path) -> LastBuild | None:
+        """The last build into site_dir, if the folder is as it left it and the key is the same."""
+        record_file, state_file = self._files()
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or record.get("key") != self.key \
+                    or record.get("site_dir") != str(site_dir.resolve()) or not site_dir.is_dir() \
+                    or record.get("listing") != site_listing(site_dir, _outside_build):
+                return None
+            with open(state_file, "rb") as stream:
+                kept = pickle.load(stream)  # our own cache file, written by keep() for this key
+        except Exception:  # absent, from another version, cut short: a whole build
             return None
-        with open(state_file, "rb") as stream:
-            kept = pickle.load(stream)  # our own cache file, written below for this program digest
-    except Exception:  # absent, from another version, cut short: a whole build
-        return None
-    return kept if isinstance(kept, LastBuild) else None
+        return kept if isinstance(kept, LastBuild) else None
+
+    def forget(self) -> None:
+        for file in self._files():
+            file.unlink(missing_ok=True)
+
+    def keep(self, site_dir: Path) -> None:
+        """After the build is in place in site_dir: what the next build may resume from."""
+        self.forget()
+        if self.plugin is None or self.plugin.last_build is None:
+            return
+        record_file, state_file = self._files()
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(state_file, "wb") as stream:
+            pickle.dump(self.plugin.last_build, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        record = {"key": self.key, "site_dir": str(site_dir.resolve()),
+                  "listing": site_listing(site_dir, _outside_build)}
+        record_file.write_text(json.dumps(record), encoding="utf-8")
 
 
-def save_build(root: Path, site_dir: Path, key: str, kept: LastBuild, name: str = SITE_BUILD) -> None:
-    """After the build is in place: what the next build may resume from."""
-    forget_build(root, name)
-    record_file, state_file = _files(root, name)
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(state_file, "wb") as stream:
-        pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    record = {"key": key, "site_dir": str(site_dir.resolve()), "listing": published_listing(site_dir)}
-    record_file.write_text(json.dumps(record), encoding="utf-8")
+def _print_font(name: str) -> bool:
+    """The print fonts' files, half a site's bytes: the build replaces a font that changed, never
+    writes into one (packet_builder.copy_print_fonts), so a copy may link them."""
+    return name.startswith(f"{SITE_FONTS_DIR}/") and name.endswith(".woff2")
 
 
-def forget_build(root: Path, name: str = SITE_BUILD) -> None:
-    for file in _files(root, name):
-        file.unlink(missing_ok=True)
-
-
-def copy_site(site_dir: Path, staging: Path) -> None:
-    """The pages and assets of the site into the staging folder, as copies with their times
-    (MkDocs copies a static file again only when its source is newer). The print fonts' files,
-    half the bytes, are hard links: the build replaces a font that changed, never writes into
-    one (packet_builder.copy_print_fonts)."""
+def copy_tree(source: Path, target: Path, *, linked: Callable[[str], bool],
+              left_out: Callable[[str], bool] = lambda name: False) -> None:
+    """source's files into target: hard links where linked(name), copies with their times
+    elsewhere (MkDocs writes a page in place, and copies a static file again only when its
+    source is newer); names relative to source."""
     def ignored(folder: str, names: list[str]) -> set[str]:
-        relative = Path(folder).relative_to(site_dir).as_posix()
+        relative = Path(folder).relative_to(source).as_posix()
         prefix = "" if relative == "." else f"{relative}/"
-        return {name for name in names if _outside_build(prefix + name)}
+        return {name for name in names if left_out(prefix + name)}
 
-    def copy(source: str, target: str) -> None:
-        name = Path(source).relative_to(site_dir).as_posix()
-        if name.startswith(f"{SITE_FONTS_DIR}/") and name.endswith(".woff2"):
+    def copy(file: str, copy_to: str) -> Any:
+        if linked(Path(file).relative_to(source).as_posix()):
             try:
-                os.link(source, target)
-                return
+                os.link(file, copy_to)
+                return copy_to
             except OSError:  # a file system without hard links
                 pass
-        shutil.copy2(source, target)
+        return shutil.copy2(file, copy_to)
 
-    shutil.copytree(site_dir, staging, ignore=ignored, copy_function=copy, dirs_exist_ok=True)
-
-
-def start_from(plugin: JinggangPlugin, previous: LastBuild, site_dir: Path, always_remade: Iterable[str] = ()) -> None:
-    """Let the plugin's next build (a dirty one, into site_dir) make again only what changed since previous."""
-    from .plugin import exact_dirty_build
-
-    plugin.last_build = replace(previous, site_dir=str(site_dir))
-    plugin.resumed, plugin.always_remade = True, set(always_remade)
-    build_log = logging.getLogger("mkdocs.commands.build")
-    if exact_dirty_build not in build_log.filters:
-        build_log.addFilter(exact_dirty_build)
-
-
-def forget_state(plugin: JinggangPlugin) -> None:
-    """MkDocs gives every later config of the process the same plugin object (it has on_startup):
-    what one build set on it must not carry into another build of the process (a test's,
-    `jinggang changes`', the benchmarks')."""
-    plugin.keeps_build = plugin.resumed = False
-    plugin.always_remade = set()
-    plugin.last_build = None
+    shutil.copytree(source, target, ignore=ignored, copy_function=copy, dirs_exist_ok=True)
