@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -80,6 +81,11 @@ log = logging.getLogger("mkdocs.plugins.jinggang")
 
 # The year's daily readings, which the home page picks today's from (site_overrides JS).
 READINGS_SCRIPT = "assets/javascripts/readings.js"
+# Files of the theme no reader loads: Material's search (lunr, its languages, its worker) is
+# not the site's (website/search/; partials/search.html mounts no Material search), and a
+# source map serves a developer's debugger only. Left out, they leave the site, the service
+# worker's cache and every offline zip (2.5 MB each, read and compressed on every run).
+UNUSED_THEME_FILE = re.compile(r"assets/javascripts/(?:lunr|workers)/.*|.*\.map")
 # Where write_presenters puts each material's show (outputs/slides/present.py presenter_path).
 PRESENTER_PAGE = "/present/index.html"
 # What each file of the last build read (content/dependencies.py), under the project root.
@@ -242,7 +248,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.model is None or self.renderer is None:
             return files
+        theme_dirs = {os.path.normpath(folder) for folder in config.theme.dirs}
         for file in list(files):
+            if file.src_dir is not None and os.path.normpath(file.src_dir) in theme_dirs \
+                    and UNUSED_THEME_FILE.fullmatch(file.src_uri):
+                files.remove(file)
+                continue
             item = self.model.item_by_src_uri(file.src_uri) if file.is_documentation_page() else None
             if file.is_documentation_page() and item is None and _is_item_uri(file.src_uri):
                 # A draft, left out of the published build.
