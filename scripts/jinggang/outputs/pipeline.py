@@ -23,7 +23,7 @@ from rich.table import Table
 from ..content.dependencies import compact, reading
 from .markdown import ItemError, content_hash
 from .prepared import PreparedRecord
-from .printer import PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
+from .printer import FINISHING, PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
 from .store import RenderStore
 
 Item = TypeVar("Item")
@@ -90,7 +90,7 @@ class Output(ABC, Generic[Item]):
 
     def hash_inputs(self) -> tuple[str, ...]:
         """Besides the HTML, what changes the bytes (format version, print options, fonts …)."""
-        return (self.format_version, repr(sorted(PDF_OPTIONS.items())))
+        return (self.format_version, FINISHING, repr(sorted(PDF_OPTIONS.items())))
 
     def engine(self, parallel: int) -> Any:
         return Printer(parallel)

@@ -25,6 +25,8 @@ Job = TypeVar("Job")
 
 # Page size and margins come from the document's own @page rules.
 PDF_OPTIONS: dict[str, Any] = {"prefer_css_page_size": True, "print_background": True}
+# What finish_pdf does to every printed file, in the cache's key: a change makes every PDF again.
+FINISHING = "metadata, structure ids, object streams"
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,10 @@ def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
         document.Root.Lang = pikepdf.String(metadata.language)
         renumber_structure_ids(document)
         output = io.BytesIO()
-        document.save(output, deterministic_id=True)
+        # Objects packed into compressed object streams (PDF 1.5): Chromium writes the tagged
+        # structure and the cross-references uncompressed, a fifth of every file (starter
+        # packets 614-1,052 KB -> 490-809 KB), in the same time.
+        document.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return output.getvalue()
 
 
