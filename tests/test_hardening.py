@@ -120,22 +120,27 @@ def test_route_zip_index_escapes_the_title() -> None:
 
 
 @pytest.mark.browser
-def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fonts_unchecked", [False, True], ids=["every-request-checked", "print-fonts-unchecked"])
+def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path, fonts_unchecked: bool) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-LINE", encoding="utf-8")
+    fonts = tmp_path / "fonts"  # the print fonts' folder, whose woff2 files load unchecked
+    fonts.mkdir()
     image = tmp_path / "ok.png"
     image.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
                                     "0000000d4944415478da63f8cfc0f01f0005000201a6a8d4f30000000049454e44ae426082"))
     html = ('<!DOCTYPE html><html><body><p>正文</p>'
             f'<iframe src="{secret.as_uri()}"></iframe>'
             '<iframe src="../../../../../../../../etc/passwd"></iframe>'
+            f'<iframe src="{fonts.as_uri()}/../secret.txt"></iframe>'
+            f'<iframe src="{fonts.as_uri()}/%2e%2e/secret.txt"></iframe>'
             '<link rel="stylesheet" href="https://example.org/x.css">'
             f'<img src="{image.as_uri()}" alt="ok"></body></html>')
 
     printed: list[bytes] = []
 
     async def run() -> None:
-        printer = Printer(1)
+        printer = Printer(1, fonts_dir=fonts if fonts_unchecked else None)
         try:
             printed.append(await printer.print_document(html, Metadata("t", "a", "s", "k", "2026-01-01")))
         finally:

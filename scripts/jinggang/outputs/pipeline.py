@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..content.dependencies import compact, reading
+from .context import RenderContext
 from .markdown import ItemError, content_hash
 from .prepared import PreparedRecord
 from .printer import FINISHING, PDF_OPTIONS, Metadata, Printer, page_count, run_coroutine
@@ -68,6 +69,7 @@ class Output(ABC, Generic[Item]):
 
     label: str  # what the files are, for progress and messages: 讲义包, 研学手册 …
     format_version: str  # bump when the post-processing changes, so cached files are made again
+    context: RenderContext
     prune_pattern = "*.pdf"
 
     @abstractmethod
@@ -93,7 +95,7 @@ class Output(ABC, Generic[Item]):
         return (self.format_version, FINISHING, repr(sorted(PDF_OPTIONS.items())))
 
     def engine(self, parallel: int) -> Any:
-        return Printer(parallel)
+        return Printer(parallel, fonts_dir=self.context.fonts_dir)
 
     async def render(self, engine: Any, job: Job[Item]) -> bytes:
         assert job.metadata is not None
