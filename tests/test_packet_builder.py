@@ -23,8 +23,9 @@ from referencing import Registry, Resource
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors
 from jinggang.content.source import parse_yaml
+from jinggang.website.packet_builder import ITEMS_FOLDER
 
-from .conftest import REPO, make_project
+from .conftest import REPO, make_project, run_commands
 from .test_offline import serve
 
 pytestmark = pytest.mark.browser
@@ -280,3 +281,24 @@ def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, 
     print_builder(page, builder, pdf)
     assert page.locator(".jg-offline-badge").is_visible()
     check_printed_packet(pdf, FOUR_TITLES, COVER)
+
+
+def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(project: Path) -> None:
+    """A build that makes everything writes the builder's item scripts in a process of its own
+    while the pages build (website/packet_builder.py, BuilderProcess): what goes wrong there is
+    said as the build's own failure, in Chinese, and the site that was there stays."""
+    assert run_commands(project, "build")["build"][0] == 0
+    site = project / "site"
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    assert any(name.startswith(f"{ITEMS_FOLDER}/") for name in (path.relative_to(site).as_posix() for path in before))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - jinggang:\n" in text
+    # Another mkdocs.yml: the build cannot resume from the last one, it makes everything.
+    config.write_text(text.replace("  - jinggang:\n", "  - jinggang:\n      print_fonts_dir: no-fonts-here\n", 1),
+                      encoding="utf-8")
+    code, said = run_commands(project, "build")["build"]
+    assert code == 1, said
+    assert "缺少打印字体" in said and "no-fonts-here" in said and "自选讲义包用 PDF 的打印字体" in said, said
+    assert "Traceback" not in said, said
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before

@@ -48,7 +48,15 @@ from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .glossary import GlossaryExtension
-from .packet_builder import BuilderMemo, image_url_for_builder, write_builder_files
+from .packet_builder import (
+    BuilderFailed,
+    BuilderMemo,
+    BuilderProcess,
+    BuilderReads,
+    builder_failure,
+    image_url_for_builder,
+    write_builder_files,
+)
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import (
@@ -112,6 +120,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
+        self.builder_process: BuilderProcess | None = None  # a whole build's, while the pages build
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
@@ -357,6 +366,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
+        # A build that makes everything writes every item's builder script: in a process of its
+        # own, now that the pages' addresses are known. The preview and a resumed build that
+        # makes what an edit affects write a few, here.
+        if self.config.enabled and self.model is not None and self.renderer is not None \
+                and not self.is_serve and self.affected is None and BuilderProcess.available():
+            self.builder_process = BuilderProcess(lambda: self._write_builder_files(config))
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -499,21 +514,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         else:
             for path in last_presenters:
                 self._keep(path)
-        root = Path(config.config_file_path).parent
         try:
-            builder_reads = write_builder_files(
-                self.model, self.renderer, self.packet_markdown, site_dir, site_url=config.site_url or "",
-                max_age=self.config.verified_max_age_days, fonts_dir=root / self.config.print_fonts_dir,
-                memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
+            builder, self.builder_process = self.builder_process, None
+            builder_reads = builder.reads() if builder is not None else self._write_builder_files(config)
             for path, script_reads in builder_reads.items():
                 if script_reads is not None:
                     self.dependencies.add(path, script_reads)
                 elif self.last_build is not None and path in self.last_build.dependencies.files:
                     self._keep(path)  # left as it was, or given back by the preview's memo
-        except PrintFontsMissing as error:
-            raise PluginError(f"{error}。自选讲义包用 PDF 的打印字体。") from error
-        except ItemError as error:
-            raise PluginError(f"自选讲义包：{error}") from error
+        except BuilderFailed as error:
+            raise PluginError(str(error)) from error
+        except (PrintFontsMissing, ItemError) as error:
+            raise PluginError(builder_failure(error) or str(error)) from error
         finally:
             if not self.is_serve:  # the preview keeps them: a page made again draws the same address
                 qr_code.cache_clear()  # kept from a page's share panel to its builder item only
@@ -536,13 +548,24 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
-            self.dependencies.save(root / DEPENDENCY_FOLDER / SITE_DEPENDENCIES)
+            self.dependencies.save(Path(config.config_file_path).parent / DEPENDENCY_FOLDER / SITE_DEPENDENCIES)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+        if self.builder_process is not None:
+            self.builder_process.stop()
+            self.builder_process = None
         self.idle.set()
         if self.is_serve:
             resume_collector()
+
+    def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
+        assert self.model is not None and self.renderer is not None
+        fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
+        return write_builder_files(
+            self.model, self.renderer, self.packet_markdown, Path(config.site_dir), site_url=config.site_url or "",
+            max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir,
+            memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
 
     def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:
