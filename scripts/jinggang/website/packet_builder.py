@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import posixpath
 import re
 import shutil
-import signal
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -149,79 +145,13 @@ class BuilderMemo:
 BuilderReads = dict[str, frozenset[str] | None]
 
 
-def builder_failure(error: Exception) -> str | None:
-    """What a failure of write_builder_files says, None for one that is not the builder's to say."""
+def builder_failure(error: Exception) -> str:
+    """What a failure of write_builder_files says."""
     if isinstance(error, PrintFontsMissing):
         return f"{error}。自选讲义包用 PDF 的打印字体。"
     if isinstance(error, ItemError):
         return f"自选讲义包：{error}"
-    return None
-
-
-class BuilderProcess:
-    """write_builder_files in a process of its own while the pages build: a whole build at
-    2,000 lessons renders 2,200 items, 6-7 s of one core, and MkDocs builds on the other.
-    Forked (where processes fork), so it has the model as this process read it."""
-
-    def __init__(self, write: Callable[[], BuilderReads]) -> None:
-        context = multiprocessing.get_context("fork")
-        receiving, sending = context.Pipe(duplex=False)
-        # Output printed but not flushed yet would be printed again by the child.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        self._process = context.Process(target=_write_reporting, args=(write, sending, receiving),
-                                        name="jinggang-builder", daemon=True)
-        self._process.start()
-        sending.close()
-        self._receiving = receiving
-
-    @staticmethod
-    def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    def reads(self) -> BuilderReads:
-        """What write returned once it is done; its failure as the message to show."""
-        try:
-            outcome: tuple[bool, BuilderReads | str] = self._receiving.recv()
-        except EOFError:
-            outcome = (False, f"自选讲义包：生成文件的进程意外退出（退出码 {self._process.exitcode}）")
-        finally:
-            self._process.join()
-            self._receiving.close()
-        done, value = outcome
-        if not done:
-            raise BuilderFailed(str(value))
-        assert isinstance(value, dict)
-        return value
-
-    def stop(self) -> None:
-        """The build failed elsewhere: its files are not wanted."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receiving.close()
-
-
-class BuilderFailed(Exception):
-    """write_builder_files failed in its process; the message says what to do."""
-
-
-def _write_reporting(write: Callable[[], BuilderReads], sending: Connection, receiving: Connection) -> None:
-    receiving.close()  # the parent's end, copied by the fork
-    # The parent stops this process (SIGTERM) when the build fails, and handles Ctrl-C itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
-    try:
-        outcome: tuple[bool, BuilderReads | str] = (True, write())
-    except Exception as error:  # the parent says it; a traceback here would be a second report
-        outcome = (False, builder_failure(error) or f"自选讲义包：{type(error).__name__}: {error}")
-    try:
-        sending.send(outcome)
-    except OSError:  # the parent is gone
-        pass
-    finally:
-        sending.close()
+    return f"自选讲义包：{type(error).__name__}: {error}"
 
 
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,

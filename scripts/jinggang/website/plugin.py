@@ -47,11 +47,10 @@ from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenter
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
+from .forked import ForkedFailed, ForkedWork
 from .glossary import GlossaryExtension
 from .packet_builder import (
-    BuilderFailed,
     BuilderMemo,
-    BuilderProcess,
     BuilderReads,
     builder_failure,
     image_url_for_builder,
@@ -77,6 +76,7 @@ from .search import (
     SearchPage,
     page_kind,
     published_content,
+    read_search_pages,
     search_page,
     write_opensearch,
 )
@@ -120,7 +120,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
-        self.builder_process: BuilderProcess | None = None  # a whole build's, while the pages build
+        # A build that makes everything: the builder's scripts and the search's reading of the
+        # pages, each in a process of its own while MkDocs builds the pages (website/forked.py).
+        self.builder_process: ForkedWork | None = None
+        self.search_reader: ForkedWork | None = None
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
@@ -366,12 +369,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
-        # A build that makes everything writes every item's builder script: in a process of its
-        # own, now that the pages' addresses are known. The preview and a resumed build that
-        # makes what an edit affects write a few, here.
+        # A build that makes everything writes every item's builder script and reads every page
+        # for the search: in processes of their own, now that the pages' addresses are known.
+        # The preview and a resumed build that makes what an edit affects do a few, here.
         if self.config.enabled and self.model is not None and self.renderer is not None \
-                and not self.is_serve and self.affected is None and BuilderProcess.available():
-            self.builder_process = BuilderProcess(lambda: self._write_builder_files(config))
+                and not self.is_serve and self.affected is None and ForkedWork.available():
+            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), builder_failure,
+                                              "jinggang-builder")
+            self.search_reader = ForkedWork(read_search_pages, lambda error: f"搜索：{type(error).__name__}: {error}",
+                                            "jinggang-search")
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -468,8 +474,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # (Not a read of the page: the index depends on every page already.)
         if self.model is not None and not (page.meta.get("search") or {}).get("exclude"):
             item = self.model.item_by_src_uri(page.file.src_uri)
-            self.search_pages[page.file.src_uri] = search_page(
-                published_content(output), page.url, plain_title(page), page_kind(page, item))
+            read = (page.file.src_uri, published_content(output), page.url, plain_title(page), page_kind(page, item))
+            if self.search_reader is not None:
+                try:
+                    self.search_reader.send(read)
+                except ForkedFailed as error:
+                    raise PluginError(f"搜索：{error}") from error
+            else:
+                self.search_pages[page.file.src_uri] = search_page(*read[1:])
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -478,6 +490,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         site_dir = Path(config.site_dir)
         incremental = (self.is_serve or self.resumed) and self.affected is not None
+        if self.search_reader is not None:
+            reader, self.search_reader = self.search_reader, None
+            try:
+                self.search_pages.update(reader.result())
+            except ForkedFailed as error:
+                raise PluginError(str(error)) from error
         index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
                             self.search_memo if self.is_serve else None)
         if incremental and self.is_serve:
@@ -516,16 +534,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 self._keep(path)
         try:
             builder, self.builder_process = self.builder_process, None
-            builder_reads = builder.reads() if builder is not None else self._write_builder_files(config)
+            builder_reads = builder.result() if builder is not None else self._write_builder_files(config)
             for path, script_reads in builder_reads.items():
                 if script_reads is not None:
                     self.dependencies.add(path, script_reads)
                 elif self.last_build is not None and path in self.last_build.dependencies.files:
                     self._keep(path)  # left as it was, or given back by the preview's memo
-        except BuilderFailed as error:
+        except ForkedFailed as error:
             raise PluginError(str(error)) from error
         except (PrintFontsMissing, ItemError) as error:
-            raise PluginError(builder_failure(error) or str(error)) from error
+            raise PluginError(builder_failure(error)) from error
         finally:
             if not self.is_serve:  # the preview keeps them: a page made again draws the same address
                 qr_code.cache_clear()  # kept from a page's share panel to its builder item only
@@ -552,9 +570,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
-        if self.builder_process is not None:
-            self.builder_process.stop()
-            self.builder_process = None
+        for work in (self.builder_process, self.search_reader):
+            if work is not None:
+                work.stop()
+        self.builder_process = self.search_reader = None
         self.idle.set()
         if self.is_serve:
             resume_collector()

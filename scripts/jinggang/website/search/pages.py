@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from multiprocessing.connection import Connection
+
 from mkdocs.structure.pages import Page
 
 from ...content.kinds import KINDS, ROUTE
@@ -36,3 +38,15 @@ def published_content(output: str) -> str:
 
 def search_page(html: str, url: str, title: str, kind: str) -> SearchPage:
     return SearchPage(url, title, kind, tuple(page_sections(html, title)))
+
+
+def read_search_pages(inbox: Connection) -> dict[str, SearchPage]:
+    """search_page for each (src_uri, content, url, title, kind) the inbox brings, until it ends:
+    a forked process's work while MkDocs builds the pages (website/forked.py)."""
+    pages: dict[str, SearchPage] = {}
+    while True:
+        try:
+            src_uri, html, url, title, kind = inbox.recv()
+        except EOFError:
+            return pages
+        pages[src_uri] = search_page(html, url, title, kind)
