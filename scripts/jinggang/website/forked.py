@@ -27,9 +27,15 @@ class ForkedFailed(Exception):
 class ForkedWork:
     """work(inbox) in a forked process, started now; `send` feeds its inbox, `result` ends it.
 
-    describe(error) is what a failure says (an exception object does not always cross a pipe)."""
+    A failure is said as `label：…`, or as describe(error) says it (an exception object does not
+    always cross a pipe)."""
 
-    def __init__(self, work: Callable[[Connection], Any], describe: Callable[[Exception], str], name: str) -> None:
+    def __init__(self, work: Callable[[Connection], Any], label: str, *,
+                 describe: Callable[[Exception], str] | None = None) -> None:
+        self._label = label
+        if describe is None:
+            def describe(error: Exception) -> str:
+                return f"{label}：{type(error).__name__}: {error}"
         context = multiprocessing.get_context("fork")
         inbox, self._sending = context.Pipe(duplex=False)
         self._receiving, outbox = context.Pipe(duplex=False)
@@ -37,7 +43,7 @@ class ForkedWork:
         sys.stdout.flush()
         sys.stderr.flush()
         _PARENT_ENDS.update((self._sending, self._receiving))
-        self._process = context.Process(target=_run, args=(work, describe, inbox, outbox), name=name, daemon=True)
+        self._process = context.Process(target=_run, args=(work, describe, inbox, outbox), daemon=True)
         self._process.start()
         inbox.close()
         outbox.close()
@@ -60,7 +66,7 @@ class ForkedWork:
         try:
             done, value = self._receiving.recv()
         except EOFError:
-            done, value = False, f"进程意外退出（退出码 {self._process.exitcode}）"
+            done, value = False, self._crashed()
         finally:
             self._process.join()
             self._close()
@@ -72,8 +78,12 @@ class ForkedWork:
         try:
             done, value = self._receiving.recv()
         except (EOFError, OSError):
-            return f"进程意外退出（退出码 {self._process.exitcode}）"
-        return "进程提前结束" if done else str(value)
+            return self._crashed()
+        return f"{self._label}：进程提前结束" if done else str(value)
+
+    def _crashed(self) -> str:
+        self._process.join(timeout=5)
+        return f"{self._label}：做这件事的进程意外退出（退出码 {self._process.exitcode}）"
 
     def stop(self) -> None:
         """The build failed elsewhere: the work is not wanted."""

@@ -374,10 +374,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # The preview and a resumed build that makes what an edit affects do a few, here.
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and not self.is_serve and self.affected is None and ForkedWork.available():
-            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), builder_failure,
-                                              "jinggang-builder")
-            self.search_reader = ForkedWork(read_search_pages, lambda error: f"搜索：{type(error).__name__}: {error}",
-                                            "jinggang-search")
+            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
+                                              describe=builder_failure)
+            self.search_reader = ForkedWork(read_search_pages, "搜索")
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -479,7 +478,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 try:
                     self.search_reader.send(read)
                 except ForkedFailed as error:
-                    raise PluginError(f"搜索：{error}") from error
+                    raise PluginError(str(error)) from error
             else:
                 self.search_pages[page.file.src_uri] = search_page(*read[1:])
         return output

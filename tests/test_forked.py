@@ -1,0 +1,71 @@
+"""Work done in a forked process beside the build (website/forked.py): results, failures and ends."""
+
+from __future__ import annotations
+
+import os
+import threading
+from multiprocessing.connection import Connection
+
+import pytest
+
+from jinggang.website.forked import ForkedFailed, ForkedWork
+
+pytestmark = pytest.mark.skipif(not ForkedWork.available(), reason="processes do not fork here")
+
+
+def summed(inbox: Connection) -> int:
+    total = 0
+    while True:
+        try:
+            total += inbox.recv()
+        except EOFError:
+            return total
+
+
+def test_the_work_reads_what_it_is_sent_and_gives_back_its_result() -> None:
+    work = ForkedWork(summed, "合计")
+    for number in range(1, 101):
+        work.send(number)
+    assert work.result() == 5050
+
+
+def test_two_works_at_once_each_see_the_end_of_their_own_inbox() -> None:
+    # The second is forked while the first's ends are open here: it must not keep the first's
+    # inbox open, or the first would wait for more forever.
+    first, second = ForkedWork(summed, "第一"), ForkedWork(summed, "第二")
+    first.send(1)
+    second.send(2)
+    results: list[int] = []
+    waiting = threading.Thread(target=lambda: results.append(first.result()), daemon=True)
+    waiting.start()
+    waiting.join(timeout=60)  # a failure here, not a run that never ends
+    assert results == [1], "the first work never saw the end of its inbox"
+    assert second.result() == 2
+
+
+def test_a_failure_is_said_with_the_label_or_as_described() -> None:
+    def failing(_inbox: Connection) -> None:
+        raise ValueError("坏了")
+
+    with pytest.raises(ForkedFailed, match=r"^搜索：ValueError: 坏了$"):
+        ForkedWork(failing, "搜索").result()
+    with pytest.raises(ForkedFailed, match=r"^自选讲义包：坏了。$"):
+        ForkedWork(failing, "自选讲义包", describe=lambda error: f"自选讲义包：{error}。").result()
+
+
+def test_a_process_that_dies_is_said_with_its_exit_code() -> None:
+    def dying(_inbox: Connection) -> None:
+        os._exit(3)
+
+    work = ForkedWork(dying, "搜索")
+    with pytest.raises(ForkedFailed, match=r"^搜索：做这件事的进程意外退出（退出码 3）$"):
+        for number in range(100_000):  # it dies at once: the pipe fills or breaks long before
+            work.send(number)
+        work.result()
+
+
+def test_a_stopped_work_ends_without_a_result() -> None:
+    work = ForkedWork(summed, "合计")
+    work.send(1)
+    work.stop()
+    work.stop()  # twice: the build's error path may reach it again
