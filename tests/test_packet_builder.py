@@ -7,6 +7,7 @@ the unzipped offline site (file://), and compared page by page with `jinggang pa
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import subprocess
 import time
@@ -20,9 +21,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from jinggang.cli import run_build
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors
 from jinggang.content.source import parse_yaml
+from jinggang.website import plugin as plugin_module
 from jinggang.website.packet_builder import ITEMS_FOLDER
 
 from .conftest import REPO, make_project, run_commands
@@ -302,3 +305,23 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
     assert "缺少打印字体" in said and "no-fonts-here" in said and "自选讲义包用 PDF 的打印字体" in said, said
     assert "Traceback" not in said, said
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+
+
+def test_an_interrupted_whole_build_leaves_no_process_at_work_and_no_staging_folder(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C is not an error MkDocs tells plugins of: the build's forked processes (the builder's
+    scripts, the search's reading) are stopped as run_build leaves, not left writing into the
+    staging folder being removed."""
+    real_on_env = plugin_module.JinggangPlugin.on_env
+
+    def interrupted(self: plugin_module.JinggangPlugin, env: Any, **kwargs: Any) -> Any:
+        real_on_env(self, env, **kwargs)
+        assert self.builder_process is not None and self.search_reader is not None  # they run now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(plugin_module.JinggangPlugin, "on_env", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_build(project, project / "mkdocs.yml", project / "site", strict=True)
+    assert not multiprocessing.active_children()
+    time.sleep(1)
+    assert not list(project.glob("site.new-*"))

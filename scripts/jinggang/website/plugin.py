@@ -569,13 +569,17 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.recording.close()
+        self.stop_forked_work()
+        self.idle.set()
+        if self.is_serve:
+            resume_collector()
+
+    def stop_forked_work(self) -> None:
+        """Stop the build's forked processes (website/forked.py), if any still run."""
         for work in (self.builder_process, self.search_reader):
             if work is not None:
                 work.stop()
         self.builder_process = self.search_reader = None
-        self.idle.set()
-        if self.is_serve:
-            resume_collector()
 
     def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
         assert self.model is not None and self.renderer is not None

@@ -68,6 +68,9 @@ class Resumption:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.plugin is not None:
+            # Interrupted (Ctrl-C is not an error MkDocs tells plugins of): no process of the
+            # build goes on writing into a staging folder that is being removed.
+            self.plugin.stop_forked_work()
             self.plugin.keeps_build = self.plugin.resumed = False
             self.plugin.always_remade = set()
             self.plugin.last_build = None
