@@ -60,9 +60,13 @@ class ForkedWork:
         except OSError as error:  # it ended early: result() says why
             raise ForkedFailed(self._outcome_message()) from error
 
+    def end_inbox(self) -> None:
+        """Nothing more to send: the work goes on with what it has."""
+        self._sending.close()
+
     def result(self) -> Any:
         """What work returned, once it has; ForkedFailed with its message when it failed."""
-        self._sending.close()  # the end of the inbox
+        self.end_inbox()
         try:
             done, value = self._receiving.recv()
         except EOFError:

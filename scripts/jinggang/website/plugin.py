@@ -76,7 +76,7 @@ from .search import (
     SearchPage,
     page_kind,
     published_content,
-    read_search_pages,
+    read_and_write_search,
     search_page,
     write_opensearch,
 )
@@ -376,7 +376,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 and not self.is_serve and self.affected is None and ForkedWork.available():
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
-            self.search_reader = ForkedWork(read_search_pages, "搜索")
+            self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir)), "搜索")
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -489,15 +489,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         site_dir = Path(config.site_dir)
         incremental = (self.is_serve or self.resumed) and self.affected is not None
-        if self.search_reader is not None:
-            reader, self.search_reader = self.search_reader, None
-            try:
-                self.search_pages.update(reader.result())
-            except ForkedFailed as error:
-                raise PluginError(str(error)) from error
+        search_reader, self.search_reader = self.search_reader, None
         index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
                             self.search_memo if self.is_serve else None)
-        if incremental and self.is_serve:
+        if search_reader is not None:  # it read the pages: it writes the index while this build finishes
+            search_reader.end_inbox()
+        elif incremental and self.is_serve:
             # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
             # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this build
             # does not wait for the last one's index either: its writer does (one writer at a time).
@@ -546,6 +543,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         finally:
             if not self.is_serve:  # the preview keeps them: a page made again draws the same address
                 qr_code.cache_clear()  # kept from a page's share panel to its builder item only
+        if search_reader is not None:
+            try:
+                self.search_pages.update(search_reader.result())
+            except ForkedFailed as error:
+                raise PluginError(str(error)) from error
         try:  # last: the stamp hashes every file the build wrote
             if not (incremental and self.is_serve):  # the preview's pages are network first: its last stamp serves
                 stamp_service_worker(site_dir)

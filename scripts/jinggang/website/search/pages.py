@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from mkdocs.structure.pages import Page
 
 from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
 from .extract import page_sections
-from .index import SearchPage
+from .index import SearchIndex, SearchPage
 
 # Shown beside a result. Items carry their kind; routes and other pages are told by folder.
 FOLDER_KINDS = {"routes": ROUTE.label, "editors": "编者指南", "timeline.md": "党史时间线", "glossary.md": "术语表"}
@@ -50,3 +52,14 @@ def read_search_pages(inbox: Connection) -> dict[str, SearchPage]:
         except EOFError:
             return pages
         pages[src_uri] = search_page(html, url, title, kind)
+
+
+def read_and_write_search(site_dir: Path) -> Callable[[Connection], dict[str, SearchPage]]:
+    """read_search_pages, then the index of what it read written into site_dir/search/: the
+    whole work of a forked process, which writes while MkDocs's process finishes its build."""
+    def work(inbox: Connection) -> dict[str, SearchPage]:
+        pages = read_search_pages(inbox)
+        SearchIndex([pages[uri] for uri in sorted(pages)]).write(site_dir)
+        return pages
+
+    return work
