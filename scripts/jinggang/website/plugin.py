@@ -489,7 +489,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.close()
         site_dir = Path(config.site_dir)
         incremental = (self.is_serve or self.resumed) and self.affected is not None
-        search_reader, self.search_reader = self.search_reader, None
+        search_reader = self.search_reader  # kept on the plugin until its result is in: a failure stops it
         index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
                             self.search_memo if self.is_serve else None)
         if search_reader is not None:  # it read the pages: it writes the index while this build finishes
@@ -529,8 +529,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             for path in last_presenters:
                 self._keep(path)
         try:
-            builder, self.builder_process = self.builder_process, None
+            builder = self.builder_process
             builder_reads = builder.result() if builder is not None else self._write_builder_files(config)
+            self.builder_process = None
             for path, script_reads in builder_reads.items():
                 if script_reads is not None:
                     self.dependencies.add(path, script_reads)
@@ -548,6 +549,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 self.search_pages.update(search_reader.result())
             except ForkedFailed as error:
                 raise PluginError(str(error)) from error
+            finally:
+                self.search_reader = None
         try:  # last: the stamp hashes every file the build wrote
             if not (incremental and self.is_serve):  # the preview's pages are network first: its last stamp serves
                 stamp_service_worker(site_dir)
