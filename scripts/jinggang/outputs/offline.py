@@ -7,13 +7,11 @@ there too, so nothing is requested from another host.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
-import multiprocessing
 import re
 import shutil
-import signal
-import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -26,6 +24,7 @@ import jinja2
 from mkdocs.exceptions import MkDocsException
 
 from ..content.model import ContentModel, Route
+from ..website.forked import ForkedFailed, ForkedWork
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
 from ..website.share import SHARE_FOLDER
@@ -175,21 +174,15 @@ class OfflineZips:
     def __init__(self, config_file: Path, site_dir: Path, store: RenderStore) -> None:
         self.config_file, self.site_dir, self.store = config_file, site_dir, store
         self._scratch = Path(tempfile.mkdtemp(prefix="jinggang-offline-"))
-        self._early: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
-        self._go: Connection | None = None  # tells the early process to start building
+        self._early: ForkedWork | None = None  # the offline site's build, started before the online one's
+        self._released = False
 
     def __enter__(self) -> OfflineZips:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._go is not None:
-            self._go.close()  # never released: the early process ends without building
-            self._go = None
         if self._early is not None:  # not waited for: the run failed, or the zips were cached
-            process, connection = self._early
-            process.terminate()
-            process.join()
-            connection.close()
+            self._early.stop()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     @property
@@ -199,30 +192,17 @@ class OfflineZips:
     def start_early(self) -> None:
         """Fork the process that builds the offline site (where processes fork: elsewhere `write`
         builds it). It forks now, before any thread starts, and builds once `release` says so."""
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
-        context = multiprocessing.get_context("fork")  # the child has the content the parent read
-        receiving, sending = context.Pipe(duplex=False)
-        go_receiving, go_sending = context.Pipe(duplex=False)
-        # Output the parent printed but has not flushed yet would be printed again by the child.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        process = context.Process(target=_build_reporting,
-                                  args=(self.config_file, self.offline_dir, sending, go_receiving,
-                                        (receiving, go_sending)),
-                                  name="jinggang-offline", daemon=True)
-        process.start()
-        sending.close()
-        go_receiving.close()
-        self._early, self._go = (process, receiving), go_sending
+        if ForkedWork.available():  # the child has the content the parent read
+            self._early = ForkedWork(functools.partial(_build_when_told, self.config_file, self.offline_dir),
+                                     "构建离线版", describe=_build_failure)
 
     def release(self) -> None:
         """Let the early process build: after the online build, so the two do not share the cores
         with Chromium starting, and it builds while the downloads print (mostly Chromium's work)."""
-        if self._go is not None:
-            self._go.send(True)
-            self._go.close()
-            self._go = None
+        if self._early is not None and not self._released:
+            self._early.send(True)
+            self._early.end_inbox()
+            self._released = True
 
     def write(self, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
         """Write the zips (restored or made) and fill in the home page's size; return their sizes."""
@@ -242,18 +222,11 @@ class OfflineZips:
         if self._early is None:
             return build_offline_site(self.config_file, self.offline_dir)
         self.release()
-        process, connection = self._early
+        early, self._early = self._early, None
         try:
-            outcome = connection.recv()
-        except EOFError:
-            outcome = f"{_FAILED}构建离线版的进程意外退出（退出码 {process.exitcode}）"
-        finally:
-            process.join()
-            connection.close()
-            self._early = None
-        if outcome.startswith(_FAILED):
-            raise MkDocsException(outcome.removeprefix(_FAILED))
-        return str(outcome)
+            return str(early.result())
+        except ForkedFailed as error:
+            raise MkDocsException(str(error)) from error
 
     def _make(self, digest: str, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
         site_url = self._built()
@@ -279,37 +252,18 @@ class OfflineZips:
         return {name: len(data) for name, data in zips.items()}
 
 
-_FAILED = "\0failed\0"
-
-
-def _build_reporting(config_file: Path, output_dir: Path, connection: Connection, go: Connection,
-                     parent_ends: tuple[Connection, ...]) -> None:
-    """build_offline_site in the second process, once the parent says go; a failure goes back as
-    its message (not every MkDocs exception can be pickled)."""
-    # The fork copied the parent's ends of both pipes: with them open here, a parent that died
-    # without a word would leave this process waiting for `go` forever.
-    for end in parent_ends:
-        end.close()
-    # The parent's handlers turn signals into exceptions, which would print a traceback here: the
-    # parent stops this process (SIGTERM) when it no longer needs it, and handles Ctrl-C itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
+def _build_when_told(config_file: Path, output_dir: Path, told: Connection) -> str | None:
+    """build_offline_site in the early process, once the parent says go (None when it never does)."""
     try:
-        go.recv()
+        told.recv()
     except EOFError:  # the parent no longer needs the build
-        connection.close()
-        return
-    finally:
-        go.close()
-    try:
-        connection.send(build_offline_site(config_file, output_dir))
-    except MkDocsException as error:
-        connection.send(f"{_FAILED}{error}")
-    except Exception as error:  # the parent names it; a traceback here would be a second report
-        connection.send(f"{_FAILED}{type(error).__name__}: {error}")
-    finally:
-        connection.close()
+        return None
+    return build_offline_site(config_file, output_dir)
+
+
+def _build_failure(error: Exception) -> str:
+    # An MkDocs exception's message is the build's own report (not every one can be pickled).
+    return str(error) if isinstance(error, MkDocsException) else f"{type(error).__name__}: {error}"
 
 
 def _writer(root: Path) -> Callable[[str, str], Path]:
