@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing
 import random
 import shutil
 import socket
@@ -26,7 +27,7 @@ from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
 from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
-from jinggang.website.search import IndexMemo, SearchIndex, SearchPage
+from jinggang.website.search import IndexMemo, SearchIndex, SearchPage, read_and_write_search, search_page
 from jinggang.website.search.extract import page_sections
 
 from .conftest import REPO
@@ -243,6 +244,24 @@ def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Pat
         assert _folder(preview / "search") == _folder(whole / "search")
         assert (untouched.stat().st_mtime_ns, untouched.stat().st_ino) == before
     assert not (preview / "search/pages/20.js").exists()
+
+
+def test_the_forked_reader_writes_the_index_a_whole_write_gives(tmp_path: Path) -> None:
+    """A whole build's search process (read_and_write_search) tokenizes each page as it arrives, in
+    MkDocs's order; its files equal those of an index of the same pages written at once, in
+    address order, and it gives back the pages it read."""
+    sent = [(f"lessons/{number}.md", f"<p>赖经邦{number}在东固</p><h2 id='h'>第{number}节</h2><p>曾炳春在茶陵。</p>",
+             f"lessons/{number}/", f"微团课{number}", "微团课") for number in (7, 3, 12, 0, 25, 1)]
+    inbox, outbox = multiprocessing.Pipe(duplex=False)
+    for message in sent:
+        outbox.send(message)
+    outbox.close()
+    pages = read_and_write_search(tmp_path / "forked")(inbox)
+    assert sorted(pages) == sorted(message[0] for message in sent)
+    whole = [search_page(html, url, title, kind) for _, html, url, title, kind in sorted(sent)]
+    SearchIndex(whole).write(tmp_path / "whole")
+    assert _folder(tmp_path / "forked/search") == _folder(tmp_path / "whole/search")
+    assert [pages[uri] for uri in sorted(pages)] == whole
 
 
 def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None:

@@ -158,6 +158,15 @@ class SearchIndex:
                     found.append(chunk)
         return {token: "".join(chunks) for token, chunks in letters.items()}
 
+    def prepare(self, page: SearchPage) -> None:
+        """Tokenize a page and make its file's text now, into the memo, for an index written later
+        with this memo: the forked reader of a whole build does this as each page arrives, on the
+        core MkDocs leaves idle, instead of all at once after the last page (4 s at 2,000 lessons)."""
+        if self.memo is None:
+            raise ValueError("prepare keeps its work in a memo: SearchIndex(pages, IndexMemo())")
+        self._page_codes(page)
+        self._page_payload(page)
+
     def _section_codes(self) -> Iterator[dict[str, int]]:
         for number, page in enumerate(self.pages):
             if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:

@@ -11,7 +11,7 @@ from mkdocs.structure.pages import Page
 from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
 from .extract import page_sections
-from .index import SearchIndex, SearchPage
+from .index import IndexMemo, SearchIndex, SearchPage
 
 # Shown beside a result. Items carry their kind; routes and other pages are told by folder.
 FOLDER_KINDS = {"routes": ROUTE.label, "editors": "编者指南", "timeline.md": "党史时间线", "glossary.md": "术语表"}
@@ -42,24 +42,28 @@ def search_page(html: str, url: str, title: str, kind: str) -> SearchPage:
     return SearchPage(url, title, kind, tuple(page_sections(html, title)))
 
 
-def read_search_pages(inbox: Connection) -> dict[str, SearchPage]:
+def read_search_pages(inbox: Connection, index: SearchIndex | None = None) -> dict[str, SearchPage]:
     """search_page for each (src_uri, content, url, title, kind) the inbox brings, until it ends:
-    a forked process's work while MkDocs builds the pages (website/forked.py)."""
+    a forked process's work while MkDocs builds the pages (website/forked.py). Each page is
+    prepared in index's memo as it comes, when an index is given."""
     pages: dict[str, SearchPage] = {}
     while True:
         try:
             src_uri, html, url, title, kind = inbox.recv()
         except EOFError:
             return pages
-        pages[src_uri] = search_page(html, url, title, kind)
+        page = pages[src_uri] = search_page(html, url, title, kind)
+        if index is not None:
+            index.prepare(page)
 
 
 def read_and_write_search(site_dir: Path) -> Callable[[Connection], dict[str, SearchPage]]:
     """read_search_pages, then the index of what it read written into site_dir/search/: the
     whole work of a forked process, which writes while MkDocs's process finishes its build."""
     def work(inbox: Connection) -> dict[str, SearchPage]:
-        pages = read_search_pages(inbox)
-        SearchIndex([pages[uri] for uri in sorted(pages)]).write(site_dir)
+        memo = IndexMemo()
+        pages = read_search_pages(inbox, SearchIndex([], memo))
+        SearchIndex([pages[uri] for uri in sorted(pages)], memo).write(site_dir)
         return pages
 
     return work
