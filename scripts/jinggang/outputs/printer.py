@@ -10,18 +10,16 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pikepdf
 
 from .browser import launch_options
-
-Job = TypeVar("Job")
 
 # Page size and margins come from the document's own @page rules.
 PDF_OPTIONS: dict[str, Any] = {"prefer_css_page_size": True, "print_background": True}
@@ -456,13 +454,3 @@ def run_coroutine(coroutine: Coroutine[Any, Any, None]) -> None:
         return
     with ThreadPoolExecutor(max_workers=1) as thread:
         thread.submit(asyncio.run, coroutine).result()
-
-
-async def print_each(jobs: Sequence[Job], parallel: int,
-                     print_one: Callable[[Printer, Job], Awaitable[None]]) -> None:
-    """Run print_one for every job on one browser, `parallel` pages at a time, then close it."""
-    printer = Printer(parallel)
-    try:
-        await asyncio.gather(*(print_one(printer, job) for job in jobs))
-    finally:
-        await printer.close()

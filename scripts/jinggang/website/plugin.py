@@ -490,22 +490,25 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         site_dir = Path(config.site_dir)
         incremental = (self.is_serve or self.resumed) and self.affected is not None
         search_reader = self.search_reader  # kept on the plugin until its result is in: a failure stops it
-        index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
-                            self.search_memo if self.is_serve else None)
         if search_reader is not None:  # it read the pages: it writes the index while this build finishes
             search_reader.end_inbox()
-        elif incremental and self.is_serve:
-            # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
-            # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this build
-            # does not wait for the last one's index either: its writer does (one writer at a time).
-            self.search_writes += 1
-            self.search_writer = threading.Thread(
-                target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes), daemon=True)
-            self.search_writer.start()
         else:
-            self.idle.set()  # the last writer finishes first
-            self.settle()
-            index.write(site_dir)
+            index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
+                                self.search_memo if self.is_serve else None)
+            if incremental and self.is_serve:
+                # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
+                # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this
+                # build does not wait for the last one's index either: its writer does (one writer at
+                # a time).
+                self.search_writes += 1
+                self.search_writer = threading.Thread(
+                    target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes),
+                    daemon=True)
+                self.search_writer.start()
+            else:
+                self.idle.set()  # the last writer finishes first
+                self.settle()
+                index.write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
         for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
             self.dependencies.add(path, {EVERYTHING})
