@@ -54,12 +54,14 @@ def item_card(renderer: Renderer, page_url: str, item: ContentItem, max_age: int
 
 
 def page_parts(renderer: Renderer, page_url: str, heading: Heading, *, item: ContentItem | None,
-               trail: Trail | None, share: ShareMeta | None, max_age: int) -> PageParts:
+               trail: Trail | None, share: ShareMeta | None, max_age: int, qr: str | None = None) -> PageParts:
+    """qr: the share panel's code (share.url's qr_svg), when it was drawn ahead."""
     card = footer = share_panel = trail_top = trail_bottom = ""
     if item is not None:
         card, footer = item_card(renderer, page_url, item, max_age)
     if share is not None:
-        share_panel = renderer.render("jinggang/share-panel.html", page_url, meta=share, qr=qr_svg(share.url))
+        share_panel = renderer.render("jinggang/share-panel.html", page_url, meta=share,
+                                      qr=qr if qr is not None else qr_svg(share.url))
     if trail is not None:
         trail_top = renderer.render("jinggang/trail.html", page_url, trail=trail, part="top")
         trail_bottom = renderer.render("jinggang/trail.html", page_url, trail=trail, part="bottom")

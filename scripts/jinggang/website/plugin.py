@@ -81,7 +81,7 @@ from .search import (
     write_opensearch,
 )
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
-from .share import ShareMeta, ShareTarget, share_meta, share_target
+from .share import ShareMeta, ShareTarget, absolute_url, qr_svgs, share_meta, share_target, share_targets
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
 from .trail import Trails
 
@@ -120,10 +120,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
-        # A build that makes everything: the builder's scripts and the search's reading of the
-        # pages, each in a process of its own while MkDocs builds the pages (website/forked.py).
+        # A build that makes everything: the builder's scripts, the search's reading of the pages
+        # and the share panels' QR codes, each in a process of its own while MkDocs builds the
+        # pages (website/forked.py).
         self.builder_process: ForkedWork | None = None
         self.search_reader: ForkedWork | None = None
+        self.code_drawer: ForkedWork | None = None
+        self.drawn_codes: dict[str, str] = {}  # the code_drawer's: a page's address -> its qr_svg
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
         self.recording = ExitStack()  # the page being made, from its first hook to its last
@@ -220,6 +223,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                  entry_memo=self.entry_memo if self.is_serve else None)
         self.renderer.env.bytecode_cache = self._bytecode_cache(config)
         self.search_pages: dict[str, SearchPage] = {}
+        self.drawn_codes = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
@@ -377,6 +381,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
             self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir)), "搜索")
+            site_url = config.site_url or "/"
+            addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
+            self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -441,11 +448,24 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if page.meta.get("template") == PAGE_TEMPLATE and self.renderer is not None:
             item = self.model.item_by_src_uri(page.file.src_uri)
             context["jg_item"] = item  # type: ignore[typeddict-unknown-key]
+            has_share_panel = self._share_target(page.file.src_uri) is not None
             context["jg_parts"] = page_parts(  # type: ignore[typeddict-unknown-key]
                 self.renderer, page.url, self._heading(page, config), item=item, trail=trail,
-                share=meta if self._share_target(page.file.src_uri) is not None else None,
-                max_age=self.config.verified_max_age_days)
+                share=meta if has_share_panel else None, max_age=self.config.verified_max_age_days,
+                qr=self._drawn_code(meta.url) if has_share_panel else None)
         return context
+
+    def _drawn_code(self, url: str) -> str | None:
+        """The share panel's code for url, if the build's code drawer drew it (once used, let go)."""
+        drawer = self.code_drawer
+        if drawer is not None:
+            try:
+                self.drawn_codes = drawer.result()
+            except ForkedFailed as error:
+                raise PluginError(str(error)) from error
+            finally:
+                self.code_drawer = None
+        return self.drawn_codes.pop(url, None)
 
     def _heading(self, page: Page, config: MkDocsConfig) -> Heading:
         """The page's h1, which the page template writes: its own title (page.title may be the nav's)."""
@@ -547,6 +567,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         finally:
             if not self.is_serve:  # the preview keeps them: a page made again draws the same address
                 qr_code.cache_clear()  # kept from a page's share panel to its builder item only
+        if self.code_drawer is not None:  # no page had a share panel
+            self.code_drawer.stop()
+            self.code_drawer = None
         if search_reader is not None:
             try:
                 self.search_pages.update(search_reader.result())
@@ -584,10 +607,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def stop_forked_work(self) -> None:
         """Stop the build's forked processes (website/forked.py), if any still run."""
-        for work in (self.builder_process, self.search_reader):
+        for work in (self.builder_process, self.search_reader, self.code_drawer):
             if work is not None:
                 work.stop()
-        self.builder_process = self.search_reader = None
+        self.builder_process = self.search_reader = self.code_drawer = None
 
     def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
         assert self.model is not None and self.renderer is not None

@@ -11,6 +11,7 @@ the site's card.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -113,6 +114,12 @@ def share_meta(target: ShareTarget | None, *, page_title: str, page_url: str, si
     return ShareMeta(title=title, description=site_description, type="website", url=url,
                      image=absolute_url(site_url, SITE_CARD), image_alt=f"{site_name}：{site_description}",
                      site_name=site_name)
+
+
+def qr_svgs(urls: Iterable[str]) -> dict[str, str]:
+    """qr_svg of each address: what a whole build's forked process draws while MkDocs reads the
+    pages (2,200 codes took about 2 s of MkDocs's own core at 2,000 lessons)."""
+    return {url: qr_svg(url) for url in urls}
 
 
 def qr_svg(url: str) -> str:
