@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from jinggang.content.loader import Settings, load_content
 from jinggang.website.order import guides_in_order, reading_key, terms_in_order
 
@@ -23,3 +28,42 @@ def test_glossary_and_sites_in_pinyin_order() -> None:
     guides = [guide.name for guide in guides_in_order(model)]
     assert guides == sorted(guides, key=reading_key)
     assert guides.index("茨坪革命旧址群") < guides.index("黄洋界哨口") < guides.index("三湾改编旧址")
+
+
+_SORT_IN_A_NEW_PROCESS = """
+import json, sys
+from pathlib import Path
+from jinggang.website import order
+file = Path(sys.argv[1])
+order.load_reading_keys(file)
+names = json.loads(sys.argv[2])
+print(json.dumps({"sorted": sorted(names, key=order.reading_key), "pypinyin": "pypinyin" in sys.modules}))
+order.save_reading_keys(file)
+"""
+
+
+def _sort_in_a_new_process(file: Path, names: list[str]) -> dict[str, object]:
+    completed = subprocess.run([sys.executable, "-c", _SORT_IN_A_NEW_PROCESS, str(file), json.dumps(names)],
+                               capture_output=True, text=True, check=True)
+    result: dict[str, object] = json.loads(completed.stdout)
+    return result
+
+
+def test_saved_reading_keys_sort_as_pypinyin_does_without_loading_it(tmp_path: Path) -> None:
+    """A build saves the keys it made (.cache/jinggang/reading-keys.json); the next one sorts the
+    same texts in the same order without pypinyin's dictionaries, and loads them for a new text,
+    for keys of another version and for a damaged file."""
+    file = tmp_path / ".cache/jinggang/reading-keys.json"
+    names = ["黄洋界", "茨坪", "八角楼", "三湾", "长征", "井冈山", "重庆", "故都"]
+    expected = sorted(names, key=reading_key)
+    assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": True}
+    assert file.is_file()
+    assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": False}
+    with_new = [*names, "瑞金"]
+    assert _sort_in_a_new_process(file, with_new) == {"sorted": sorted(with_new, key=reading_key), "pypinyin": True}
+    saved = json.loads(file.read_text(encoding="utf-8"))
+    file.write_text(json.dumps({**saved, "version": "0/0.0"}), encoding="utf-8")
+    assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": True}
+    file.write_text('{"version": "', encoding="utf-8")
+    assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": True}
+    assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": False}

@@ -3,22 +3,48 @@
 Chinese names and titles sort by pinyin (pypinyin, which reads polyphones from its phrase
 dictionary: 长征 is chang), character by character, a tone after its syllable;
 code point order, which the lists used before, follows no order a reader knows.
+
+pypinyin's dictionaries take 55 MB and 0.2-0.3 s to load, in every build, for a few thousand
+titles and names that rarely change. A build saves each text's key (SavedKeys) and the next
+one loads pypinyin only for a text it has no key for: a new title, say.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
+import os
+import tempfile
 from collections.abc import Iterable
-from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
+from pathlib import Path
 
 from ..content.model import ContentModel, LecturerMaterial, Lesson, Route, SiteGuide, Term
 
+ReadingKey = tuple[tuple[tuple[str, str], ...], str]
+KEY_FORMAT = 1  # of the saved keys: a change of reading_key's making changes it
+SAVED_KEYS = Path(".cache/jinggang/reading-keys.json")  # under the project's root
 
-@lru_cache(maxsize=8192)
-def reading_key(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
+_keys: dict[str, ReadingKey] = {}  # every key this process knows: saved, or made by pypinyin
+_used: set[str] = set()  # the texts this process sorted since it loaded keys: the next save's
+_loaded: set[Path] = set()
+_unsaved = False  # a key made since the last save
+
+
+def reading_key(text: str) -> ReadingKey:
     """Character by character, as a dictionary orders words: the syllable, then its tone
     (1–4, 5 for the neutral tone), then the text itself: 工农 < 共产 < 共青团."""
+    global _unsaved
+    _used.add(text)
+    key = _keys.get(text)
+    if key is None:
+        key = _keys[text] = _pinyin_key(text)
+        _unsaved = True
+    return key
+
+
+def _pinyin_key(text: str) -> ReadingKey:
+    from pypinyin import Style, lazy_pinyin  # only for a text without a saved key
+
     syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True, errors="default")
     key = []
     for syllable in syllables:
@@ -26,6 +52,42 @@ def reading_key(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
         tone = lowered[-1] if lowered[-1:].isdigit() else ""
         key.append((lowered.rstrip("12345"), tone))
     return tuple(key), text
+
+
+def _version() -> str:
+    """The pypinyin and key format the saved keys were made with (its metadata, not its import)."""
+    return f"{KEY_FORMAT}/{importlib.metadata.version('pypinyin')}"
+
+
+def load_reading_keys(file: Path) -> None:
+    """The keys a build saved in file, if it saved any with this pypinyin: once per process."""
+    if file in _loaded:
+        return
+    _loaded.add(file)
+    try:
+        saved = json.loads(file.read_text(encoding="utf-8"))
+        if saved.get("version") != _version():
+            return
+        for text, syllables in saved["keys"].items():
+            _keys.setdefault(text, (tuple((syllable, tone) for syllable, tone in syllables), text))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return  # none saved, or not readable: made again, and saved by this build
+
+
+def save_reading_keys(file: Path) -> None:
+    """The keys of the texts sorted since the keys were loaded, if one of them was made: the
+    next build's. Written whole or not at all (two builds at once each write a complete file)."""
+    global _unsaved
+    if not _unsaved:
+        return
+    keys = {text: [list(pair) for pair in _keys[text][0]] for text in sorted(_used)}
+    text = json.dumps({"version": _version(), "keys": keys}, ensure_ascii=False, separators=(",", ":"))
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False,
+                                     prefix=f".{file.name}.") as stream:
+        stream.write(text)
+    os.replace(stream.name, file)
+    _unsaved = False
 
 
 def terms_in_order(model: ContentModel) -> list[Term]:

@@ -49,6 +49,7 @@ from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .forked import ForkedFailed, ForkedWork
 from .glossary import GlossaryExtension
+from .order import SAVED_KEYS, load_reading_keys, save_reading_keys
 from .packet_builder import (
     BuilderMemo,
     BuilderReads,
@@ -214,6 +215,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             log.info(f"内容检查有 {len(warnings(result.problems))} 个警告，运行 `jinggang check` 查看。")
         full = result.model
         self.model = full if self.show_drafts else full.published_view()
+        load_reading_keys(Path(config.config_file_path).parent / SAVED_KEYS)
         self.trails = Trails(self.model)
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         # The preview keeps the template environment: Jinja reloads a template that changed.
@@ -593,6 +595,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.collector = threading.Thread(target=self._collect_when_idle,
                                               args=(self.search_writer, self.serve_builds), daemon=True)
             self.collector.start()
+        save_reading_keys(Path(config.config_file_path).parent / SAVED_KEYS)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
