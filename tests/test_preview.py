@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import pickle
 import random
 import shutil
 import socket
@@ -249,14 +250,16 @@ def test_the_preview_writes_the_search_files_of_changed_pages_only(tmp_path: Pat
 def test_the_forked_reader_writes_the_index_a_whole_write_gives(tmp_path: Path) -> None:
     """A whole build's search process (read_and_write_search) tokenizes each page as it arrives, in
     MkDocs's order; its files equal those of an index of the same pages written at once, in
-    address order, and it gives back the pages it read."""
+    address order, and it keeps the pages it read for the next build (pickled apart)."""
     sent = [(f"lessons/{number}.md", f"<p>赖经邦{number}在东固</p><h2 id='h'>第{number}节</h2><p>曾炳春在茶陵。</p>",
              f"lessons/{number}/", f"微团课{number}", "微团课") for number in (7, 3, 12, 0, 25, 1)]
     inbox, outbox = multiprocessing.Pipe(duplex=False)
     for message in sent:
         outbox.send(message)
     outbox.close()
-    pages = read_and_write_search(tmp_path / "forked")(inbox)
+    kept = tmp_path / "cache/site-build.search-new.pickle"
+    assert read_and_write_search(tmp_path / "forked", kept)(inbox) == len(sent)
+    pages = pickle.loads(kept.read_bytes())
     assert sorted(pages) == sorted(message[0] for message in sent)
     whole = [search_page(html, url, title, kind) for _, html, url, title, kind in sorted(sent)]
     SearchIndex(whole).write(tmp_path / "whole")

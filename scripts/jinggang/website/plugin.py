@@ -136,6 +136,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # A published build that keeps what it made for the next (website/resume.py): `resumed`
         # when this one starts from the last one's site and LastBuild, which run_build sets.
         self.keeps_build = False
+        self.kept_search_pages: Path | None = None  # where a whole build's search process keeps its pages
         self.resumed = False
         self.always_remade: set[str] = set()  # what a resumed build makes again whatever changed
         self.affected: set[str] | None = None  # None: everything
@@ -382,7 +383,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 and not self.is_serve and self.affected is None and ForkedWork.available():
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
-            self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir)), "搜索")
+            self.search_reader = ForkedWork(read_and_write_search(
+                Path(config.site_dir), self.kept_search_pages if self.keeps_build else None), "搜索")
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
             self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
@@ -574,7 +576,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.code_drawer = None
         if search_reader is not None:
             try:
-                self.search_pages.update(search_reader.result())
+                search_reader.result()  # its pages are in kept_search_pages
             except ForkedFailed as error:
                 raise PluginError(str(error)) from error
             finally:
@@ -587,7 +589,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies.add(SERVICE_WORKER, {EVERYTHING})
         if self.is_serve or self.keeps_build:
             self.last_build = LastBuild(config.site_dir, self.digests, self.dependencies, self.titles,
-                                        self.generated_files, self.search_pages)
+                                        self.generated_files, self.search_pages,
+                                        search_pages_apart=search_reader is not None)
         if self.is_serve:
             self.idle.set()
             self.serve_builds += 1

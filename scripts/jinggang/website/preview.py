@@ -33,6 +33,8 @@ class LastBuild:
     titles: dict[str, str | None] = field(default_factory=dict)  # by src_uri
     generated_files: dict[str, str] = field(default_factory=dict)  # a generated script's or feed's content
     search_pages: dict[str, SearchPage] = field(default_factory=dict)  # by src_uri
+    # A whole build's search pages are kept apart, by its forked search process (website/resume.py).
+    search_pages_apart: bool = False
 
 
 def input_digests(root: Path, docs_dir: Path, memo: dict[tuple[Any, ...], str] | None = None) -> dict[str, str]:

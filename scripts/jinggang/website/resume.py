@@ -59,6 +59,7 @@ class Resumption:
         self.key = ""
         if self.plugin is not None:
             self.plugin.keeps_build = True
+            self.plugin.kept_search_pages = self._staged_search_pages()
             # A strict build does not resume from a lax one: the pages it would keep were never checked strictly.
             today = settings_from(config, self.plugin.config).today
             self.key = environment_digest(self.root, config_file, today) + f"\0strict={strict}"
@@ -72,6 +73,7 @@ class Resumption:
             # build goes on writing into a staging folder that is being removed.
             self.plugin.stop_forked_work()
             self.plugin.keeps_build = self.plugin.resumed = False
+            self.plugin.kept_search_pages = None
             self.plugin.always_remade = set()
             self.plugin.last_build = None
 
@@ -97,12 +99,18 @@ class Resumption:
             build_log.addFilter(exact_dirty_build)
         return True
 
-    def _files(self) -> tuple[Path, Path]:
-        return self.root / CACHE / f"{self.name}.json", self.root / CACHE / f"{self.name}.pickle"
+    def _files(self) -> tuple[Path, Path, Path]:
+        """The record, the state (LastBuild) and a whole build's search pages, kept apart."""
+        return (self.root / CACHE / f"{self.name}.json", self.root / CACHE / f"{self.name}.pickle",
+                self.root / CACHE / f"{self.name}.search.pickle")
+
+    def _staged_search_pages(self) -> Path:
+        """Where this build's search process pickles its pages: the kept ones until keep()."""
+        return self.root / CACHE / f"{self.name}.search-new.pickle"
 
     def _last_build(self, site_dir: Path) -> LastBuild | None:
         """The last build into site_dir, if the folder is as it left it and the key is the same."""
-        record_file, state_file = self._files()
+        record_file, state_file, search_file = self._files()
         try:
             record = json.loads(record_file.read_text(encoding="utf-8"))
             if not isinstance(record, dict) or record.get("key") != self.key \
@@ -111,6 +119,9 @@ class Resumption:
                 return None
             with open(state_file, "rb") as stream:
                 kept = pickle.load(stream)  # our own cache file, written by keep() for this key
+            if isinstance(kept, LastBuild) and kept.search_pages_apart:
+                with open(search_file, "rb") as stream:
+                    kept = replace(kept, search_pages=pickle.load(stream), search_pages_apart=False)
         except Exception:  # absent, from another version, cut short: a whole build
             return None
         return kept if isinstance(kept, LastBuild) else None
@@ -124,7 +135,12 @@ class Resumption:
         self.forget()
         if self.plugin is None or self.plugin.last_build is None:
             return
-        record_file, state_file = self._files()
+        record_file, state_file, search_file = self._files()
+        if self.plugin.last_build.search_pages_apart:
+            try:
+                os.replace(self._staged_search_pages(), search_file)
+            except OSError:  # not written: the next build makes everything
+                return
         state_file.parent.mkdir(parents=True, exist_ok=True)
         with open(state_file, "wb") as stream:
             pickle.dump(self.plugin.last_build, stream, protocol=pickle.HIGHEST_PROTOCOL)
