@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,10 @@ def encode_number(number: int) -> str:
 
 
 _ENCODED = [encode_number(number) for number in range(_SMALL)]
+_ENCODED_BYTES = [letters.encode("ascii") for letters in _ENCODED]
+# A section's tokens (interned: a token is one object across sections) and each one's code,
+# in one bytes object: the index's tokens as dicts took about 250 MB at 2,000 lessons.
+SectionCodes = tuple[tuple[str, ...], bytes]
 
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:
@@ -99,6 +104,10 @@ def section_postings(section: Section, is_first: bool, page_title: str) -> dict[
     return codes
 
 
+def compact_codes(codes: dict[str, int]) -> SectionCodes:
+    return tuple(map(sys.intern, codes)), bytes(codes.values())
+
+
 class Abandoned(Exception):
     """Raised by a writer's checkpoint: this index is not to be written after all."""
 
@@ -111,7 +120,7 @@ class IndexMemo:
     writes only the files that changed. Tokenizing every page and writing every file took ~6 s
     at 2,000 lessons, in a thread that slowed the next build."""
 
-    codes: dict[int, tuple[SearchPage, list[dict[str, int]]]] = field(default_factory=dict)
+    codes: dict[int, tuple[SearchPage, list[SectionCodes]]] = field(default_factory=dict)
     payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
     written: dict[str, tuple[str, tuple[Any, ...] | None]] = field(default_factory=dict)
     folder: Path | None = None  # where they were written
@@ -134,29 +143,27 @@ class SearchIndex:
     def postings(self) -> dict[str, list[tuple[int, int]]]:
         """token -> [(section id, code)], sections in order (the reference for encoded_postings)."""
         result: dict[str, list[tuple[int, int]]] = {}
-        for section_id, codes in enumerate(self._section_codes()):
-            for token, code in codes.items():
+        for section_id, (section_tokens, codes) in enumerate(self._section_codes()):
+            for token, code in zip(section_tokens, codes, strict=True):
                 result.setdefault(token, []).append((section_id, code))
         return result
 
     def encoded_postings(self) -> dict[str, str]:
         """token -> its encoded posting list; one pass, as encode_postings(postings()) would give."""
-        letters: dict[str, list[str]] = {}
+        letters: dict[str, bytearray] = {}  # a string of chunks per posting took ten times the bytes
         last: dict[str, int] = {}
-        small = _ENCODED
-        for section_id, codes in enumerate(self._section_codes()):
-            for token, code in codes.items():
+        small = _ENCODED_BYTES
+        for section_id, (section_tokens, codes) in enumerate(self._section_codes()):
+            for token, code in zip(section_tokens, codes, strict=True):
                 step = (section_id - last.get(token, 0)) * 2 + (1 if code else 0)
                 last[token] = section_id
-                chunk = small[step] if step < _SMALL else encode_number(step)
-                if code:
-                    chunk += small[code]
                 found = letters.get(token)
                 if found is None:
-                    letters[token] = [chunk]
-                else:
-                    found.append(chunk)
-        return {token: "".join(chunks) for token, chunks in letters.items()}
+                    found = letters[token] = bytearray()
+                found += small[step] if step < _SMALL else encode_number(step).encode("ascii")
+                if code:
+                    found += small[code]
+        return {token: found.decode("ascii") for token, found in letters.items()}
 
     def prepare(self, page: SearchPage) -> None:
         """Tokenize a page and make its file's text now, into the memo, for an index written later
@@ -167,17 +174,18 @@ class SearchIndex:
         self._page_codes(page)
         self._page_payload(page)
 
-    def _section_codes(self) -> Iterator[dict[str, int]]:
+    def _section_codes(self) -> Iterator[SectionCodes]:
         for number, page in enumerate(self.pages):
             if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
                 self.checkpoint()
             yield from self._page_codes(page)
 
-    def _page_codes(self, page: SearchPage) -> list[dict[str, int]]:
+    def _page_codes(self, page: SearchPage) -> list[SectionCodes]:
         remembered = self.memo.codes.get(id(page)) if self.memo is not None else None
         if remembered is not None and remembered[0] is page:
             return remembered[1]
-        codes = [section_postings(section, number == 0, page.title) for number, section in enumerate(page.sections)]
+        codes = [compact_codes(section_postings(section, number == 0, page.title))
+                 for number, section in enumerate(page.sections)]
         if self.memo is not None:
             self.memo.codes[id(page)] = (page, codes)
         return codes
