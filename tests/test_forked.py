@@ -69,3 +69,17 @@ def test_a_stopped_work_ends_without_a_result() -> None:
     work.send(1)
     work.stop()
     work.stop()  # twice: the build's error path may reach it again
+
+
+def test_the_collector_leaves_the_forked_objects_alone_until_the_last_work_ends() -> None:
+    """While a work runs, the objects both processes share stay out of the collector's passes
+    (gc.freeze: a pass would copy their pages); once the last one ends, garbage made meanwhile
+    is collected again."""
+    import gc
+
+    first, second = ForkedWork(summed, "第一"), ForkedWork(summed, "第二")
+    assert gc.get_freeze_count() > 0
+    assert first.result() == 0
+    assert gc.get_freeze_count() > 0  # the second still runs
+    second.stop()
+    assert gc.get_freeze_count() == 0

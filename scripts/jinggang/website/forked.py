@@ -9,6 +9,7 @@ it sends back (its result) cross a pipe.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -45,6 +46,10 @@ class ForkedWork:
         sys.stderr.flush()
         _PARENT_ENDS.update((self._sending, self._receiving))
         self._process = context.Process(target=_run, args=(work, describe, inbox, outbox), daemon=True)
+        # Objects that exist now are left out of the collector's passes until every work has ended:
+        # a pass writes to each object it visits, and a page written in either process is copied
+        # (2,000 lessons: the processes together 429 -> 380 MB at the peak).
+        gc.freeze()
         self._process.start()
         inbox.close()
         outbox.close()
@@ -58,8 +63,11 @@ class ForkedWork:
     def send(self, message: Any) -> None:
         try:
             self._sending.send(message)
-        except OSError as error:  # it ended early: result() says why
-            raise ForkedFailed(self._outcome_message()) from error
+        except OSError as error:  # it ended early: say why, and let go of it
+            outcome = self._outcome_message()
+            self._process.join()
+            self._close()
+            raise ForkedFailed(outcome) from error
 
     def end_inbox(self) -> None:
         """Nothing more to send: the work goes on with what it has."""
@@ -101,6 +109,8 @@ class ForkedWork:
         for end in (self._sending, self._receiving):
             end.close()
             _PARENT_ENDS.discard(end)
+        if not _PARENT_ENDS:  # the last work ended: what became garbage meanwhile is collected
+            gc.unfreeze()
 
 
 def _run(work: Callable[[Connection], Any], describe: Callable[[Exception], str], inbox: Connection,
