@@ -29,3 +29,21 @@ def test_a_partial_run_keeps_the_earlier_rows_marked(tmp_path: Path) -> None:
     page.write_text(written, encoding="utf-8")
     # Marked rows read back under their own names: the next partial run replaces them.
     assert [row.measure for row in earlier_page(page)[0]] == [row.measure for row in [*first, again[1]]]
+
+
+def test_a_runs_memory_counts_the_processes_it_forks(tmp_path: Path) -> None:
+    """The build rows' memory (scale.measured) sums every process of the run: a child that holds
+    120 MB of its own while its parent holds little shows in the total, not in the parent's."""
+    import sys
+
+    from jinggang.bench.scale import measured
+
+    holding = ("import os, time\n"
+               "if os.fork() == 0:\n"
+               "    block = bytearray(120 * 1024 * 1024)\n"
+               "    time.sleep(1.5)\n"
+               "    os._exit(0)\n"
+               "os.wait()\n")
+    run = measured([sys.executable, "-c", holding], tmp_path)
+    assert run.memory >= 120 > run.main_memory
+    assert run.seconds >= 1.5

@@ -15,11 +15,13 @@ table and writes it, with the machine it ran on, to the benchmarks page.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -66,6 +68,55 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    memory: float  # MB: the peak of the processes' proportional set sizes (PSS) summed
+    main_memory: float  # MB: the peak of the first process's own
+
+
+def _processes(root: int) -> list[int]:
+    """root and every process under it (forked work, Chromium), from /proc's children lists."""
+    found, index = [root], 0
+    while index < len(found):
+        for task in Path(f"/proc/{found[index]}/task").glob("*"):
+            with contextlib.suppress(OSError):  # ended meanwhile
+                found += [int(pid) for pid in (task / "children").read_text().split()]
+        index += 1
+    return found
+
+
+def _proportional_size(pid: int) -> int:
+    """kB of memory the process uses, its shares of pages it shares with others counted in
+    part (a forked process shares most of its parent's until either writes them)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measured(command: list[str], cwd: Path) -> Run:
+    """The command's time and its peak memory, every process it starts counted (sampled every 0.2 s)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = main_peak = 0
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read() if process.stdout else ""))
+    reader.start()
+    while process.poll() is None:
+        sizes = [_proportional_size(pid) for pid in _processes(process.pid)]
+        peak, main_peak = max(peak, sum(sizes)), max(main_peak, sizes[0])
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    reader.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{''.join(output)[-4000:]}")
+    return Run(elapsed, peak / 1024, main_peak / 1024)
+
+
 def write_plain_config(project: Path) -> Path:
     """mkdocs-plain.yml, and the site's overrides without its search box (Material's comes back)."""
     import shutil
@@ -80,12 +131,13 @@ def write_plain_config(project: Path) -> Path:
     return config
 
 
-def build_times(project: Path) -> tuple[float, float]:
+def build_runs(project: Path) -> tuple[Run, Run]:
+    """A first whole build with the plugin, and plain Material's, of the same content."""
     write_plain_config(project)
-    ours = timed([str(BIN / "jinggang"), "--root", str(project), "build", "--site-dir", str(project / "site")],
-                 project)
-    plain = timed([str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(project / "mkdocs-plain.yml"),
-                   "--site-dir", str(project / "plain")], project)
+    ours = measured([str(BIN / "jinggang"), "--root", str(project), "build", "--site-dir", str(project / "site")],
+                    project)
+    plain = measured([str(BIN / "mkdocs"), "build", "--quiet", "--config-file", str(project / "mkdocs-plain.yml"),
+                      "--site-dir", str(project / "plain")], project)
     return ours, plain
 
 
@@ -291,11 +343,15 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             console.print(f"生成 {size} 课的合成内容并构建 ……")
             project = generate(Path(scratch) / f"lessons-{size}", lessons=size)
-            ours, plain = build_times(project)
-            times[size] = ours
-            ratio = ours / plain
+            ours, plain = build_runs(project)
+            times[size] = ours.seconds
+            ratio = ours.seconds / plain.seconds
             rows.append(Row(f"站点构建，{size} 课（插件 / 纯 Material）",
-                            f"{ours:.1f} 秒 / {plain:.1f} 秒 = {ratio:.2f} 倍", "≤ 1.3 倍", ratio <= 1.3))
+                            f"{ours.seconds:.1f} 秒 / {plain.seconds:.1f} 秒 = {ratio:.2f} 倍", "≤ 1.3 倍",
+                            ratio <= 1.3))
+            rows.append(Row(f"构建的峰值内存，{size} 课（插件 / 纯 Material；所有进程的 PSS 之和，括号里是主进程的）",
+                            f"{ours.memory:.0f} MB（{ours.main_memory:.0f} MB） / {plain.memory:.0f} MB",
+                            "≤ 纯 Material", ours.memory <= plain.memory))
             largest = project
         if 500 in times and 2000 in times:
             growth = times[2000] / times[500]

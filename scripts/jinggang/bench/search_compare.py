@@ -506,9 +506,9 @@ def compare_engines(plain_site: Path, our_site: Path, lessons: int, queries: lis
 
 def build(project: Path) -> None:
     """Our site into project/site, plain Material with its own search into project/plain."""
-    from .scale import build_times
+    from .scale import build_runs
 
-    build_times(project)
+    build_runs(project)
 
 
 def _ms(value: float | None) -> str:
