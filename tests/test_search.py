@@ -279,7 +279,8 @@ def test_results_link_to_the_matching_section(tab: tuple[Any, list[str]], search
 
 
 @pytest.mark.browser
-def test_header_box_shows_results_and_opens_the_results_page(tab: tuple[Any, list[str]], search_url: str) -> None:
+def test_header_box_shows_results_and_opens_the_results_page(tab: tuple[Any, list[str]], search_url: str,
+                                                            search_site: Path) -> None:
     page, seen = tab
     page.goto(search_url + "lessons/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
@@ -290,6 +291,10 @@ def test_header_box_shows_results_and_opens_the_results_page(tab: tuple[Any, lis
     hrefs = page.locator(".md-search-result__list [data-search-result] a").evaluate_all(
         "(links) => links.map((link) => link.href)")
     assert any("/lessons/meipi-village/" in href for href in hrefs), hrefs
+    # The benchmarks' first result is the box's (bench/search.py).
+    first = page.evaluate("q => window.jgSearch.firstShown(q)", "渼陂")
+    assert _path(hrefs[0]).endswith("/" + read_page_urls(search_site)[first]), (hrefs[0], first)
+    assert page.evaluate("q => window.jgSearch.firstShown(q)", "没有这个词的查询") == -1
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     page.wait_for_selector("[data-search-done]")

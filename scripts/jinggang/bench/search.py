@@ -44,7 +44,7 @@ class Recall:
     names_complete: int  # names for which every page holding them was found
     holders: int
     found: int
-    first_right: int  # names whose first result holds them
+    first_right: int  # names whose first result in the header box holds them
 
 
 def index_sizes(site: Path) -> tuple[int, int]:
@@ -131,15 +131,19 @@ def recall(browser: Any, home: str, site: Path, names: list[str]) -> Recall:
         page.goto(home)
         ranked: list[list[int]] = page.evaluate(
             "names => Promise.all(names.map(name => window.jgSearch.rankedPages(name)))", names)
+        # What the reader sees first: the header box puts pages that hold the name as written
+        # before pages that hold its two-character tokens apart (search.js, show).
+        first: list[int] = page.evaluate(
+            "names => Promise.all(names.map(name => window.jgSearch.firstShown(name)))", names)
     finally:
         context.close()
     result = Recall(len(names), 0, 0, 0, 0)
-    for name, pages in zip(names, ranked, strict=True):
+    for name, pages, shown in zip(names, ranked, first, strict=True):
         found = wanted[name] & set(pages)
         result.holders += len(wanted[name])
         result.found += len(found)
         result.names_complete += found == wanted[name]
-        result.first_right += bool(pages) and pages[0] in wanted[name]
+        result.first_right += shown in wanted[name]
     return result
 
 

@@ -544,6 +544,12 @@
     if (!query.tokens.length) return Promise.resolve([]);
     return loadShards(query).then(function () { return rank(query).map(function (result) { return result.page; }); });
   };
+  // The page the header box shows first for a query, -1 for none (the benchmarks' first result).
+  window.jgSearch.firstShown = function (queryText) {
+    return search(queryText, BOX_RESULTS).then(function (found) {
+      return found.results.length ? found.results[0].page : -1;
+    });
+  };
   window.jgSearch.tokens = tokens;  // for the test that keeps index and query cut alike
   window.jgSearch.search = search;
 
