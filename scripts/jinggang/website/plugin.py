@@ -127,6 +127,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.builder_process: ForkedWork | None = None
         self.search_reader: ForkedWork | None = None
         self.code_drawer: ForkedWork | None = None
+        self.presenter_writer: ForkedWork | None = None
         self.drawn_codes: dict[str, str] = {}  # the code_drawer's: a page's address -> its qr_svg
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
@@ -388,6 +389,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
             self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
+            self.presenter_writer = ForkedWork(lambda _inbox: self._write_presenters(config), "演示模式")
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -545,13 +547,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         last_presenters = [path for path in (self.last_build.dependencies.files if self.last_build else ())
                            if path.endswith(PRESENTER_PAGE)]
-        if not last_presenters or any(self._remade(path) for path in last_presenters):
-            with reading() as reads:
-                presenters = write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
-                                              list(config.markdown_extensions), dict(config.mdx_configs),
-                                              self.renderer.urls)
+        writer = self.presenter_writer
+        if writer is not None or not last_presenters or any(self._remade(path) for path in last_presenters):
+            try:
+                presenters, reads = writer.result() if writer is not None else self._write_presenters(config)
+            except ForkedFailed as error:
+                raise PluginError(str(error)) from error
+            finally:
+                self.presenter_writer = None
             for presenter in presenters:
-                self.dependencies.add(presenter.relative_to(site_dir).as_posix(), reads)
+                self.dependencies.add(presenter, reads)
         else:
             for path in last_presenters:
                 self._keep(path)
@@ -613,10 +618,20 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def stop_forked_work(self) -> None:
         """Stop the build's forked processes (website/forked.py), if any still run."""
-        for work in (self.builder_process, self.search_reader, self.code_drawer):
+        for work in (self.builder_process, self.search_reader, self.code_drawer, self.presenter_writer):
             if work is not None:
                 work.stop()
-        self.builder_process = self.search_reader = self.code_drawer = None
+        self.builder_process = self.search_reader = self.code_drawer = self.presenter_writer = None
+
+    def _write_presenters(self, config: MkDocsConfig) -> tuple[list[str], set[str]]:
+        """Every material's presenter page (site paths), and what they read."""
+        assert self.model is not None and self.renderer is not None
+        site_dir = Path(config.site_dir)
+        with reading() as reads:
+            presenters = write_presenters(self.model, self.renderer.env, site_dir, Path(config.docs_dir),
+                                          list(config.markdown_extensions), dict(config.mdx_configs),
+                                          self.renderer.urls)
+        return [presenter.relative_to(site_dir).as_posix() for presenter in presenters], set(reads)
 
     def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
         assert self.model is not None and self.renderer is not None
