@@ -110,7 +110,8 @@ def measured(command: list[str], cwd: Path) -> Run:
     while process.poll() is None:
         sizes = [_proportional_size(pid) for pid in _processes(process.pid)]
         peak, main_peak = max(peak, sum(sizes)), max(main_peak, sizes[0])
-        time.sleep(0.2)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # returns as the command ends: the time is exact
+            process.wait(timeout=0.2)
     elapsed = time.perf_counter() - started
     reader.join()
     if process.returncode != 0:

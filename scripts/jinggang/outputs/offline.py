@@ -24,7 +24,7 @@ import jinja2
 from mkdocs.exceptions import MkDocsException
 
 from ..content.model import ContentModel, Route
-from ..website.forked import ForkedFailed, ForkedWork
+from ..website.forked import ForkedWork
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
 from ..website.share import SHARE_FOLDER
@@ -223,10 +223,7 @@ class OfflineZips:
             return build_offline_site(self.config_file, self.offline_dir)
         self.release()
         early, self._early = self._early, None
-        try:
-            return str(early.result())
-        except ForkedFailed as error:
-            raise MkDocsException(str(error)) from error
+        return str(early.result())  # or ForkedFailed, an MkDocsException with the build's message
 
     def _make(self, digest: str, model: ContentModel, env: jinja2.Environment) -> dict[str, int]:
         site_url = self._built()

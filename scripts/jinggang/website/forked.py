@@ -17,13 +17,16 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 # This process's ends of every work's pipes: a process forked later gets copies, which it
 # closes (with a copy of a work's inbox open elsewhere, that inbox would never end).
 _PARENT_ENDS: set[Connection] = set()
 
 
-class ForkedFailed(Exception):
-    """The work failed in its process; the message says what went wrong, for the build's error."""
+class ForkedFailed(PluginError):
+    """The work failed in its process; the message says what went wrong. It is the build's
+    error as it stands: MkDocs reports a plugin's error without a traceback."""
 
 
 class ForkedWork:

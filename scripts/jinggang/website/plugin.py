@@ -47,7 +47,7 @@ from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenter
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
-from .forked import ForkedFailed, ForkedWork
+from .forked import ForkedWork
 from .glossary import GlossaryExtension
 from .order import SAVED_KEYS, load_reading_keys, save_reading_keys
 from .packet_builder import (
@@ -121,9 +121,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
-        # A build that makes everything: the builder's scripts, the search's reading of the pages
-        # and the share panels' QR codes, each in a process of its own while MkDocs builds the
-        # pages (website/forked.py).
+        # A build that makes everything: the builder's scripts, the search's reading of the pages,
+        # the share panels' QR codes and the presenter pages, each in a process of its own while
+        # MkDocs builds the pages (website/forked.py). A failure there is a ForkedFailed, the
+        # build's PluginError.
         self.builder_process: ForkedWork | None = None
         self.search_reader: ForkedWork | None = None
         self.code_drawer: ForkedWork | None = None
@@ -377,15 +378,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
-        # A build that makes everything writes every item's builder script and reads every page
-        # for the search: in processes of their own, now that the pages' addresses are known.
-        # The preview and a resumed build that makes what an edit affects do a few, here.
+        # A build that makes everything writes every item's builder script, reads every page for
+        # the search, draws every share panel's QR code and writes every presenter page: in
+        # processes of their own, now that the pages' addresses are known. The preview and a
+        # resumed build that makes what an edit affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and not self.is_serve and self.affected is None and ForkedWork.available():
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
-            self.search_reader = ForkedWork(read_and_write_search(
-                Path(config.site_dir), self.kept_search_pages if self.keeps_build else None), "搜索")
+            self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir), self.kept_search_pages),
+                                            "搜索")
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
             self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
@@ -467,8 +469,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if drawer is not None:
             try:
                 self.drawn_codes = drawer.result()
-            except ForkedFailed as error:
-                raise PluginError(str(error)) from error
             finally:
                 self.code_drawer = None
         return self.drawn_codes.pop(url, None)
@@ -501,10 +501,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             item = self.model.item_by_src_uri(page.file.src_uri)
             read = (page.file.src_uri, published_content(output), page.url, plain_title(page), page_kind(page, item))
             if self.search_reader is not None:
-                try:
-                    self.search_reader.send(read)
-                except ForkedFailed as error:
-                    raise PluginError(str(error)) from error
+                self.search_reader.send(read)
             else:
                 self.search_pages[page.file.src_uri] = search_page(*read[1:])
         return output
@@ -551,8 +548,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if writer is not None or not last_presenters or any(self._remade(path) for path in last_presenters):
             try:
                 presenters, reads = writer.result() if writer is not None else self._write_presenters(config)
-            except ForkedFailed as error:
-                raise PluginError(str(error)) from error
             finally:
                 self.presenter_writer = None
             for presenter in presenters:
@@ -569,8 +564,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                     self.dependencies.add(path, script_reads)
                 elif self.last_build is not None and path in self.last_build.dependencies.files:
                     self._keep(path)  # left as it was, or given back by the preview's memo
-        except ForkedFailed as error:
-            raise PluginError(str(error)) from error
         except (PrintFontsMissing, ItemError) as error:
             raise PluginError(builder_failure(error)) from error
         finally:
@@ -582,8 +575,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if search_reader is not None:
             try:
                 search_reader.result()  # its pages are in kept_search_pages
-            except ForkedFailed as error:
-                raise PluginError(str(error)) from error
             finally:
                 self.search_reader = None
         try:  # last: the stamp hashes every file the build wrote

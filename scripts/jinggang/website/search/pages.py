@@ -43,10 +43,10 @@ def search_page(html: str, url: str, title: str, kind: str) -> SearchPage:
     return SearchPage(url, title, kind, tuple(page_sections(html, title)))
 
 
-def read_search_pages(inbox: Connection, index: SearchIndex | None = None) -> dict[str, SearchPage]:
+def read_search_pages(inbox: Connection, index: SearchIndex) -> dict[str, SearchPage]:
     """search_page for each (src_uri, content, url, title, kind) the inbox brings, until it ends:
     a forked process's work while MkDocs builds the pages (website/forked.py). Each page is
-    prepared in index's memo as it comes, when an index is given."""
+    prepared in index's memo as it comes."""
     pages: dict[str, SearchPage] = {}
     while True:
         try:
@@ -54,8 +54,7 @@ def read_search_pages(inbox: Connection, index: SearchIndex | None = None) -> di
         except EOFError:
             return pages
         page = pages[src_uri] = search_page(html, url, title, kind)
-        if index is not None:
-            index.prepare(page)
+        index.prepare(page)
 
 
 def read_and_write_search(site_dir: Path, kept_pages: Path | None = None) -> Callable[[Connection], int]:
