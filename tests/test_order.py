@@ -67,3 +67,37 @@ def test_saved_reading_keys_sort_as_pypinyin_does_without_loading_it(tmp_path: P
     file.write_text('{"version": "', encoding="utf-8")
     assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": True}
     assert _sort_in_a_new_process(file, names) == {"sorted": expected, "pypinyin": False}
+
+
+_BUILD_IN_A_NEW_PROCESS = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(json.dumps("pypinyin" in sys.modules))
+"""
+
+
+def test_a_whole_build_makes_missing_keys_in_a_process_of_its_own(project: Path, tmp_path: Path) -> None:
+    """A first build (no saved keys) keys its titles and names in a forked process: pypinyin's
+    55 MB never enter MkDocs's process, which forks the build's other work later. The lists come
+    out in pinyin order all the same, and the keys are saved for the next build."""
+    lesson = (project / "docs/lessons/sanwan-branch.md").read_text(encoding="utf-8")
+    for name, title in (("bajiaolou", "八角楼的灯光"), ("changzheng", "长征出发"), ("ciping", "茨坪往事")):
+        (project / f"docs/lessons/{name}.md").write_text(
+            lesson.replace("id: sanwan-branch", f"id: {name}").replace("title: 支部建在连上", f"title: {title}"),
+            encoding="utf-8")
+    site = tmp_path / "site"
+    completed = subprocess.run([sys.executable, "-c", _BUILD_IN_A_NEW_PROCESS, str(project / "mkdocs.yml"),
+                                str(site)], capture_output=True, text=True, check=True)
+    assert json.loads(completed.stdout.splitlines()[-1]) is False
+    model = load_content(Settings.for_project(project)).model
+    assert model is not None
+    titles = [lesson.title for lesson in model.lessons.values()]
+    assert len(titles) == 4
+    listing = (site / "lessons/index.html").read_text(encoding="utf-8")
+    in_pinyin_order = ["八角楼的灯光", "长征出发", "茨坪往事"]  # code point order: 八, 茨, 长
+    assert sorted(reversed(in_pinyin_order), key=listing.index) == in_pinyin_order
+    saved = json.loads((project / ".cache/jinggang/reading-keys.json").read_text(encoding="utf-8"))["keys"]
+    assert set(titles) <= saved.keys()
+    assert all(tuple(map(tuple, saved[title])) == reading_key(title)[0] for title in titles)

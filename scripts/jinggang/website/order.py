@@ -6,7 +6,10 @@ code point order, which the lists used before, follows no order a reader knows.
 
 pypinyin's dictionaries take 55 MB and 0.2-0.3 s to load, in every build, for a few thousand
 titles and names that rarely change. A build saves each text's key (SavedKeys) and the next
-one loads pypinyin only for a text it has no key for: a new title, say.
+one loads pypinyin only for a text it has no key for: a new title, say. A whole build without
+saved keys makes them in a process of its own (website/plugin.py), which takes the 55 MB with
+it when it ends: held in MkDocs's process until the build ends, they were copied into every
+process the build forks later too.
 """
 
 from __future__ import annotations
@@ -52,6 +55,33 @@ def _pinyin_key(text: str) -> ReadingKey:
         tone = lowered[-1] if lowered[-1:].isdigit() else ""
         key.append((lowered.rstrip("12345"), tone))
     return tuple(key), text
+
+
+def texts_in_order(model: ContentModel) -> set[str]:
+    """Every text the orders below key: titles, names and terms."""
+    return {*(term.term for term in model.terms.values()), *(lesson.title for lesson in model.lessons.values()),
+            *(guide.name for guide in model.site_guides.values()),
+            *(material.title for material in model.lecturers.values()),
+            *(route.title for route in model.routes.values())}
+
+
+def keys_missing(texts: Iterable[str]) -> list[str]:
+    """The texts this process has no key for, in a stable order."""
+    return sorted(text for text in set(texts) if text not in _keys)
+
+
+def make_keys(texts: Iterable[str]) -> dict[str, ReadingKey]:
+    """Each text's key, made by pypinyin: what reading_key makes for a text it has no key for."""
+    return {text: _pinyin_key(text) for text in texts}
+
+
+def add_keys(keys: dict[str, ReadingKey]) -> None:
+    """Keys made elsewhere (make_keys in another process): known from now on, and saved."""
+    global _unsaved
+    for text, key in keys.items():
+        if text not in _keys:
+            _keys[text] = key
+            _unsaved = True
 
 
 def _version() -> str:

@@ -49,7 +49,7 @@ from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .forked import ForkedWork
 from .glossary import GlossaryExtension
-from .order import SAVED_KEYS, load_reading_keys, save_reading_keys
+from .order import SAVED_KEYS, add_keys, keys_missing, load_reading_keys, make_keys, save_reading_keys, texts_in_order
 from .packet_builder import (
     BuilderMemo,
     BuilderReads,
@@ -219,6 +219,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         full = result.model
         self.model = full if self.show_drafts else full.published_view()
         load_reading_keys(Path(config.config_file_path).parent / SAVED_KEYS)
+        self._make_missing_keys()
         self.trails = Trails(self.model)
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
         # The preview keeps the template environment: Jinja reloads a template that changed.
@@ -251,6 +252,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
+
+    def _make_missing_keys(self) -> None:
+        """The pinyin keys no earlier build saved, made in a process of its own (website/order.py).
+        The preview keeps pypinyin loaded instead: its next new title is keyed at once."""
+        assert self.model is not None
+        missing = keys_missing(texts_in_order(self.model))
+        if missing and not self.is_serve and ForkedWork.available():
+            add_keys(ForkedWork(lambda _inbox: make_keys(missing), "拼音排序").result())
 
     def _resumed_affected(self, config: MkDocsConfig) -> set[str] | None:
         """What a resumed published build makes again; None: everything, in a cleaned folder.
