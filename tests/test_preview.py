@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import multiprocessing
 import pickle
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -103,8 +105,13 @@ def serving(project: Path, log: Path | None = None) -> Iterator[str]:
         with urllib.request.urlopen(base, timeout=5) as response:
             yield response.geturl()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # an editor's Ctrl-C: MkDocs stops its plugins too
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            server.wait(timeout=30)
+            raise
 
 
 def _edit(file: Path, old: str, new: str) -> None:
@@ -127,6 +134,11 @@ def test_make_serve_shows_edits_to_pages_registers_and_templates(tmp_path: Path)
         footer = project / "site_overrides/jinggang/footer.html"
         _edit(footer, "</", "<span>预览里改的模板</span></")  # site_overrides/: every page again
         assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的模板", 60) is not None
+        _edit(lesson, "title: ", "title: 预览里改的标题")
+        assert wait_for(f"{base}lessons/{lesson.stem}/", "预览里改的标题", 60) is not None
+    # The pinyin keys the preview made are saved when it stops, for the next build (website/order.py).
+    saved = json.loads((project / ".cache/jinggang/reading-keys.json").read_text(encoding="utf-8"))["keys"]
+    assert any(text.startswith("预览里改的标题") for text in saved)
 
 
 @pytest.mark.skipif(not (REPO / ".venv/bin/mkdocs").exists(), reason="make setup installs mkdocs into .venv")

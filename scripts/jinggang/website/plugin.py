@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from html import unescape
@@ -60,6 +61,7 @@ from .packet_builder import (
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
 from .preview import (
+    COLLECT_AFTER,
     LastBuild,
     affected_files,
     changed_since,
@@ -160,6 +162,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.serve_builds = 0  # the preview's builds ended, to collect after the last one only
         self.generated: dict[str, GeneratedPage] = {}  # the generated pages by src_uri, this build's
         self.entry_memo = EntryMemo()  # the preview's list entries, across its builds
+        self.keys_file: Path | None = None  # where the pinyin keys are saved (website/order.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -175,7 +178,20 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             server.watch(config.theme.custom_dir)
         if not self.config.preview_polling:
             watch_events(server)
+        server.builder = self._busy_while(server.builder)
         return server
+
+    def _busy_while(self, builder: Callable[..., Any]) -> Callable[..., Any]:
+        """The server's builder, which marks the preview busy from its start: the collector and
+        the index writer wait while MkDocs loads mkdocs.yml too (0.1-0.2 s before on_config)."""
+        def build_busy(*args: Any, **kwargs: Any) -> Any:
+            self.idle.clear()
+            try:
+                return builder(*args, **kwargs)
+            finally:
+                self.idle.set()
+
+        return build_busy
 
     def on_shutdown(self) -> None:
         self.idle.set()
@@ -183,6 +199,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.collector is not None:
             self.collector.join()
         resume_collector()
+        if self.keys_file is not None:  # keys the preview made since its first build
+            save_reading_keys(self.keys_file)
         # MkDocs reuses this object for later configs in the same process (it has on_startup).
         self.is_serve = False
 
@@ -597,13 +615,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                         self.generated_files, self.search_pages,
                                         search_pages_apart=search_reader is not None)
         if self.is_serve:
+            self.serve_builds += 1  # first: an earlier build's collector that wakes now sees it
             self.idle.set()
-            self.serve_builds += 1
             resume_collector()
-            self.collector = threading.Thread(target=self._collect_when_idle,
-                                              args=(self.search_writer, self.serve_builds), daemon=True)
+            self.collector = threading.Thread(target=self._collect_when_idle, args=(self.serve_builds,), daemon=True)
             self.collector.start()
-        save_reading_keys(Path(config.config_file_path).parent / SAVED_KEYS)
+        self.keys_file = Path(config.config_file_path).parent / SAVED_KEYS
+        if not (incremental and self.is_serve):  # the preview's are saved when it stops (0.1 s a title)
+            save_reading_keys(self.keys_file)
         if not self.is_serve and not self.config.offline_build:  # the published build's map only
             settings = settings_from(config, self.config)
             self.dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
@@ -661,10 +680,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         except Abandoned:
             pass  # the later writer writes what differs from what was written
 
-    def _collect_when_idle(self, writer: threading.Thread | None, number: int) -> None:
-        """After the preview's build and its index writer, while no build runs: collect_garbage."""
-        if writer is not None:
-            writer.join()
+    def _collect_when_idle(self, number: int) -> None:
+        """COLLECT_AFTER the preview's build, unless another has started: collect_garbage. The
+        index writer pauses meanwhile (the GIL), and goes on after it."""
+        time.sleep(COLLECT_AFTER)
         self.idle.wait()
         if number == self.serve_builds:  # else a later build's collector comes after
             collect_garbage()
