@@ -387,3 +387,25 @@ def test_the_preview_writes_again_builder_scripts_removed_from_the_site(tmp_path
     finally:
         plugin.last_build = None
         plugin.on_shutdown()
+
+
+def test_the_theme_loader_lists_what_mkdocs_keeps_without_walking_hidden_folders(tmp_path: Path) -> None:
+    """VisibleFilesLoader (website/preview.py) lists the files MkDocs copies from a theme: all but
+    those with a hidden part (a name starting with a dot), which MkDocs drops: Material's 14,348 icons."""
+    from jinja2 import FileSystemLoader
+
+    from jinggang.website.preview import VisibleFilesLoader
+
+    theme, overrides = tmp_path / "theme", tmp_path / "overrides"
+    for name in ("main.html", "assets/app.js", "assets/.cache/old.js", ".icons/a/b.svg", "partials/x.html"):
+        (theme / name).parent.mkdir(parents=True, exist_ok=True)
+        (theme / name).write_text("x", encoding="utf-8")
+    for name in ("main.html", "assets/site.css", ".hidden.css"):
+        (overrides / name).parent.mkdir(parents=True, exist_ok=True)
+        (overrides / name).write_text("x", encoding="utf-8")
+    folders = [str(overrides), str(theme)]
+    every = FileSystemLoader(folders).list_templates()
+    assert ".icons/a/b.svg" in every
+    kept = [name for name in every if "/." not in "/" + name]
+    assert VisibleFilesLoader(folders).list_templates() == kept
+    assert kept == ["assets/app.js", "assets/site.css", "main.html", "partials/x.html"]

@@ -67,6 +67,7 @@ from .preview import (
     changed_since,
     collect_garbage,
     input_digests,
+    list_visible_theme_files,
     pause_collector,
     resume_collector,
     watch_events,
@@ -217,6 +218,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if unsafe:
             raise PluginError("站点没有生成：\n" + format_report(unsafe, annotations=False))
         escape_theme_text(config)
+        list_visible_theme_files(config.theme)
         settings = settings_from(config, self.config)
         if self.is_serve:
             self.idle.clear()  # until on_post_build or on_build_error

@@ -11,11 +11,14 @@ A change to a template, mkdocs.yml or the program's own code makes everything ag
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.theme import Theme
 
 from ..content.dependencies import DependencyMap, changed_between, file_digest, file_digests, key
 from .search import SearchPage
@@ -99,6 +102,36 @@ def watch_events(server: LiveReloadServer) -> None:
     for path, count in paths.items():
         for _ in range(count):
             server.watch(path)
+
+
+class VisibleFilesLoader(FileSystemLoader):
+    """The theme's loader, listing its files without hidden ones and without walking hidden folders.
+
+    MkDocs lists every file of the theme's folders each build (Files.add_files_from_theme) and
+    then drops any whose path has a part starting with a dot. Material's .icons holds 14,348 of
+    its 14,509 files: walking and filtering them took about 0.1 s of every preview build."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.searchpath:
+            for parent, folders, names in os.walk(folder, followlinks=self.followlinks):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                relative = os.path.relpath(parent, folder)
+                prefix = "" if relative == "." else relative.replace(os.path.sep, "/") + "/"
+                found.update(prefix + name for name in names if not name.startswith("."))
+        return sorted(found)
+
+
+def list_visible_theme_files(theme: Theme) -> None:
+    """Give the theme's environments a VisibleFilesLoader (Theme.get_env makes one each build)."""
+    make_env = theme.get_env
+
+    def get_env() -> Environment:
+        env = make_env()
+        env.loader = VisibleFilesLoader(theme.dirs)
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]
 
 
 def pause_collector() -> None:
