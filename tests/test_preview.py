@@ -30,7 +30,14 @@ from jinggang.outputs.fonts import site_font_files
 from jinggang.website.config_file import load_mkdocs_config
 from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
-from jinggang.website.search import IndexMemo, SearchIndex, SearchPage, read_and_write_search, search_page
+from jinggang.website.search import (
+    IndexMemo,
+    SearchIndex,
+    SearchPage,
+    UnreadPage,
+    read_and_write_search,
+    search_page,
+)
 from jinggang.website.search.extract import page_sections
 
 from .conftest import REPO
@@ -333,32 +340,39 @@ def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None
     same_as_fresh("锚点的标题改了")
 
 
-def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path) -> None:
+def test_a_search_index_a_later_build_replaces_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
     """The preview's builds do not wait for the last index: each writer waits for the one before and
-    for no build to run, and one whose index a later build replaced writes nothing; the folder ends
-    as the latest index."""
+    for no build to run, reads the pages its build made (UnreadPage) and writes; one whose index a
+    later build replaced writes nothing; the folder ends as the latest index."""
     written: list[int] = []
+    write = SearchIndex.write
 
-    class Counted(SearchIndex):
-        def write(self, site_dir: Path) -> None:
-            written.append(len(self.pages))
-            super().write(site_dir)
+    def counted(index: SearchIndex, site_dir: Path) -> None:
+        written.append(len(index.pages))
+        write(index, site_dir)
 
+    monkeypatch.setattr(SearchIndex, "write", counted)
     plugin, release = JinggangPlugin(), threading.Event()
     plugin.search_writer = threading.Thread(target=release.wait)  # the last build's writer, still busy
     plugin.search_writer.start()
     pages = [_search_page(number, f"赖经邦{number}在东固") for number in range(12)]
-    for index in (Counted(pages[:5], plugin.search_memo), Counted(pages, plugin.search_memo)):
+    # The latest build made pages 10 and 11 again: they reach its writer as built, unread.
+    unread = [UnreadPage(f"<p>赖经邦{number}在东固</p><h2 id='h'>第{number}节</h2><p>赖经邦{number}在东固在三湾。</p>",
+                         f"lessons/{number}/", f"微团课{number}", "微团课") for number in (10, 11)]
+    for built in (pages[:5], [*pages[:10], *unread]):
         plugin.search_writes += 1
         plugin.search_writer = threading.Thread(target=plugin._write_search, args=(
-            index, tmp_path / "preview", plugin.search_writer, plugin.search_writes))
+            built, tmp_path / "preview", plugin.search_writer, plugin.search_writes))
         plugin.search_writer.start()
     plugin.idle.clear()  # a build runs: no writer works meanwhile
     release.set()
     time.sleep(0.3)
     assert written == [] and not (tmp_path / "preview/search").exists()
+    assert all(page.html for page in unread)  # not read while a build runs either
     plugin.idle.set()
     plugin.settle()
+    monkeypatch.setattr(SearchIndex, "write", write)
     SearchIndex(pages).write(tmp_path / "whole")
     assert written == [12]
     assert _folder(tmp_path / "preview/search") == _folder(tmp_path / "whole/search")

@@ -78,9 +78,11 @@ from .search import (
     IndexMemo,
     SearchIndex,
     SearchPage,
+    UnreadPage,
     page_kind,
     published_content,
     read_and_write_search,
+    read_page,
     search_page,
     write_opensearch,
 )
@@ -248,7 +250,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env,
                                  entry_memo=self.entry_memo if self.is_serve else None)
         self.renderer.env.bytecode_cache = self._bytecode_cache(config)
-        self.search_pages: dict[str, SearchPage] = {}
+        self.search_pages: dict[str, SearchPage | UnreadPage] = {}
         self.drawn_codes = {}
         self.dependencies = DependencyMap()
         self.page_reads = {}
@@ -531,6 +533,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             read = (page.file.src_uri, published_content(output), page.url, plain_title(page), page_kind(page, item))
             if self.search_reader is not None:
                 self.search_reader.send(read)
+            elif self.is_serve and self.affected is not None:  # read by the index writer, after the build
+                self.search_pages[page.file.src_uri] = UnreadPage(*read[1:])
             else:
                 self.search_pages[page.file.src_uri] = search_page(*read[1:])
         return output
@@ -545,8 +549,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if search_reader is not None:  # it read the pages: it writes the index while this build finishes
             search_reader.end_inbox()
         else:
-            index = SearchIndex([self.search_pages[uri] for uri in sorted(self.search_pages)],
-                                self.search_memo if self.is_serve else None)
+            pages = [self.search_pages[uri] for uri in sorted(self.search_pages)]
             if incremental and self.is_serve:
                 # The preview's pages first: the index (seconds at 2,000 lessons) is written while the
                 # editor reads the reloaded page. MkDocs serves nothing until a build ends, so this
@@ -554,13 +557,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 # a time).
                 self.search_writes += 1
                 self.search_writer = threading.Thread(
-                    target=self._write_search, args=(index, site_dir, self.search_writer, self.search_writes),
+                    target=self._write_search, args=(pages, site_dir, self.search_writer, self.search_writes),
                     daemon=True)
                 self.search_writer.start()
             else:
                 self.idle.set()  # the last writer finishes first
                 self.settle()
-                index.write(site_dir)
+                SearchIndex([read_page(page) for page in pages], self.search_memo if self.is_serve else None
+                            ).write(site_dir)
         # The index repeats every searchable page; the sitemap dates every page.
         for path in ("search/", "sitemap.xml", "sitemap.xml.gz"):
             self.dependencies.add(path, {EVERYTHING})
@@ -662,11 +666,11 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir,
             memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
 
-    def _write_search(self, index: SearchIndex, site_dir: Path, previous: threading.Thread | None,
+    def _write_search(self, pages: list[SearchPage | UnreadPage], site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:
-        """The preview's writer of one build's index, after the writer before it. It works while no
-        build runs, and stops when a later build's index replaces this one: that one writes
-        whatever differs from the files last written."""
+        """The preview's writer of one build's index, after the writer before it: it reads the pages
+        the build made again, and writes. It works while no build runs, and stops when a later
+        build's index replaces this one: that one writes whatever differs from the files last written."""
         if previous is not None:
             previous.join()
 
@@ -675,8 +679,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             if number != self.search_writes:
                 raise Abandoned
 
-        index.checkpoint = checkpoint
         try:
+            read = []
+            for page in pages:
+                if isinstance(page, UnreadPage):
+                    checkpoint()
+                read.append(read_page(page))
+            index = SearchIndex(read, self.search_memo, checkpoint)
             checkpoint()
             index.write(site_dir)
         except Abandoned:

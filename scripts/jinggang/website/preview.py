@@ -21,7 +21,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.theme import Theme
 
 from ..content.dependencies import DependencyMap, changed_between, file_digest, file_digests, key
-from .search import SearchPage
+from .search import SearchPage, UnreadPage
 
 # Files whose change the map cannot follow: every page is made again.
 SITE_WIDE_FOLDERS = ("site_overrides",)
@@ -35,7 +35,7 @@ class LastBuild:
     dependencies: DependencyMap
     titles: dict[str, str | None] = field(default_factory=dict)  # by src_uri
     generated_files: dict[str, str] = field(default_factory=dict)  # a generated script's or feed's content
-    search_pages: dict[str, SearchPage] = field(default_factory=dict)  # by src_uri
+    search_pages: dict[str, SearchPage | UnreadPage] = field(default_factory=dict)  # by src_uri
     # A whole build's search pages are kept apart, by its forked search process (website/resume.py).
     search_pages_apart: bool = False
 
