@@ -150,20 +150,22 @@ class SearchIndex:
 
     def encoded_postings(self) -> dict[str, str]:
         """token -> its encoded posting list; one pass, as encode_postings(postings()) would give."""
-        letters: dict[str, bytearray] = {}  # a string of chunks per posting took ten times the bytes
-        last: dict[str, int] = {}
+        # token -> [its letters, the last section that held it]: one lookup per token of a section.
+        # (A string of chunks per posting took ten times the bytes of a bytearray.)
+        postings: dict[str, list[Any]] = {}
         small = _ENCODED_BYTES
         for section_id, (section_tokens, codes) in enumerate(self._section_codes()):
             for token, code in zip(section_tokens, codes, strict=True):
-                step = (section_id - last.get(token, 0)) * 2 + (1 if code else 0)
-                last[token] = section_id
-                found = letters.get(token)
-                if found is None:
-                    found = letters[token] = bytearray()
+                posting = postings.get(token)
+                if posting is None:
+                    posting = postings[token] = [bytearray(), 0]
+                step = (section_id - posting[1]) * 2 + (1 if code else 0)
+                posting[1] = section_id
+                found = posting[0]
                 found += small[step] if step < _SMALL else encode_number(step).encode("ascii")
                 if code:
                     found += small[code]
-        return {token: found.decode("ascii") for token, found in letters.items()}
+        return {token: posting[0].decode("ascii") for token, posting in postings.items()}
 
     def prepare(self, page: SearchPage) -> None:
         """Tokenize a page and make its file's text now, into the memo, for an index written later
