@@ -316,3 +316,28 @@ def test_search_works_offline_from_files(tab: tuple[Any, list[str]], offline_sit
     page.wait_for_selector(".md-search-result__list [data-search-result]")
     assert page.locator(".md-search-result__list a").first.get_attribute("href", timeout=5000)
     assert all(url.startswith("file://") for url in seen), [url for url in seen if not url.startswith("file://")]
+
+
+def test_excluded_elements_are_cut_before_parsing_as_the_parser_would_skip_them() -> None:
+    """without_excluded (search/extract.py) cuts each element marked data-search-exclude where its
+    tag's nesting ends it; the attribute named in text or code is text, and an element that never
+    ends is left to the parser. The sections are those the parser finds in the whole page."""
+    from jinggang.website.search.extract import _SectionParser, without_excluded
+
+    page = ('<div class="jg-card" data-search-exclude title="a > b"><div><div>卡片</div></div>里面</div>'
+            "<p>正文提到 data-search-exclude 这个属性，<code>&lt;div data-search-exclude&gt;</code>。</p>"
+            '<h2 id="one">第一节</h2><details data-search-exclude><summary>分享</summary><p>二维码</p></details>'
+            '<p>第一节的正文</p><nav data-search-exclude="">上一篇</nav>'
+            '<div data-search-exclude><div>没有结束的卡片</div>')
+    cut = without_excluded(page)
+    for gone in ("卡片</div></div>里面", "二维码", "上一篇"):
+        assert gone not in cut
+    assert "正文提到 data-search-exclude 这个属性" in cut and "&lt;div data-search-exclude&gt;" in cut
+    assert cut.endswith('<div data-search-exclude><div>没有结束的卡片</div>')
+
+    parser = _SectionParser("标题")
+    parser.feed(page)
+    parser.close()
+    whole = [(section.anchor, section.heading, section.text) for section in parser.sections
+             if section.text or section.heading]
+    assert [(section.anchor, section.heading, section.text) for section in page_sections(page, "标题")] == whole

@@ -10,6 +10,7 @@ A table row is read as one sentence: its cells joined by "，", ended by "。".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -116,11 +117,54 @@ class _SectionParser(HTMLParser):
         parts.append(text)
 
 
+_EXCLUDE = "data-search-exclude"
+_START_TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _element_end(html: str, tag: str, start: int) -> int | None:
+    """Where the element whose start tag ends at start ends (after its end tag), counting the
+    same tag nested inside it; None if it does not end."""
+    depth = 1
+    for match in _tags_named(tag).finditer(html, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return None
+
+
+@functools.cache
+def _tags_named(tag: str) -> re.Pattern[str]:
+    """Start and end tags of one name (group 1: "/" for an end tag)."""
+    return re.compile(rf"<(/?){tag}\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+
+
+def without_excluded(html: str) -> str:
+    """html without the elements marked data-search-exclude, which the parser would skip: half
+    the tags of a lesson page are in them (its card, trail, share panel and pager), and the
+    parser, pure Python, went through each. An element is cut where its tag's nesting says it
+    ends; where that is not found, the rest is left to the parser."""
+    pieces: list[str] = []
+    position = found = 0
+    while (found := html.find(_EXCLUDE, found)) >= 0:
+        opening = html.rfind("<", position, found)
+        tag = _START_TAG.match(html, opening) if opening >= 0 else None
+        if tag is None or tag.end() <= found or tag.group(1).lower() in VOID_TAGS:  # not in a start tag
+            found += len(_EXCLUDE)
+            continue
+        end = _element_end(html, tag.group(1), tag.end())
+        if end is None:
+            break
+        pieces.append(html[position:opening])
+        position = found = end
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
 def page_sections(html: str, title: str) -> list[Section]:
     """The page's sections in order; sections with neither text nor heading are dropped, and
     continuations of one section are merged into it."""
     parser = _SectionParser(title)
-    parser.feed(html)
+    parser.feed(without_excluded(html))
     parser.close()
     merged: dict[tuple[str, str], Section] = {}
     for section in parser.sections:
