@@ -146,3 +146,29 @@ def test_same_html_prints_the_same_bytes_on_a_busy_browser() -> None:
     with pikepdf.open(io.BytesIO(printed[0])) as pdf:
         names = pdf.Root.StructTreeRoot.IDTree.Kids[0].Names
         assert [str(name) for name in names[::2]] == ["node00000001", "node00000002"]
+
+
+def test_a_session_closed_while_its_browser_launches_ends_cleanly() -> None:
+    """`jinggang site` starts Chromium early (launch_soon) and closes the session when it ends;
+    a run with nothing to print can end while Chromium still starts. Closing then waited for
+    ever, or raised CancelledError (an internal error), when the close cancelled Playwright's own
+    tasks in the middle of the launch."""
+    import threading
+
+    for delay in (0.05, 0.3):
+        session = printer.BrowserSession()
+        session.launch_soon()
+        time.sleep(delay)
+        failures: list[BaseException] = []
+
+        def close(session: printer.BrowserSession = session, failures: list[BaseException] = failures) -> None:
+            try:
+                session.close()
+            except BaseException as error:  # CancelledError is not an Exception
+                failures.append(error)
+
+        closing = threading.Thread(target=close, daemon=True)
+        closing.start()
+        closing.join(timeout=60)
+        assert not closing.is_alive(), "closing the session did not end"
+        assert failures == []

@@ -315,6 +315,11 @@ class BrowserSession:
             _SESSION = None
 
         async def stop() -> None:
+            # A launch under way (launch_soon, when the run needed no render) ends first: cancelling
+            # Playwright's own tasks in the middle of it left this waiting for ever, or raised
+            # CancelledError out of a `jinggang site` that had nothing to print.
+            if self._launched is not None:
+                await asyncio.wait([self._launched])
             # Renders still running (the caller was interrupted) end before their browser does.
             others = [task for task in asyncio.all_tasks()
                       if task is not asyncio.current_task() and task is not self._launched]
