@@ -83,3 +83,47 @@ def test_the_collector_leaves_the_forked_objects_alone_until_the_last_work_ends(
     assert gc.get_freeze_count() > 0  # the second still runs
     second.stop()
     assert gc.get_freeze_count() == 0
+
+
+INTERRUPTED_AS_IT_FORKS = """
+import multiprocessing, os, signal, sys
+from jinggang.website.forked import ForkedWork
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+armed = [True]
+
+def interrupt() -> None:  # Ctrl-C at the worst moment: among the parent's at-fork callbacks
+    if armed and os.getpid() == parent:
+        armed.clear()
+        os.kill(parent, signal.SIGINT)
+
+parent = os.getpid()
+os.register_at_fork(after_in_parent=interrupt)
+
+def waiting(inbox):
+    try:
+        inbox.recv()
+    except EOFError:
+        pass
+
+try:
+    work = ForkedWork(waiting, "等待")
+except KeyboardInterrupt:
+    print("interrupted; processes left:", len(multiprocessing.active_children()), flush=True)
+    sys.exit(0)
+print("went on", flush=True)
+work.result()
+"""
+
+
+def test_ctrl_c_while_a_work_forks_interrupts_the_build() -> None:
+    """CPython drops an exception raised in an at-fork callback: the KeyboardInterrupt of a Ctrl-C
+    handled there was lost and the build went to its end. ForkedWork raises it after the fork, and
+    the process it forked does not outlive it."""
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", INTERRUPTED_AS_IT_FORKS], capture_output=True, text=True,
+                           timeout=60)
+    assert ended.stdout == "interrupted; processes left: 0\n", ended.stderr
+    assert "Exception ignored" not in ended.stderr
