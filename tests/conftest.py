@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +27,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # schemas, vocabularies and the hand-written pages the nav names.
 SCAFFOLDING = ("mkdocs.yml", "site_overrides", "curriculum/schema", "curriculum/vocabularies.yml",
                "docs/index.md", "docs/editors/index.md", "docs/benchmarks.md")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests send Ctrl-C (SIGINT) to the commands they start. A shell starts a command run in the
+    background (`make test &`) with SIGINT ignored, and a process started from it keeps ignoring
+    it: those tests failed there. Handled here, SIGINT is back to its default in every child."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def make_project(destination: Path, fixture: str | None = "minimal") -> Path:

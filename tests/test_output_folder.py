@@ -129,6 +129,30 @@ def test_signal_during_build_removes_the_staging_folder(signal_number: int, tmp_
     assert not (project / "site").exists()
 
 
+INTERRUPTED_WHILE_LOADING = """
+import importlib.abc, os, signal, sys
+
+class Interrupting(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "jinggang.content":  # first imported by jinggang.cli, amid its imports
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+sys.argv = ["jinggang", "--root", sys.argv[1], "check"]
+from jinggang.command import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_command_loads_is_said_without_a_traceback(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    ended = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING, str(project)], capture_output=True,
+                           text=True, timeout=60, cwd=project)
+    assert ended.returncode == 130, ended.stderr
+    assert "已中断" in ended.stderr and "Traceback" not in ended.stderr and "Error" not in ended.stderr
+
+
 def test_immutable_output_folder_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """chattr +i on the site: the swap cannot rename it, and the build says so and keeps it."""
     project = make_project(tmp_path / "project")

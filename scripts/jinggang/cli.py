@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .command import INTERRUPTED
 from .content.loader import Settings, load_content
 from .content.problems import Problem, errors, format_report
 from .editing.commands import EDITING_COMMANDS, add_commands, changed_packet_ids, changed_route_ids, run_command
@@ -521,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         with handle_signals():
             return _dispatch(args)
     except (KeyboardInterrupt, Interrupted):
-        print("\n已中断：临时文件已清理，原有的站点和下载文件保持不变。", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except ConfigFileError as error:
         print(format_report(error.problems), file=sys.stderr)
