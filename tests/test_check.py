@@ -118,3 +118,21 @@ def test_cli_passes_with_warnings_only(project: Path) -> None:
                                capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, check=False)
     assert completed.returncode == 0
     assert "docs/sites/sanwan.md:13: 警告: 参观信息未核实（verified: null）" in completed.stdout
+
+
+LOADED_BY_A_CHECK = """
+import sys
+from jinggang.cli import main
+import jinggang.website.plugin
+code = main(["--root", sys.argv[1], "check"])
+print(code, sorted(name for name in ("pikepdf", "segno", "playwright", "pptx") if name in sys.modules))
+"""
+
+
+def test_check_and_the_plugin_load_no_pdf_qr_browser_or_deck_library(tmp_path: Path) -> None:
+    """The outputs' libraries are loaded by the outputs that use them: `jinggang check` (run on
+    every save by editors' tools) and the plugin's module load none of them."""
+    project = make_project(tmp_path / "project")
+    ended = subprocess.run([sys.executable, "-c", LOADED_BY_A_CHECK, str(project)], capture_output=True,
+                           text=True, timeout=120)
+    assert ended.stdout.splitlines()[-1] == "0 []", ended.stdout + ended.stderr

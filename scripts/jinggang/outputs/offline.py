@@ -28,8 +28,8 @@ from ..website.forked import ForkedWork
 from ..website.search.index import FOLDER as SEARCH_FOLDER
 from ..website.search.index import read_page_urls
 from ..website.share import SHARE_FOLDER
+from .atomic import write_atomically
 from .fonts import SITE_FONTS_DIR
-from .printer import write_atomically
 from .site_run import program_digest
 from .store import RenderStore
 from .zip_links import confine, links_of, target_of

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.dependencies import EVERYTHING, meets
-from .printer import write_atomically
+from .atomic import write_atomically
 
 FORMAT = 1
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import functools
 import io
-import os
 import re
 import tempfile
 import threading
@@ -136,20 +135,6 @@ def _structure_elements(tree: Any) -> list[pikepdf.Dictionary]:
             if "/K" in node:
                 pending.append(node.K)
     return found
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes files private; a web server must read them
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # Lay the document out in columns the size of the page box (packet.html, html.jg-measure):

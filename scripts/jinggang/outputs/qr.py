@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import segno
+if TYPE_CHECKING:
+    import segno
 
 _DARK_RUN = re.compile(rb"\x01+")
 
@@ -20,7 +22,10 @@ _DARK_RUN = re.compile(rb"\x01+")
 @functools.cache
 def qr_code(url: str) -> segno.QRCode:
     # A fixed mask: segno's search for the best of eight costs about 12 ms a code, and any mask
-    # decodes (the tests read codes back with zbarimg).
+    # decodes (the tests read codes back with zbarimg). segno is loaded here, by the first code a
+    # build draws: `jinggang check` and a build's own process draw none.
+    import segno
+
     return segno.make(url, error="m", mask=0)
 
 

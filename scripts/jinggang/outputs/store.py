@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .printer import write_atomically
+from .atomic import write_atomically
 
 
 class RenderStore:

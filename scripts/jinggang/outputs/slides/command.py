@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ...content.model import LecturerMaterial
+from ..atomic import write_atomically
 from ..context import RenderContext
 from ..pipeline import Job, Output
-from ..printer import Metadata, titled, write_atomically
+from ..printer import Metadata, titled
 from ..store import RenderStore
 from .deck import build_deck
 from .notes import notes_markdown

@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 
 from ...content.model import ContentModel, LecturerMaterial
+from ..atomic import write_atomically
 from ..packets.document import MarkdownRenderer
-from ..printer import write_atomically
 
 VENDOR_DIR = "assets/vendor/reveal"
 REVEAL_FILES = ("reveal.js", "reveal.css", "theme/white.css", "plugin/notes.js")
