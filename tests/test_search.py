@@ -19,7 +19,16 @@ import pytest
 
 from jinggang.cli import run_offline
 from jinggang.website.search.extract import page_sections
-from jinggang.website.search.index import SearchIndex, SearchPage, encode_number, encode_postings, read_page_urls
+from jinggang.website.search.index import (
+    SearchIndex,
+    SearchPage,
+    derived_anchor,
+    encode_number,
+    encode_postings,
+    read_page_records,
+    read_page_urls,
+    read_shard,
+)
 from jinggang.website.search.tokens import shard_of, token_counts, tokens
 
 from .conftest import build_site, make_project
@@ -118,6 +127,7 @@ def results_page(page: Any, base: str, query: str, offline: bool = False) -> lis
     found: list[dict[str, Any]] = page.locator("[data-search-result]").evaluate_all("""items => items.map(item => ({
         href: item.querySelector('a').href,
         title: item.querySelector('h2').textContent,
+        kind: item.querySelector('.jg-search-result__kind').textContent,
         text: item.textContent,
         marks: Array.from(item.querySelectorAll('mark')).map(mark => mark.textContent)}))""")
     return found
@@ -160,8 +170,8 @@ def test_index_files_hold_postings_for_every_token(tmp_path: Path) -> None:
     page = SearchPage("a/", "东固", "微团课", tuple(page_sections("<p>赖经邦在东固。</p>", "东固")))
     files = SearchIndex([page]).files()
     manifest = json.loads(files["manifest.js"].split(",", 1)[1][:-3])
-    shard = files[f"shards/{shard_of('经邦', manifest['shards'])}.js"]
-    assert '"经邦":"' + encode_number(0) + '"' in shard  # section 0, once in the body
+    shard = read_shard(files[f"shards/{shard_of('经邦', manifest['shards'])}.js"])
+    assert shard["经邦"] == encode_number(0)  # section 0, once in the body
     assert encode_number(31) == "f" and len(encode_number(32)) == 2
     assert encode_postings([(0, 0), (3, 0), (4, 6)]) == "A" + encode_number(6) + encode_number(3) + "G"
     two = SearchIndex([page, SearchPage("b/", "三湾", "微团课", tuple(page_sections(
@@ -182,9 +192,25 @@ def test_listing_pages_are_not_indexed_and_timeline_entries_are(search_site: Pat
     for listing in ("lessons/", "sites/", "lecturers/", "routes/", "browse/audience/", "reading/", "search/"):
         assert listing not in urls
     timeline = urls.index("timeline/")
-    record = (search_site / f"search/pages/{timeline}.js").read_text(encoding="utf-8")
-    assert re.search(r'\["event-[a-z0-9-]+","1927年9月29日 三湾改编"', record)
-    assert "<svg" not in record and "讲师视图" not in record
+    record = read_page_records(search_site)[timeline]
+    assert record["k"] == "党史时间线"
+    assert any(re.fullmatch(r"event-[a-z0-9-]+", anchor) and heading == "1927年9月29日 三湾改编"
+               for anchor, heading, _ in record["s"])
+    text = json.dumps(record, ensure_ascii=False)
+    assert "<svg" not in text and "讲师视图" not in text
+
+
+def test_every_section_anchor_of_the_index_is_an_id_on_its_page(search_site: Path) -> None:
+    """Page files leave out the anchors derived_anchor gives (search.js derives them alike):
+    filled in, every one is an id of its page, and most were left out."""
+    left_out = 0
+    for number, record in enumerate(read_page_records(search_site)):
+        html = (search_site / record["u"] / "index.html").read_text(encoding="utf-8")
+        file_text = (search_site / f"search/pages/{number}.js").read_text(encoding="utf-8")
+        for anchor, _heading, _text in record["s"][1:]:
+            assert f'id="{anchor}"' in html, (record["u"], anchor)
+            left_out += f'"{anchor}"' not in file_text
+    assert left_out > 20
 
 
 def test_opensearch_description(search_site: Path) -> None:
@@ -206,6 +232,10 @@ def test_browser_cuts_queries_as_the_index_does(tab: tuple[Any, list[str]], sear
                "ÀÉ café", "朱德的扁担", "  空格  ", "井冈山精神：坚定信念"]
     in_browser = page.evaluate("samples => samples.map(text => window.jgSearch.tokens(text))", samples)
     assert in_browser == [tokens(sample) for sample in samples]
+    headings = ["精神从哪里来：井冈山斗争概览", "搜索引擎对比（2000 课，同一份内容）", "我也来当“小扁担”",
+                "  Mao Zedong & Zhu De  ", "A–Z 〈注〉【附】", "𠀀字·二", "ÀÉ Café", "1927—1928"]
+    anchors = page.evaluate("headings => headings.map(text => window.jgSearch.anchorOf(text))", headings)
+    assert anchors == [derived_anchor(heading) for heading in headings]
 
 
 @pytest.mark.browser
@@ -249,6 +279,12 @@ def test_ranking(tab: tuple[Any, list[str]], search_url: str, query: str, expect
     # expected for it among the first three.
     assert query in found[0]["title"] or query in found[0]["text"].split(found[0]["title"], 1)[1][:40], found[0]
     assert expected in paths[:3], paths[:5]
+    # Each result says what kind of page it is (the manifest's kinds, by page).
+    kinds = {"/glossary/": "术语表", "/lessons/": "微团课", "/sites/": "研学指南", "/timeline/": "党史时间线"}
+    for path, result in zip(paths, found, strict=True):
+        shown = [kind for prefix, kind in kinds.items() if prefix in path]
+        if shown:
+            assert result["kind"] == shown[0], (path, result["kind"])
     # Pages that hold the whole query come before pages that hold its characters apart; the
     # query is highlighted whole, and no single character of it ever is.
     holds = [query in result["text"] for result in found]

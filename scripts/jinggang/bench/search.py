@@ -12,7 +12,6 @@ a page that holds it comes first); and the CPU time of building the index within
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ..outputs.browser import launch_options
+from ..website.search.index import read_page_records
 from .generate import NAMES_FILE, generate
 from .serving import serve
 
@@ -61,11 +61,7 @@ def index_sizes(site: Path) -> tuple[int, int]:
 
 
 def page_records(site: Path) -> list[dict[str, Any]]:
-    records = []
-    for path in sorted((site / "search/pages").glob("*.js"), key=lambda path: int(path.stem)):
-        text = path.read_text(encoding="utf-8")
-        records.append(json.loads(text[text.index(",") + 1:text.rindex(")")]))
-    return records
+    return read_page_records(site)
 
 
 def holders(site: Path, names: list[str]) -> dict[str, set[int]]:

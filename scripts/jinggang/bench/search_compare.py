@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..outputs.browser import launch_options
-from ..website.search.index import read_page_urls
+from ..website.search.index import read_page_records, read_page_urls
 from .generate import REPO, generate
 from .serving import FIRST_RESULT, serve
 
@@ -77,10 +77,9 @@ class EngineRow:
 def read_pages(site: Path) -> dict[str, str]:
     """URL path (no leading slash) -> indexed text (title, headings, texts) of our index's pages."""
     pages: dict[str, str] = {}
-    for file in (site / "search/pages").glob("*.js"):
-        source = file.read_text(encoding="utf-8")
-        record = json.loads(source[source.index(",") + 1:source.rindex(")")])
-        text = " ".join([record["t"], *(f"{heading} {body}" for _, heading, body in record["s"])])
+    for record in read_page_records(site):
+        text = " ".join([record["t"], *(f"{heading} {body}" if number else body
+                                         for number, (_, heading, body) in enumerate(record["s"]))])
         pages[_path(record["u"])] = text
     return pages
 

@@ -75,7 +75,8 @@
 
   // ---- loading the index files ------------------------------------------------------------
 
-  var state = { manifest: null, shards: {}, pages: {}, urls: null, pageOfSection: null, firstSection: null };
+  var state = { manifest: null, shards: {}, pages: {}, urls: null, pageKinds: null, pageOfSection: null,
+                firstSection: null };
   var loading = {};
 
   function siteBase() {
@@ -102,6 +103,18 @@
     return loading[path];
   }
 
+  // The anchor the site's slugs give a heading, as derived_anchor (website/search/index.py)
+  // gives it: the same characters dropped, spaces at the ends trimmed and the rest made -, A-Z
+  // lowered.
+  var ANCHOR_DROPS = "\u3000!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~，。、：；！？“”‘’（）《》〈〉【】「」『』—…·～";
+  function anchorOf(heading) {
+    var slug = "";
+    for (var character of heading.replace(/^ +| +$/g, "")) {
+      if (ANCHOR_DROPS.indexOf(character) < 0) slug += character === " " ? "-" : character;
+    }
+    return slug.replace(/[A-Z]/g, function (letter) { return letter.toLowerCase(); });
+  }
+
   window.jgSearch = {
     manifest: function (_, manifest) {
       var counts = decodeNumbers(manifest.sections);
@@ -114,16 +127,29 @@
         for (var k = 0; k < count; k++) pageOfSection[section++] = page;
       });
       state.manifest = manifest;
+      state.pageKinds = decodeNumbers(manifest.pageKinds);
       state.pageOfSection = pageOfSection;
       state.firstSection = firstSection;
     },
-    shard: function (number, postings) { state.shards[number] = postings; },
-    page: function (number, record) {
-      // Left empty in the file: the first section's heading (the title), an anchor equal to its heading.
-      record.s.forEach(function (section, k) {
-        if (k === 0) section[1] = record.t;
-        else if (!section[0]) section[0] = section[1];
+    shard: function (number, lines) {
+      var postings = {};
+      lines.split("\n").forEach(function (line) {
+        var space = line.indexOf(" ");
+        if (space > 0) postings[line.slice(0, space)] = line.slice(space + 1);
       });
+      state.shards[number] = postings;
+    },
+    page: function (number, record) {
+      // Sections as anchor, heading, text one after the other. Left empty in the file: the first
+      // section's heading (the title) and a later anchor that anchorOf gives from its heading.
+      var strings = record.s;
+      var sections = [];
+      for (var k = 0; k < strings.length; k += 3) {
+        var heading = k ? strings[k + 1] : record.t;
+        sections.push([k && !strings[k] ? anchorOf(heading) : strings[k], heading, strings[k + 2]]);
+      }
+      record.s = sections;
+      record.k = state.manifest.kinds[state.pageKinds[number]];
       state.pages[number] = record;
     },
     urls: function (_, urls) { state.urls = urls; }
@@ -550,7 +576,8 @@
       return found.results.length ? found.results[0].page : -1;
     });
   };
-  window.jgSearch.tokens = tokens;  // for the test that keeps index and query cut alike
+  window.jgSearch.tokens = tokens;  // for the tests that keep index and query cut alike
+  window.jgSearch.anchorOf = anchorOf;
   window.jgSearch.search = search;
 
   function init() {

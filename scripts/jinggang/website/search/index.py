@@ -3,10 +3,12 @@
 Files (each a script that hands its data to `jgSearch`, so <script> tags load them from
 http:// and file:// alike):
 
-- manifest.js: the shard count, and the number of sections of each page;
-- shards/N.js: for each token whose hash falls in shard N, its postings;
-- pages/N.js: page N's URL, title, kind and sections (anchor, heading, text), read for
-  snippets of the results that are shown;
+- manifest.js: the shard count, the number of sections of each page, the kinds shown beside
+  results and each page's kind (a letter per page, a number in that list);
+- shards/N.js: for each token whose hash falls in shard N, its postings: one string of lines
+  `token postings` (tokens are letters, digits and Han characters: no space or line break);
+- pages/N.js: page N's URL, title and sections (anchor, heading, text, one after the other),
+  read for snippets of the results that are shown;
 - urls.js: every page's URL by number, read when pages are saved for offline.
 
 A posting list is a string of numbers in a 64-letter alphabet, each letter five bits and a
@@ -17,14 +19,17 @@ heading of the section holds it, 6 the page title does, 7 + n a short title or h
 distinct tokens does (a name or a term: 红军, 朱德的扁担): a query whose n tokens all carry
 7 + n names the section exactly.
 
-In a page file a section is [anchor, heading, text]; the first section's heading is the
-page title (left empty) and an anchor equal to its heading is left empty too.
+In a page file a section is three strings, anchor, heading and text; the first section's
+heading is the page title (left empty), and a later section's anchor that derived_anchor
+gives from its heading (精神从哪里来：井冈山斗争概览 -> 精神从哪里来井冈山斗争概览) is left empty too; search.js
+fills both in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -48,6 +53,13 @@ MAX_BODY_COUNT = 5
 # few tokens reads well under 1 MB at 10,000 lessons, large enough to keep the file count low.
 SHARD_TARGET_BYTES = 48_000
 FOLDER = "search"
+# Punctuation a heading loses in its anchor (pymdownx.slugs as mkdocs.yml sets it: no spaces at
+# the ends, lower case, characters other than letters, digits, - and _ dropped, spaces -> -).
+# search.js (anchorOf) derives the same from the same list: characters, not a class such as
+# \w or \s, which the two languages' regular expressions do not read alike.
+ANCHOR_DROPS = "\u3000!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~，。、：；！？“”‘’（）《》〈〉【】「」『』—…·～"
+_ANCHOR_DROP = re.compile("[" + re.escape(ANCHOR_DROPS) + "]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 CHECKPOINT_PAGES = 50  # pages (or files) between checkpoints: a few milliseconds of work
 
 
@@ -57,6 +69,11 @@ class SearchPage:
     title: str
     kind: str  # shown beside the result: 微团课, 研学指南...
     sections: tuple[Section, ...]
+
+
+def derived_anchor(heading: str) -> str:
+    """The anchor the site's slugs give most headings (ANCHOR_DROPS): one a page file leaves out."""
+    return _ANCHOR_DROP.sub("", heading.strip(" ")).replace(" ", "-").translate(_ASCII_LOWER)
 
 
 def encode_number(number: int) -> str:
@@ -196,11 +213,12 @@ class SearchIndex:
         remembered = self.memo.payloads.get(id(page)) if self.memo is not None else None
         if remembered is not None and remembered[0] is page:
             return remembered[1]
-        record = {"u": page.url, "t": page.title, "k": page.kind,
-                  "s": [["" if section.anchor == section.heading else section.anchor,
-                         "" if position == 0 else section.heading, section.text]
-                        for position, section in enumerate(page.sections)]}
-        payload = _json(record)
+        strings: list[str] = []
+        for position, section in enumerate(page.sections):
+            derived = position and section.anchor == derived_anchor(section.heading)
+            strings += ("" if derived else section.anchor,
+                        "" if position == 0 else section.heading, section.text)
+        payload = _json({"u": page.url, "t": page.title, "s": strings})
         if self.memo is not None:
             self.memo.payloads[id(page)] = (page, payload)
         return payload
@@ -212,21 +230,26 @@ class SearchIndex:
         shards = 1
         while total / shards > SHARD_TARGET_BYTES:
             shards *= 2
-        by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+        by_shard: list[list[str]] = [[] for _ in range(shards)]
         for token in sorted(encoded):
-            by_shard[shard_of(token, shards)][token] = encoded[token]
-        files = {f"shards/{number}.js": _script("shard", number, content) for number, content in enumerate(by_shard)}
+            by_shard[shard_of(token, shards)].append(f"{token} {encoded[token]}")
+        files = {f"shards/{number}.js": _script("shard", number, "\n".join(lines))
+                 for number, lines in enumerate(by_shard)}
         for number, page in enumerate(self.pages):
             files[f"pages/{number}.js"] = _call("page", number, self._page_payload(page))
         # Read only when pages are saved for offline, to find the files of the saved pages.
         files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
+        kinds = list(dict.fromkeys(page.kind for page in self.pages))
+        kind_numbers = {kind: number for number, kind in enumerate(kinds)}
+        page_kinds = "".join(encode_number(kind_numbers[page.kind]) for page in self.pages)
         digest = hashlib.sha256()  # of all files in name order, one at a time (not one joined copy)
         for name in sorted(files):
             digest.update(files[name].encode())
         version = digest.hexdigest()[:12]
         files["manifest.js"] = _script("manifest", 0, {"version": version, "shards": shards,
-                                                       "pages": len(self.pages), "sections": counts})
+                                                       "pages": len(self.pages), "sections": counts,
+                                                       "kinds": kinds, "pageKinds": page_kinds})
         return files
 
     def write(self, site_dir: Path) -> None:
@@ -266,6 +289,48 @@ def _json(content: object) -> str:
 
 def _call(kind: str, number: int, payload: str) -> str:
     return f"jgSearch.{kind}({number},{payload});\n"
+
+
+def read_page_records(site_dir: Path) -> list[dict[str, Any]]:
+    """Each page file of a written index as search.js reads it, by page number: u (URL), t
+    (title), k (kind) and s, its sections as [anchor, heading, text] with what the file leaves
+    empty filled in (for benchmarks and tests)."""
+    manifest = _payload(site_dir / FOLDER / "manifest.js")
+    records = []
+    for number in range(manifest["pages"]):
+        record = _payload(site_dir / FOLDER / f"pages/{number}.js")
+        strings = record["s"]
+        sections = []
+        for start in range(0, len(strings), 3):
+            anchor, heading, text = strings[start:start + 3]
+            heading = heading if start else record["t"]
+            sections.append([anchor or (derived_anchor(heading) if start else ""), heading, text])
+        kind = manifest["kinds"][decode_numbers(manifest["pageKinds"])[number]]
+        records.append({"u": record["u"], "t": record["t"], "k": kind, "s": sections})
+    return records
+
+
+def read_shard(text: str) -> dict[str, str]:
+    """token -> encoded postings, of a shard file's text."""
+    lines: str = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return dict(line.split(" ", 1) for line in lines.split("\n") if line)
+
+
+def decode_numbers(letters: str) -> list[int]:
+    numbers, number, shift = [], 0, 0
+    for letter in letters:
+        value = ALPHABET.index(letter)
+        number |= (value & 31) << shift
+        shift += 5
+        if not value & 32:
+            numbers.append(number)
+            number, shift = 0, 0
+    return numbers
+
+
+def _payload(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
 
 
 def read_page_urls(site_dir: Path) -> list[str]:
