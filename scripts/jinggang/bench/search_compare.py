@@ -352,9 +352,8 @@ def pagefind(browser: Any, plain_site: Path, work: Path, queries: list[str], nam
 # Run by Node: MiniSearch over our index's sections, cut by search.js's own tokenizer.
 MINISEARCH_BUILD = r"""
 const fs = require('fs');
-const path = require('path');
 const vm = require('vm');
-const [minisearchPath, searchJs, pagesDir, out] = process.argv.slice(1);
+const [minisearchPath, searchJs, recordsFile, out] = process.argv.slice(1);
 const loaded = require(minisearchPath);
 const MiniSearch = loaded.default || loaded;
 const window = {};
@@ -368,11 +367,10 @@ const started = process.hrtime.bigint();
 const miniSearch = new MiniSearch({fields: ['title', 'heading', 'text'], storeFields: ['page'],
                                    tokenize: (text) => tokens(text), processTerm: (term) => term});
 const documents = [];
-for (const file of fs.readdirSync(pagesDir)) {
-  const source = fs.readFileSync(path.join(pagesDir, file), 'utf8');
-  const record = JSON.parse(source.slice(source.indexOf(',') + 1, source.lastIndexOf(')')));
+for (const record of JSON.parse(fs.readFileSync(recordsFile, 'utf8'))) {
   record.s.forEach((section, k) => documents.push({
-    id: documents.length, page: record.u, title: k === 0 ? record.t : '', heading: section[1], text: section[2]}));
+    id: documents.length, page: record.u, title: k === 0 ? record.t : '', heading: k === 0 ? '' : section[1],
+    text: section[2]}));
 }
 miniSearch.addAll(documents);
 const json = JSON.stringify(miniSearch);
@@ -402,8 +400,10 @@ def minisearch(browser: Any, our_site: Path, work: Path, queries: list[str], nam
     shutil.copy2(NODE_MODULES / "minisearch/dist/umd/index.js", folder / "minisearch.js")
     (folder / "index.html").write_text(MINISEARCH_PAGE, encoding="utf-8")
     library = NODE_MODULES / "minisearch/dist/cjs/index.cjs"
+    records = work / "minisearch-records.json"  # our index's pages as search.js reads them
+    records.write_text(json.dumps(read_page_records(our_site), ensure_ascii=False), encoding="utf-8")
     completed = subprocess.run(["node", "-e", MINISEARCH_BUILD, str(library), str(SEARCH_JS),
-                                str(our_site / "search/pages"), str(folder / "index.json")],
+                                str(records), str(folder / "index.json")],
                                capture_output=True, text=True, check=False, timeout=1800)
     if completed.returncode != 0:
         raise RuntimeError(f"MiniSearch index failed:\n{completed.stderr[-3000:]}")
