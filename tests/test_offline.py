@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import hashlib
 import json
 import re
 import shutil
 import subprocess
-import threading
 import time
 import zipfile
 from datetime import datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse
@@ -20,23 +18,13 @@ from urllib.parse import quote, urljoin, urlparse
 import lxml.html
 import pytest
 
+from jinggang.bench.serving import serve
 from jinggang.content.loader import Settings, load_content
 from jinggang.outputs.zip_links import dead_links
 from jinggang.website.route_map import route_map
 from jinggang.website.service_worker import build_stamp, stamp_service_worker
 
 pytestmark = pytest.mark.browser
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def unzip(archive: Path, target: Path) -> Path:
@@ -252,48 +240,47 @@ def test_printed_route_map_labels_are_apart_and_8_pt(starter_site: Path, starter
 
 
 def test_service_worker_serves_a_guide_without_network(browser: Any, starter_site: Path) -> None:
-    server, url = serve(starter_site)
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(url + "sites/ciping/")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.reload()  # now controlled: this visit goes into the cache
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.goto(url + "sites/ciping/")
+        with serve(starter_site) as url:
+            page.goto(url + "sites/ciping/")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.reload()  # now controlled: this visit goes into the cache
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            page.goto(url + "sites/ciping/")
 
-        # "Save for offline" on a route page caches its stops' pages before they are opened.
-        page.goto(url + "routes/sanwan-to-jinggangshan/")
-        saved = {urlparse(urljoin(page.url, link)).path for link in
-                 (page.get_by_role("button", name="保存到本机，离线查看").get_attribute("data-jg-urls") or "").split()}
-        page.get_by_role("button", name="保存到本机，离线查看").click()
-        page.wait_for_function("document.querySelector('[data-jg-save-status]').textContent.includes('已保存')")
-    finally:
+            # "Save for offline" on a route page caches its stops' pages before they are opened.
+            page.goto(url + "routes/sanwan-to-jinggangshan/")
+            save = page.get_by_role("button", name="保存到本机，离线查看")
+            links = (save.get_attribute("data-jg-urls") or "").split()
+            saved = {urlparse(urljoin(page.url, link)).path for link in links}
+            save.click()
+            page.wait_for_function("document.querySelector('[data-jg-save-status]').textContent.includes('已保存')")
         # No network: the server is gone (Playwright's offline mode does not reach the worker).
-        server.shutdown()
-        server.server_close()
-    context.set_offline(True)
-    page.goto(url + "sites/ciping/")
-    assert "茨坪" in page.locator("h1").inner_text()
-    assert page.locator(".jg-offline-badge").is_visible()
-    page.goto(url + "sites/sanwan/")
-    assert "三湾" in page.locator("h1").inner_text()
-    assert page.locator(".jg-offline-badge").is_visible()
-    unseen = page.goto(url + "sites/donggu/")
-    assert unseen is not None and unseen.status == 503
-    # A page in Chinese listing the saved pages, by their titles.
-    assert "没有网络" in page.locator("h1").inner_text()
-    listed = {urlparse(href).path for href in page.locator("[data-jg-offline-page] li a").evaluate_all(
-        "links => links.map(link => link.href)")}
-    assert {"/sites/ciping/", "/sites/sanwan/"} <= listed, listed
-    assert "茨坪" in page.locator("[data-jg-offline-page]").inner_text()
-    # Search works offline over the saved pages, and leaves out the pages that are not saved.
-    page.goto(url + "search/?q=" + quote("三湾"))
-    page.wait_for_selector("[data-jg-search-page][data-search-done]")
-    found = page.locator("[data-search-result] h2 a").evaluate_all("links => links.map(link => link.href)")
-    assert any(urlparse(href).path == "/sites/sanwan/" for href in found), found
-    assert {urlparse(href).path for href in found} <= saved, found  # the timeline, not saved, is left out
-    context.close()
+        context.set_offline(True)
+        page.goto(url + "sites/ciping/")
+        assert "茨坪" in page.locator("h1").inner_text()
+        assert page.locator(".jg-offline-badge").is_visible()
+        page.goto(url + "sites/sanwan/")
+        assert "三湾" in page.locator("h1").inner_text()
+        assert page.locator(".jg-offline-badge").is_visible()
+        unseen = page.goto(url + "sites/donggu/")
+        assert unseen is not None and unseen.status == 503
+        # A page in Chinese listing the saved pages, by their titles.
+        assert "没有网络" in page.locator("h1").inner_text()
+        listed = {urlparse(href).path for href in page.locator("[data-jg-offline-page] li a").evaluate_all(
+            "links => links.map(link => link.href)")}
+        assert {"/sites/ciping/", "/sites/sanwan/"} <= listed, listed
+        assert "茨坪" in page.locator("[data-jg-offline-page]").inner_text()
+        # Search works offline over the saved pages, and leaves out the pages that are not saved.
+        page.goto(url + "search/?q=" + quote("三湾"))
+        page.wait_for_selector("[data-jg-search-page][data-search-done]")
+        found = page.locator("[data-search-result] h2 a").evaluate_all("links => links.map(link => link.href)")
+        assert any(urlparse(href).path == "/sites/sanwan/" for href in found), found
+        assert {urlparse(href).path for href in found} <= saved, found  # the timeline, not saved, is left out
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(("day", "expected"), [("2026-09-29", "三湾改编"), ("2026-08-30", "黄洋界保卫战")])
@@ -356,9 +343,10 @@ def test_service_worker_versions_its_cache_per_build(browser: Any, starter_site:
     (site / "downloads/small.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1000)
     first = _build_stamp(site)["version"]
     css = "assets/stylesheets/jinggang.css"
-    server, url = serve(site)
+    stack = contextlib.ExitStack()
     context = browser.new_context()
     try:
+        url = stack.enter_context(serve(site))
         page = context.new_page()
         page.goto(url + "sites/ciping/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -397,6 +385,5 @@ def test_service_worker_versions_its_cache_per_build(browser: Any, starter_site:
         assert "the next build" in page.evaluate("url => fetch(url).then(response => response.text())", url + css)
         assert "sites/ciping/" in cached(f"jinggang-{second}")
     finally:
-        server.shutdown()
-        server.server_close()
+        stack.close()
         context.close()

@@ -10,22 +10,21 @@ and a filter that no longer matches anything fails the test, so it cannot outliv
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
 import pytest
 import yaml
+
+from jinggang.bench.serving import serve
 
 from .conftest import REPO
 
@@ -36,30 +35,16 @@ AXE = REPO / "node_modules/axe-core/axe.min.js"
 BIN = Path(sys.executable).parent
 
 
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the built site under site_url's path, as GitHub Pages would (404.html links there)."""
-
-    def end_headers(self) -> None:
-        # LinkChecker allows more than 10 requests a second only to servers that say this.
-        self.send_header("LinkChecker", "allow")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def served_site(starter_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site under site_url's path, as GitHub Pages serves it (404.html links there)."""
     root = tmp_path_factory.mktemp("served")
     mount = root / SITE_PATH.strip("/")
     mount.parent.mkdir(parents=True, exist_ok=True)
     mount.symlink_to(starter_site, target_is_directory=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
-    server.shutdown()
-    server.server_close()
+    # LinkChecker allows more than 10 requests a second only to servers that say this.
+    with serve(root, headers={"LinkChecker": "allow"}) as url:
+        yield url.rstrip("/") + SITE_PATH
 
 
 def site_pages(site: Path) -> list[str]:

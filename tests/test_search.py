@@ -3,20 +3,18 @@ the results page, the header box, offline from file://, and nothing fetched from
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import threading
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
 import pytest
 
+from jinggang.bench.serving import serve
 from jinggang.cli import run_offline
 from jinggang.website.search.extract import page_sections
 from jinggang.website.search.index import (
@@ -89,18 +87,10 @@ def offline_site(search_project: Path, search_site: Path, tmp_path_factory: pyte
     return target / "jinggang-site"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def search_url(search_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(search_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(search_site) as url:
+        yield url
 
 
 @pytest.fixture
