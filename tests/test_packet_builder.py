@@ -6,6 +6,7 @@ the unzipped offline site (file://), and compared page by page with `jinggang pa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import re
@@ -21,6 +22,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from jinggang.bench.serving import serve
 from jinggang.cli import run_build
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors
@@ -29,7 +31,6 @@ from jinggang.website import plugin as plugin_module
 from jinggang.website.packet_builder import ITEMS_FOLDER
 
 from .conftest import REPO, make_project, run_commands
-from .test_offline import serve
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +102,8 @@ def context(browser: Any) -> Iterator[Any]:
 
 
 def test_builder_url_prints_a_packet_from_a_server(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    server, url = serve(starter_site)
+    serving = contextlib.ExitStack()
+    url = serving.enter_context(serve(starter_site))
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     try:
@@ -117,8 +119,7 @@ def test_builder_url_prints_a_packet_from_a_server(starter_site: Path, context: 
         decoded = subprocess.run(["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True).stdout
         assert decoded.strip().endswith("/lessons/sanwan-branch-in-company/"), decoded
     finally:
-        server.shutdown()
-        server.server_close()
+        serving.close()
     assert {urlparse(request).hostname for request in requests} == {"127.0.0.1"}
 
 
@@ -144,13 +145,13 @@ def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: A
              "lessons/jinggangshan-joining,lessons/bajiaolou-lamp,lecturers/sanwan-to-jinggang")
     cover = {"title": "从三湾到井冈：团员青年党史学习讲义包", "audience": "league-members",
              "occasion": "团员青年党史学习：围绕三湾改编的主题团日", "issuer": "井冈传人编写组"}
-    server, url = serve(starter_site)
+    serving = contextlib.ExitStack()
+    url = serving.enter_context(serve(starter_site))
     try:
         pdf = tmp_path / "builder.pdf"
         print_builder(context.new_page(), url + "packets/builder/" + builder_query(items, **cover), pdf)
     finally:
-        server.shutdown()
-        server.server_close()
+        serving.close()
     built = page_texts(starter_site / "downloads/packets/league-sanwan-party-history.pdf")
     chosen = page_texts(pdf)
     assert len(chosen) == len(built)
@@ -161,7 +162,8 @@ def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: A
 
 
 def test_add_buttons_counter_and_choice_kept(starter_site: Path, context: Any) -> None:
-    server, url = serve(starter_site)
+    serving = contextlib.ExitStack()
+    url = serving.enter_context(serve(starter_site))
     try:
         page = context.new_page()
         page.goto(url + "lessons/bajiaolou-lamp/")
@@ -205,12 +207,12 @@ def test_add_buttons_counter_and_choice_kept(starter_site: Path, context: Any) -
         assert page.locator(".jg-card [data-jg-packet-item]").get_attribute("aria-pressed") == "false"
         assert page.locator("[data-jg-packet-count]").inner_text() == "2"
     finally:
-        server.shutdown()
-        server.server_close()
+        serving.close()
 
 
 def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    server, url = serve(starter_site)
+    serving = contextlib.ExitStack()
+    url = serving.enter_context(serve(starter_site))
     try:
         page = context.new_page()
         page.goto(url + "packets/builder/" + builder_query("lessons/bajiaolou-lamp,sites/sanwan:site-guide.handout"))
@@ -232,8 +234,7 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
         text = Path(download.value.path()).read_text(encoding="utf-8")
         assert text == page.locator("[data-jg-builder-yaml]").input_value()
     finally:
-        server.shutdown()
-        server.server_close()
+        serving.close()
     data, _, problems = parse_yaml(text, "sanwan-team-day.yml")  # as the check reads it: dates stay text
     assert not problems
     assert data["contents"] == [{"lesson": "bajiaolou-lamp"}, {"site-guide": "sanwan"}, {"handout": "sanwan"}]
@@ -266,7 +267,8 @@ CACHED_ITEM = """async () => {
 
 
 def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    server, url = serve(starter_site)
+    serving = contextlib.ExitStack()
+    url = serving.enter_context(serve(starter_site))
     builder = url + "packets/builder/" + builder_query(FOUR_ITEMS, **COVER)
     try:
         page = context.new_page()
@@ -277,8 +279,7 @@ def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, 
         page.wait_for_selector("html[data-packet-ready]", state="attached")
         page.wait_for_function(CACHED_ITEM)
     finally:
-        server.shutdown()
-        server.server_close()
+        serving.close()
     context.set_offline(True)
     pdf = tmp_path / "cached.pdf"
     print_builder(page, builder, pdf)

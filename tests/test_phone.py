@@ -10,17 +10,15 @@ from typing import Any
 
 import pytest
 
-from .test_offline import serve
+from jinggang.bench.serving import serve
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def site(starter_site: Path) -> Iterator[str]:
-    server, url = serve(starter_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve(starter_site) as url:
+        yield url
 
 PHONE = {"width": 390, "height": 844}
 

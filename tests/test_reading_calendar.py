@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import yaml
 
+from jinggang.bench.serving import serve
 from jinggang.cli import render_context
 from jinggang.content.daily import daily_reading
 from jinggang.content.reading import LEAP_YEAR, reading_calendar
 
 from .conftest import build_site, make_project
-from .test_offline import serve
 
 # Two events on 4 October (written out of order: the reading puts the older first), one on
 # 2 January, and the fixture's 三湾改编 on 29 September.
@@ -171,10 +171,8 @@ def test_the_calendar_page_and_the_years_script(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    server, url = serve(site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ _PARENT_ENDS: set[Connection] = set()
 # Signals that stop a build, held while a process forks (_signals_held), and those that arrived then.
 _HELD = ("SIGINT", "SIGTERM", "SIGHUP")
 _ARRIVED: list[int] = []
+STOP_SECONDS = 10  # a stopped work's process is killed if it has not ended by then
 
 
 class ForkedFailed(PluginError):
@@ -118,7 +119,10 @@ class ForkedWork:
         if self._process.pid is not None:  # started
             if self._process.is_alive():
                 self._process.terminate()
-            self._process.join()
+            self._process.join(timeout=STOP_SECONDS)
+            if self._process.exitcode is None:  # it did not end: a stop must not wait for ever
+                self._process.kill()
+                self._process.join()
         self._close()
 
     def _close(self) -> None:
@@ -137,9 +141,10 @@ def _run(work: Callable[[Connection], Any], describe: Callable[[Exception], str]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
-    for number in _ARRIVED:  # a stop that came while it forked (_signals_held) ends it now
-        if number != signal.SIGINT:
-            signal.raise_signal(number)
+    # Blocked since the fork (_signals_held): a SIGTERM sent before the handlers above were set
+    # was kept pending, and ends this process now. (Delivered between the fork and Python's own
+    # after-fork reset, it was dropped, and the parent's stop waited for ever.)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _held_numbers())
     try:
         outcome: tuple[bool, Any] = (True, work(inbox))
     except Exception as error:  # the parent says it; a traceback here would be a second report
@@ -155,7 +160,8 @@ def _run(work: Callable[[Connection], Any], describe: Callable[[Exception], str]
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Within the block, the signals that stop a build are noted, and raised once it ends.
+    """Within the block, the signals that stop a build are blocked and noted, and raised once it
+    ends; a process forked within it starts with them blocked (_run unblocks them).
 
     CPython runs the parent's at-fork callbacks (logging registers some) right after a fork and
     drops an exception raised in one as unraisable: a Ctrl-C whose handler ran there was lost,
@@ -164,20 +170,24 @@ def _signals_held() -> Iterator[None]:
         yield  # only the main thread handles signals, and only it may set their handlers
         return
     previous: dict[int, Any] = {}
-    for name in _HELD:
-        number = getattr(signal, name, None)
-        # None: a handler not set from Python, which could not be put back.
-        if number is not None and signal.getsignal(number) is not None:
+    for number in _held_numbers():
+        if signal.getsignal(number) is not None:  # None: set outside Python, could not be put back
             previous[number] = signal.signal(number, _note_arrival)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _held_numbers())
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one that waited is handled here
         arrived = list(dict.fromkeys(_ARRIVED))
         _ARRIVED.clear()
         for number in arrived:
             signal.raise_signal(number)
+
+
+def _held_numbers() -> set[int]:
+    return {getattr(signal, name) for name in _HELD if hasattr(signal, name)}
 
 
 def _note_arrival(number: int, _frame: object) -> None:
