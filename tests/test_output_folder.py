@@ -145,9 +145,27 @@ run()
 """
 
 
-def test_ctrl_c_while_the_command_loads_is_said_without_a_traceback(tmp_path: Path) -> None:
+INTERRUPTED_WHILE_READING_ARGUMENTS = """
+import argparse, os, signal, sys
+
+parse_args = argparse.ArgumentParser.parse_args
+
+def interrupted(parser, *args, **kwargs):  # before the command's own handling of Ctrl-C begins
+    os.kill(os.getpid(), signal.SIGINT)
+    return parse_args(parser, *args, **kwargs)
+
+argparse.ArgumentParser.parse_args = interrupted
+sys.argv = ["jinggang", "--root", sys.argv[1], "check"]
+from jinggang.command import run
+run()
+"""
+
+
+@pytest.mark.parametrize("script", [INTERRUPTED_WHILE_LOADING, INTERRUPTED_WHILE_READING_ARGUMENTS],
+                         ids=["loading", "reading-arguments"])
+def test_ctrl_c_while_the_command_starts_is_said_without_a_traceback(script: str, tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    ended = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING, str(project)], capture_output=True,
+    ended = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True,
                            text=True, timeout=60, cwd=project)
     assert ended.returncode == 130, ended.stderr
     assert "已中断" in ended.stderr and "Traceback" not in ended.stderr and "Error" not in ended.stderr

@@ -23,7 +23,11 @@ def run() -> None:
 
     if catches:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    run_command()
+    try:
+        run_command()
+    except KeyboardInterrupt:  # before the command's own handling began (its arguments), or after it ended
+        print(INTERRUPTED, file=sys.stderr, flush=True)
+        os._exit(130)
 
 
 def _interrupted_while_loading(_number: int, _frame: FrameType | None) -> None:
