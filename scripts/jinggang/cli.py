@@ -112,9 +112,17 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
     from mkdocs.exceptions import MkDocsException
 
     from .content.source import os_reason
-    from .outputs.site_folder import OutputFolderError, check_output_folder, remove_leftovers, staging_folder, swap_in
+    from .outputs.site_folder import (
+        OutputFolderError,
+        carry_outputs,
+        check_output_folder,
+        remove_leftovers,
+        staging_folder,
+        swap_in,
+    )
     from .website.config_file import ConfigFileError, load_mkdocs_config
     from .website.resume import REWRITTEN, SITE_BUILD, Resumption
+    from .website.share import SHARE_FOLDER
 
     started = time.perf_counter()
     try:
@@ -132,12 +140,7 @@ def run_build(root: Path, config_file: Path, site_dir: Path, *, strict: bool) ->
             except MkDocsException as error:
                 print(f"构建失败，{site_dir.name}/ 保持原样：\n{error}", file=sys.stderr)
                 return 1
-            from .outputs.packets.command import copy_downloads  # here: check need not import PDF code
-
-            copy_downloads(site_dir, staging)
-            from .outputs.share_images import carry_share_cards
-
-            carry_share_cards(site_dir, staging)
+            carry_outputs(site_dir, staging, ("downloads", SHARE_FOLDER))
             swap_in(staging, site_dir)
             resumption.keep(site_dir)
     except OutputFolderError as error:

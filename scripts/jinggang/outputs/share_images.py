@@ -18,7 +18,6 @@ import asyncio
 import base64
 import io
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,8 +163,3 @@ def palette_png(screenshot: bytes, colours: int = CARD_COLOURS) -> bytes:
     return out.getvalue()
 
 
-def carry_share_cards(previous_site: Path, new_site: Path) -> None:
-    """Keep the cards of the site being replaced in a fresh build; `jinggang share` updates them."""
-    cards = previous_site / SHARE_FOLDER
-    if cards.is_dir() and not (new_site / SHARE_FOLDER).exists():
-        shutil.copytree(cards, new_site / SHARE_FOLDER)

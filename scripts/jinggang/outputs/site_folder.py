@@ -20,7 +20,7 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -172,3 +172,11 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     finally:
         if previous.exists():
             shutil.rmtree(previous, ignore_errors=True)
+
+
+def carry_outputs(previous_site: Path, new_site: Path, folders: Iterable[str]) -> None:
+    """Keep the folders of the site being replaced that a build does not make (downloads, made by
+    `jinggang packets`; share cards, by `jinggang share`), unless the new site has them."""
+    for folder in folders:
+        if (previous_site / folder).is_dir() and not (new_site / folder).exists():
+            shutil.copytree(previous_site / folder, new_site / folder)

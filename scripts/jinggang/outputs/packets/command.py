@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 from ...content.model import Packet
@@ -61,8 +59,3 @@ class PacketsOutput(Output[Packet]):
         return f"{super().done(job)}{corrected}"
 
 
-def copy_downloads(previous_site: Path, new_site: Path) -> None:
-    """Carry generated downloads (PDFs) into a freshly built site; `jinggang packets` updates them."""
-    downloads = previous_site / "downloads"
-    if downloads.is_dir() and not (new_site / "downloads").exists():
-        shutil.copytree(downloads, new_site / "downloads")
