@@ -26,10 +26,13 @@ def run() -> None:
     try:
         run_command()
     except KeyboardInterrupt:  # before the command's own handling began (its arguments), or after it ended
-        print(INTERRUPTED, file=sys.stderr, flush=True)
-        os._exit(130)
+        _end_interrupted()
 
 
 def _interrupted_while_loading(_number: int, _frame: FrameType | None) -> None:
+    _end_interrupted()
+
+
+def _end_interrupted() -> None:
     print(INTERRUPTED, file=sys.stderr, flush=True)
     os._exit(130)

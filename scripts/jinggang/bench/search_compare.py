@@ -78,8 +78,7 @@ def read_pages(site: Path) -> dict[str, str]:
     """URL path (no leading slash) -> indexed text (title, headings, texts) of our index's pages."""
     pages: dict[str, str] = {}
     for record in read_page_records(site):
-        text = " ".join([record["t"], *(f"{heading} {body}" if number else body
-                                         for number, (_, heading, body) in enumerate(record["s"]))])
+        text = " ".join(f"{heading} {body}" for _, heading, body in record["s"])  # the first heading is the title
         pages[_path(record["u"])] = text
     return pages
 

@@ -21,10 +21,12 @@ FIRST_RESULT = ".md-search-result__list .md-search-result__item"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    headers_sent: Mapping[str, str] = {}
+    def __init__(self, *args: Any, sent_headers: Mapping[str, str], **kwargs: Any) -> None:
+        self.sent_headers = sent_headers  # before the base class handles the request
+        super().__init__(*args, **kwargs)
 
     def end_headers(self) -> None:
-        for name, value in self.headers_sent.items():
+        for name, value in self.sent_headers.items():
             self.send_header(name, value)
         super().end_headers()
 
@@ -42,8 +44,8 @@ class _QuietServer(ThreadingHTTPServer):
 @contextmanager
 def serve(site: Path, headers: Mapping[str, str] | None = None) -> Iterator[str]:
     """site's files at the URL given, until the block ends; each response carries headers."""
-    handler = type("Handler", (_QuietHandler,), {"headers_sent": dict(headers or {})})
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    handler = functools.partial(_QuietHandler, directory=str(site), sent_headers=dict(headers or {}))
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -296,6 +296,7 @@ def read_page_records(site_dir: Path) -> list[dict[str, Any]]:
     (title), k (kind) and s, its sections as [anchor, heading, text] with what the file leaves
     empty filled in (for benchmarks and tests)."""
     manifest = _payload(site_dir / FOLDER / "manifest.js")
+    page_kinds = decode_numbers(manifest["pageKinds"])
     records = []
     for number in range(manifest["pages"]):
         record = _payload(site_dir / FOLDER / f"pages/{number}.js")
@@ -305,14 +306,13 @@ def read_page_records(site_dir: Path) -> list[dict[str, Any]]:
             anchor, heading, text = strings[start:start + 3]
             heading = heading if start else record["t"]
             sections.append([anchor or (derived_anchor(heading) if start else ""), heading, text])
-        kind = manifest["kinds"][decode_numbers(manifest["pageKinds"])[number]]
-        records.append({"u": record["u"], "t": record["t"], "k": kind, "s": sections})
+        records.append({"u": record["u"], "t": record["t"], "k": manifest["kinds"][page_kinds[number]], "s": sections})
     return records
 
 
 def read_shard(text: str) -> dict[str, str]:
     """token -> encoded postings, of a shard file's text."""
-    lines: str = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    lines: str = _payload_of(text)
     return dict(line.split(" ", 1) for line in lines.split("\n") if line)
 
 
@@ -329,13 +329,15 @@ def decode_numbers(letters: str) -> list[int]:
 
 
 def _payload(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    return _payload_of(path.read_text(encoding="utf-8"))
+
+
+def _payload_of(text: str) -> Any:
+    """What a script file `jgSearch.kind(number, payload);` hands over."""
     return json.loads(text[text.index(",") + 1:text.rindex(")")])
 
 
 def read_page_urls(site_dir: Path) -> list[str]:
     """The page URLs of a written index, by page number (for offline copies of some pages)."""
-    text = (site_dir / FOLDER / "urls.js").read_text(encoding="utf-8")
-    prefix = "jgSearch.urls(0,"
-    urls: list[str] = json.loads(text.strip()[len(prefix):-2])
+    urls: list[str] = _payload(site_dir / FOLDER / "urls.js")
     return urls
