@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
+from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
 from ..content.dependencies import (
@@ -102,6 +103,7 @@ READINGS_SCRIPT = "assets/javascripts/readings.js"
 UNUSED_THEME_FILE = re.compile(r"assets/javascripts/(?:lunr|workers)/.*|.*\.map")
 # Where write_presenters puts each material's show (outputs/slides/present.py presenter_path).
 PRESENTER_PAGE = "/present/index.html"
+EMPTY_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs reads it as no metadata, and reads on after it
 # What each file of the last build read (content/dependencies.py), under the project root.
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
@@ -258,6 +260,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.dependencies = DependencyMap()
         self.page_reads = {}
         self.titles, self.generated_files = {}, {}
+        self.front_matter: dict[str, dict[str, Any]] = {}  # read by the model, for on_page_markdown
         if self.is_serve or self.keeps_build:
             self.digests = (model_digests(self.model, self.digest_memo) | self.trails.digests()
                             | input_digests(settings.root, settings.docs_dir, self.file_digest_memo))
@@ -394,6 +397,21 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.recording.enter_context(reading(reads))
         return page
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        # An item's front matter was parsed when the model was read: MkDocs is handed the page
+        # with it emptied, and on_page_markdown gives back what the model read (MkDocs's own
+        # YAML parse of every page was a second one, 1 s at 2,000 lessons). The body is the
+        # file's own text from the same place on.
+        item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
+        if item is None:
+            return None
+        text = page.file.content_string
+        front = YAML_RE.match(text)
+        if front is None:
+            return text
+        self.front_matter[page.file.src_uri] = object.__getattribute__(item, "source").data
+        return EMPTY_FRONT_MATTER + text[front.end():]
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
         # Compiled templates kept between builds (Jinja checks each template's source): the
         # preview and `jinggang site` do not compile Material's templates again each build.
@@ -441,6 +459,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
+        front_matter = self.front_matter.pop(page.file.src_uri, None)
+        if front_matter is not None:
+            page.meta = dict(front_matter)
         if self.model:  # sitemap lastmod from the content, not the clock: reproducible builds
             page.update_date = page_update_date(self.model, page.file.src_uri)
         if item is not None or page.meta.get("title") is not None:
