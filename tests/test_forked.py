@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from multiprocessing.connection import Connection
 
 import pytest
@@ -41,6 +42,33 @@ def test_two_works_at_once_each_see_the_end_of_their_own_inbox() -> None:
     waiting.join(timeout=60)  # a failure here, not a run that never ends
     assert results == [1], "the first work never saw the end of its inbox"
     assert second.result() == 2
+
+
+def test_an_outcome_larger_than_a_pipe_ends_its_process_once_collected() -> None:
+    # The packet builder's outcome (every script's reads) does not fit in a pipe: its process
+    # waits for it to be read. collect_if_done reads it as soon as it is sent, and the process
+    # ends then, not when the build asks for the result at its end.
+    outcome = "讲" * 1_000_000
+    work = ForkedWork(lambda _inbox: outcome, "自选讲义包")
+    pid = work._process.pid
+    assert pid is not None
+    deadline = time.monotonic() + 60
+    while work._outcome is None and time.monotonic() < deadline:
+        work.collect_if_done()
+        time.sleep(0.01)
+    assert work._outcome is not None, "the outcome was never collected"
+    with pytest.raises(ProcessLookupError):  # ended and reaped, before result() is asked for
+        os.kill(pid, 0)
+    assert work.result() == outcome
+
+
+def test_nothing_is_collected_from_a_work_still_at_work() -> None:
+    work = ForkedWork(summed, "合计")
+    work.send(2)
+    work.collect_if_done()  # it waits for the end of its inbox: nothing to take, and no waiting here
+    assert work._outcome is None
+    work.send(3)  # its inbox is still open
+    assert work.result() == 5
 
 
 def test_a_failure_is_said_with_the_label_or_as_described() -> None:

@@ -44,6 +44,7 @@ class ForkedWork:
     def __init__(self, work: Callable[[Connection], Any], label: str, *,
                  describe: Callable[[Exception], str] | None = None) -> None:
         self._label = label
+        self._outcome: tuple[bool, Any] | None = None  # (done, value), once collect_if_done took it
         if describe is None:
             def describe(error: Exception) -> str:
                 return f"{label}：{type(error).__name__}: {error}"
@@ -89,9 +90,22 @@ class ForkedWork:
         """Nothing more to send: the work goes on with what it has."""
         self._sending.close()
 
+    def collect_if_done(self) -> None:
+        """Take the outcome now if the work has sent it, without waiting: a process whose outcome
+        is larger than a pipe holds waits until it is read, keeping its memory (the packet
+        builder's, about 90 MB of the build's peak at 2,000 lessons, for the last 6 s of it)."""
+        if self._outcome is None and not self._receiving.closed and self._receiving.poll():
+            self._outcome = self._received()
+
     def result(self) -> Any:
         """What work returned, once it has; ForkedFailed with its message when it failed."""
         self.end_inbox()
+        done, value = self._outcome if self._outcome is not None else self._received()
+        if not done:
+            raise ForkedFailed(str(value))
+        return value
+
+    def _received(self) -> tuple[bool, Any]:
         try:
             done, value = self._receiving.recv()
         except EOFError:
@@ -99,9 +113,7 @@ class ForkedWork:
         finally:
             self._process.join()
             self._close()
-        if not done:
-            raise ForkedFailed(str(value))
-        return value
+        return done, value
 
     def _outcome_message(self) -> str:
         try:

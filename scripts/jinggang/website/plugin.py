@@ -458,6 +458,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
+        self._collect_finished_work()
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         front_matter = self.front_matter.pop(page.file.src_uri, None)
         if front_matter is not None:
@@ -519,6 +520,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 qr=self._drawn_code(meta.url) if has_share_panel else None)
         return context
 
+    def _collect_finished_work(self) -> None:
+        """The packet builder's and presenter writer's outcomes, taken as soon as they are sent:
+        their processes end then, instead of holding their memory until on_post_build reads them."""
+        for work in (self.builder_process, self.presenter_writer):
+            if work is not None:
+                work.collect_if_done()
+
     def _drawn_code(self, url: str) -> str | None:
         """The share panel's code for url, if the build's code drawer drew it (once used, let go)."""
         drawer = self.code_drawer
@@ -544,6 +552,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                           site_url=config.site_url or "/", site_description=config.site_description or "")
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        self._collect_finished_work()
         if self.active_list is not None:
             self.active_list.active = False
             self.active_list = None
