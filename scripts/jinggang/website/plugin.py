@@ -405,7 +405,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         if item is None:
             return None
-        text = page.file.content_string
+        try:
+            text = page.file.content_string
+        except (OSError, ValueError):  # changed since the model read it: MkDocs reads it and says why
+            return None
         front = YAML_RE.match(text)
         if front is None:
             return text
