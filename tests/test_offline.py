@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -343,47 +342,45 @@ def test_service_worker_versions_its_cache_per_build(browser: Any, starter_site:
     (site / "downloads/small.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 1000)
     first = _build_stamp(site)["version"]
     css = "assets/stylesheets/jinggang.css"
-    stack = contextlib.ExitStack()
     context = browser.new_context()
     try:
-        url = stack.enter_context(serve(site))
-        page = context.new_page()
-        page.goto(url + "sites/ciping/")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.reload()
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        for path in (css, "downloads/big.pdf", "downloads/small.pdf", "downloads/offline/jinggang-site.zip"):
-            assert page.evaluate("url => fetch(url).then(response => response.status)", url + path) == 200
+        with serve(site) as url:
+            page = context.new_page()
+            page.goto(url + "sites/ciping/")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.reload()
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            for path in (css, "downloads/big.pdf", "downloads/small.pdf", "downloads/offline/jinggang-site.zip"):
+                assert page.evaluate("url => fetch(url).then(response => response.status)", url + path) == 200
 
-        def cached(name: str) -> set[str]:
-            return set(page.evaluate("""name => caches.open(name).then(cache => cache.keys())
-                .then(keys => keys.map(key => new URL(key.url).pathname.slice(1)))""", name))
+            def cached(name: str) -> set[str]:
+                return set(page.evaluate("""name => caches.open(name).then(cache => cache.keys())
+                    .then(keys => keys.map(key => new URL(key.url).pathname.slice(1)))""", name))
 
-        def eventually(expression: str, arg: Any) -> None:
-            # wait_for_function does not wait for a promise: poll evaluate, which does.
-            deadline = time.monotonic() + 10
-            while not page.evaluate(expression, arg):
-                assert time.monotonic() < deadline, expression
-                page.wait_for_timeout(100)
+            def eventually(expression: str, arg: Any) -> None:
+                # wait_for_function does not wait for a promise: poll evaluate, which does.
+                deadline = time.monotonic() + 10
+                while not page.evaluate(expression, arg):
+                    assert time.monotonic() < deadline, expression
+                    page.wait_for_timeout(100)
 
-        eventually("""([name, url]) => caches.open(name).then(cache => cache.match(url)).then(found => !!found)""",
-                   [f"jinggang-{first}", url + "downloads/small.pdf"])
-        before = cached(f"jinggang-{first}")
-        assert {css, "sites/ciping/", "downloads/small.pdf"} <= before, before
-        assert "downloads/big.pdf" not in before
-        assert "downloads/offline/jinggang-site.zip" not in before
+            eventually("""([name, url]) => caches.open(name).then(cache => cache.match(url)).then(found => !!found)""",
+                       [f"jinggang-{first}", url + "downloads/small.pdf"])
+            before = cached(f"jinggang-{first}")
+            assert {css, "sites/ciping/", "downloads/small.pdf"} <= before, before
+            assert "downloads/big.pdf" not in before
+            assert "downloads/offline/jinggang-site.zip" not in before
 
-        # A new build changes the stylesheet: a new worker, a new cache, the old one deleted,
-        # the stylesheet from the network though an older copy is cached, the saved page kept.
-        (site / css).write_text((site / css).read_text(encoding="utf-8") + "\n/* the next build */\n",
-                                encoding="utf-8")
-        second = stamp_service_worker(site)
-        assert second is not None and second != first
-        page.evaluate("navigator.serviceWorker.getRegistration().then(registration => registration.update())")
-        eventually("name => caches.keys().then(names => names.length === 1 && names[0] === name)",
-                   f"jinggang-{second}")
-        assert "the next build" in page.evaluate("url => fetch(url).then(response => response.text())", url + css)
-        assert "sites/ciping/" in cached(f"jinggang-{second}")
+            # A new build changes the stylesheet: a new worker, a new cache, the old one deleted,
+            # the stylesheet from the network though an older copy is cached, the saved page kept.
+            (site / css).write_text((site / css).read_text(encoding="utf-8") + "\n/* the next build */\n",
+                                    encoding="utf-8")
+            second = stamp_service_worker(site)
+            assert second is not None and second != first
+            page.evaluate("navigator.serviceWorker.getRegistration().then(registration => registration.update())")
+            eventually("name => caches.keys().then(names => names.length === 1 && names[0] === name)",
+                       f"jinggang-{second}")
+            assert "the next build" in page.evaluate("url => fetch(url).then(response => response.text())", url + css)
+            assert "sites/ciping/" in cached(f"jinggang-{second}")
     finally:
-        stack.close()
         context.close()

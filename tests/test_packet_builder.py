@@ -6,7 +6,6 @@ the unzipped offline site (file://), and compared page by page with `jinggang pa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import multiprocessing
 import re
@@ -102,11 +101,9 @@ def context(browser: Any) -> Iterator[Any]:
 
 
 def test_builder_url_prints_a_packet_from_a_server(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    serving = contextlib.ExitStack()
-    url = serving.enter_context(serve(starter_site))
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    try:
+    with serve(starter_site) as url:
+        requests: list[str] = []
+        context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
         pdf = tmp_path / "builder.pdf"
         print_builder(page, url + "packets/builder/" + builder_query(FOUR_ITEMS, **COVER), pdf)
@@ -118,8 +115,6 @@ def test_builder_url_prints_a_packet_from_a_server(starter_site: Path, context: 
                        check=True)
         decoded = subprocess.run(["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True).stdout
         assert decoded.strip().endswith("/lessons/sanwan-branch-in-company/"), decoded
-    finally:
-        serving.close()
     assert {urlparse(request).hostname for request in requests} == {"127.0.0.1"}
 
 
@@ -145,13 +140,9 @@ def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: A
              "lessons/jinggangshan-joining,lessons/bajiaolou-lamp,lecturers/sanwan-to-jinggang")
     cover = {"title": "从三湾到井冈：团员青年党史学习讲义包", "audience": "league-members",
              "occasion": "团员青年党史学习：围绕三湾改编的主题团日", "issuer": "井冈传人编写组"}
-    serving = contextlib.ExitStack()
-    url = serving.enter_context(serve(starter_site))
-    try:
+    with serve(starter_site) as url:
         pdf = tmp_path / "builder.pdf"
         print_builder(context.new_page(), url + "packets/builder/" + builder_query(items, **cover), pdf)
-    finally:
-        serving.close()
     built = page_texts(starter_site / "downloads/packets/league-sanwan-party-history.pdf")
     chosen = page_texts(pdf)
     assert len(chosen) == len(built)
@@ -162,9 +153,7 @@ def test_builder_and_packets_print_the_same_pages(starter_site: Path, context: A
 
 
 def test_add_buttons_counter_and_choice_kept(starter_site: Path, context: Any) -> None:
-    serving = contextlib.ExitStack()
-    url = serving.enter_context(serve(starter_site))
-    try:
+    with serve(starter_site) as url:
         page = context.new_page()
         page.goto(url + "lessons/bajiaolou-lamp/")
         counter = page.locator("[data-jg-packet-counter]")
@@ -206,14 +195,10 @@ def test_add_buttons_counter_and_choice_kept(starter_site: Path, context: Any) -
         page.goto(url + "sites/ciping/")
         assert page.locator(".jg-card [data-jg-packet-item]").get_attribute("aria-pressed") == "false"
         assert page.locator("[data-jg-packet-count]").inner_text() == "2"
-    finally:
-        serving.close()
 
 
 def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    serving = contextlib.ExitStack()
-    url = serving.enter_context(serve(starter_site))
-    try:
+    with serve(starter_site) as url:
         page = context.new_page()
         page.goto(url + "packets/builder/" + builder_query("lessons/bajiaolou-lamp,sites/sanwan:site-guide.handout"))
         page.wait_for_selector("html[data-packet-ready]", state="attached")
@@ -233,8 +218,6 @@ def test_yaml_export_is_a_packet_the_check_accepts(starter_site: Path, context: 
         assert download.value.suggested_filename == "sanwan-team-day.yml"
         text = Path(download.value.path()).read_text(encoding="utf-8")
         assert text == page.locator("[data-jg-builder-yaml]").input_value()
-    finally:
-        serving.close()
     data, _, problems = parse_yaml(text, "sanwan-team-day.yml")  # as the check reads it: dates stay text
     assert not problems
     assert data["contents"] == [{"lesson": "bajiaolou-lamp"}, {"site-guide": "sanwan"}, {"handout": "sanwan"}]
@@ -267,10 +250,8 @@ CACHED_ITEM = """async () => {
 
 
 def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, context: Any, tmp_path: Path) -> None:
-    serving = contextlib.ExitStack()
-    url = serving.enter_context(serve(starter_site))
-    builder = url + "packets/builder/" + builder_query(FOUR_ITEMS, **COVER)
-    try:
+    with serve(starter_site) as url:
+        builder = url + "packets/builder/" + builder_query(FOUR_ITEMS, **COVER)
         page = context.new_page()
         page.goto(builder)
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -278,8 +259,6 @@ def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, 
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         page.wait_for_selector("html[data-packet-ready]", state="attached")
         page.wait_for_function(CACHED_ITEM)
-    finally:
-        serving.close()
     context.set_offline(True)
     pdf = tmp_path / "cached.pdf"
     print_builder(page, builder, pdf)

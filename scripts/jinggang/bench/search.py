@@ -53,20 +53,16 @@ def index_sizes(site: Path) -> tuple[int, int]:
     index = sum(path.stat().st_size for name in INDEX_FILES for path in
                 ([folder / name] if (folder / name).is_file() else (folder / name).rglob("*.js")))
     text = 0
-    for record in page_records(site):
+    for record in read_page_records(site):
         text += len(record["t"].encode()) + sum(len(section[1].encode()) + len(section[2].encode())
                                                 for section in record["s"][1:])
         text += len(record["s"][0][2].encode()) if record["s"] else 0
     return index, text
 
 
-def page_records(site: Path) -> list[dict[str, Any]]:
-    return read_page_records(site)
-
-
 def holders(site: Path, names: list[str]) -> dict[str, set[int]]:
     texts = [" ".join([record["t"], *(section[1] + " " + section[2] for section in record["s"])])
-             for record in page_records(site)]
+             for record in read_page_records(site)]
     return {name: {number for number, text in enumerate(texts) if name in text} for name in names}
 
 
