@@ -158,7 +158,7 @@ def test_sections_are_reading_text_only() -> None:
 
 def test_index_files_hold_postings_for_every_token(tmp_path: Path) -> None:
     page = SearchPage("a/", "东固", "微团课", tuple(page_sections("<p>赖经邦在东固。</p>", "东固")))
-    files = SearchIndex([page]).files()
+    files = dict(SearchIndex([page]).files())
     manifest = json.loads(files["manifest.js"].split(",", 1)[1][:-3])
     shard = read_shard(files[f"shards/{shard_of('经邦', manifest['shards'])}.js"])
     assert shard["经邦"] == encode_number(0)  # section 0, once in the body

@@ -27,6 +27,7 @@ fills both in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -133,13 +134,13 @@ class Abandoned(Exception):
 class IndexMemo:
     """What the preview keeps of its last index, across `mkdocs serve` builds: each page's section
     codes and page file by the page's identity (a page the preview did not make again is the same
-    SearchPage object), and each file written with the identity it was left with, so that a build
-    writes only the files that changed. Tokenizing every page and writing every file took ~6 s
+    SearchPage object), and a digest of each file written with the identity it was left with, so
+    that a build writes only the files that changed. Tokenizing every page and writing every file took ~6 s
     at 2,000 lessons, in a thread that slowed the next build."""
 
     codes: dict[int, tuple[SearchPage, list[SectionCodes]]] = field(default_factory=dict)
     payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
-    written: dict[str, tuple[str, tuple[Any, ...] | None]] = field(default_factory=dict)
+    written: dict[str, tuple[bytes, tuple[Any, ...] | None]] = field(default_factory=dict)
     folder: Path | None = None  # where they were written
 
     def keep_only(self, pages: list[SearchPage]) -> None:
@@ -223,8 +224,10 @@ class SearchIndex:
             self.memo.payloads[id(page)] = (page, payload)
         return payload
 
-    def files(self) -> dict[str, str]:
-        """Relative path under search/ -> file text."""
+    def files(self) -> Iterator[tuple[str, str]]:
+        """(relative path under search/, file text), in name order and the manifest last, made one
+        at a time: a writer holds one page file's text at once, not all of them (at 10,000
+        lessons the page files are about 70 MB of text, next to the same in the memo)."""
         encoded = self.encoded_postings()
         total = sum(len(token.encode()) + len(text) + 6 for token, text in encoded.items())
         shards = 1
@@ -233,29 +236,33 @@ class SearchIndex:
         by_shard: list[list[str]] = [[] for _ in range(shards)]
         for token in sorted(encoded):
             by_shard[shard_of(token, shards)].append(f"{token} {encoded[token]}")
-        files = {f"shards/{number}.js": _script("shard", number, "\n".join(lines))
-                 for number, lines in enumerate(by_shard)}
+        del encoded
+        made: dict[str, Callable[[], str]] = {}
+        for number, lines in enumerate(by_shard):
+            made[f"shards/{number}.js"] = functools.partial(_script, "shard", number, "\n".join(lines))
         for number, page in enumerate(self.pages):
-            files[f"pages/{number}.js"] = _call("page", number, self._page_payload(page))
+            made[f"pages/{number}.js"] = functools.partial(self._page_file, number, page)
         # Read only when pages are saved for offline, to find the files of the saved pages.
-        files["urls.js"] = _script("urls", 0, [page.url for page in self.pages])
+        made["urls.js"] = functools.partial(_script, "urls", 0, [page.url for page in self.pages])
+        digest = hashlib.sha256()  # of all files in name order
+        for name in sorted(made):
+            text = made[name]()
+            digest.update(text.encode())
+            yield name, text
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
         kinds = list(dict.fromkeys(page.kind for page in self.pages))
         kind_numbers = {kind: number for number, kind in enumerate(kinds)}
         page_kinds = "".join(encode_number(kind_numbers[page.kind]) for page in self.pages)
-        digest = hashlib.sha256()  # of all files in name order, one at a time (not one joined copy)
-        for name in sorted(files):
-            digest.update(files[name].encode())
-        version = digest.hexdigest()[:12]
-        files["manifest.js"] = _script("manifest", 0, {"version": version, "shards": shards,
-                                                       "pages": len(self.pages), "sections": counts,
-                                                       "kinds": kinds, "pageKinds": page_kinds})
-        return files
+        yield "manifest.js", _script("manifest", 0, {"version": digest.hexdigest()[:12], "shards": shards,
+                                                     "pages": len(self.pages), "sections": counts,
+                                                     "kinds": kinds, "pageKinds": page_kinds})
+
+    def _page_file(self, number: int, page: SearchPage) -> str:
+        return _call("page", number, self._page_payload(page))
 
     def write(self, site_dir: Path) -> None:
         """Write the index into site_dir/search/, replacing an older one."""
         folder = site_dir / FOLDER
-        files = self.files()
         written = self.memo.written if self.memo is not None else {}
         if self.memo is not None and self.memo.folder != folder:
             written.clear()
@@ -263,19 +270,24 @@ class SearchIndex:
         if not written:  # the memo's first index: what the folder holds is not known
             for stale in ("shards", "pages"):
                 shutil.rmtree(folder / stale, ignore_errors=True)
-        for name in written.keys() - files.keys():
-            (folder / name).unlink(missing_ok=True)
-            del written[name]
-        for number, (name, text) in enumerate(files.items()):
+        names: set[str] = set()
+        for number, (name, text) in enumerate(self.files()):
             if self.checkpoint is not None and number % CHECKPOINT_PAGES == 0:
                 self.checkpoint()
+            names.add(name)
             path = folder / name
-            if name in written and written[name] == (text, file_identity(path)):
+            # What the memo remembers of a file is a digest of its text: the texts themselves
+            # would be a second copy of the index.
+            text_digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+            if name in written and written[name] == (text_digest, file_identity(path)):
                 continue  # as the last index left it
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             if self.memo is not None:
-                written[name] = (text, file_identity(path))
+                written[name] = (text_digest, file_identity(path))
+        for name in written.keys() - names:
+            (folder / name).unlink(missing_ok=True)
+            del written[name]
         if self.memo is not None:
             self.memo.keep_only(self.pages)
 
