@@ -53,10 +53,10 @@ def test_an_outcome_larger_than_a_pipe_ends_its_process_once_collected() -> None
     pid = work._process.pid
     assert pid is not None
     deadline = time.monotonic() + 60
-    while work._outcome is None and time.monotonic() < deadline:
+    while not work.done and time.monotonic() < deadline:
         work.collect_if_done()
         time.sleep(0.01)
-    assert work._outcome is not None, "the outcome was never collected"
+    assert work.done, "the outcome was never collected"
     with pytest.raises(ProcessLookupError):  # ended and reaped, before result() is asked for
         os.kill(pid, 0)
     assert work.result() == outcome
@@ -66,7 +66,7 @@ def test_nothing_is_collected_from_a_work_still_at_work() -> None:
     work = ForkedWork(summed, "合计")
     work.send(2)
     work.collect_if_done()  # it waits for the end of its inbox: nothing to take, and no waiting here
-    assert work._outcome is None
+    assert not work.done
     work.send(3)  # its inbox is still open
     assert work.result() == 5
 

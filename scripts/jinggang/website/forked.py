@@ -97,6 +97,11 @@ class ForkedWork:
         if self._outcome is None and not self._receiving.closed and self._receiving.poll():
             self._outcome = self._received()
 
+    @property
+    def done(self) -> bool:
+        """Whether collect_if_done took the outcome: the process has ended."""
+        return self._outcome is not None
+
     def result(self) -> Any:
         """What work returned, once it has; ForkedFailed with its message when it failed."""
         self.end_inbox()

@@ -136,6 +136,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.search_reader: ForkedWork | None = None
         self.code_drawer: ForkedWork | None = None
         self.presenter_writer: ForkedWork | None = None
+        # The presenter writer forks once the builder's process has ended (or at on_post_build):
+        # side by side, the two held about 50 MB more at the build's peak (2,000 lessons), for no
+        # time gained, as both wait for the one core MkDocs leaves.
+        self.presenters_after_builder = False
         self.drawn_codes: dict[str, str] = {}  # the code_drawer's: a page's address -> its qr_svg
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
@@ -447,7 +451,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
             self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
-            self.presenter_writer = ForkedWork(lambda _inbox: self._write_presenters(config), "演示模式")
+            self.presenters_after_builder = True
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -461,7 +465,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
-        self._collect_finished_work()
+        self._collect_finished_work(config)
         item = self.model.item_by_src_uri(page.file.src_uri) if self.model else None
         front_matter = self.front_matter.pop(page.file.src_uri, None)
         if front_matter is not None:
@@ -523,12 +527,21 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 qr=self._drawn_code(meta.url) if has_share_panel else None)
         return context
 
-    def _collect_finished_work(self) -> None:
-        """The packet builder's and presenter writer's outcomes, taken as soon as they are sent:
-        their processes end then, instead of holding their memory until on_post_build reads them."""
-        for work in (self.builder_process, self.presenter_writer):
+    def _collect_finished_work(self, config: MkDocsConfig) -> None:
+        """The forked works' outcomes, taken as soon as they are sent: their processes end then,
+        instead of holding their memory until the build reads them (the QR codes' process held
+        about 48 MB until the first page's share panel, after MkDocs had read every page). The
+        presenter writer starts once the builder's process has ended."""
+        for work in (self.builder_process, self.presenter_writer, self.code_drawer):
             if work is not None:
                 work.collect_if_done()
+        if self.builder_process is not None and self.builder_process.done:
+            self._start_presenter_writer(config)
+
+    def _start_presenter_writer(self, config: MkDocsConfig) -> None:
+        if self.presenters_after_builder:
+            self.presenters_after_builder = False
+            self.presenter_writer = ForkedWork(lambda _inbox: self._write_presenters(config), "演示模式")
 
     def _drawn_code(self, url: str) -> str | None:
         """The share panel's code for url, if the build's code drawer drew it (once used, let go)."""
@@ -555,7 +568,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                           site_url=config.site_url or "/", site_description=config.site_description or "")
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        self._collect_finished_work()
+        self._collect_finished_work(config)
         if self.active_list is not None:
             self.active_list.active = False
             self.active_list = None
@@ -574,6 +587,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 self.search_pages[page.file.src_uri] = UnreadPage(*read[1:])
             else:
                 self.search_pages[page.file.src_uri] = search_page(*read[1:])
+        if not self.is_serve:
+            # Written once this returns, and read by nothing after: MkDocs would hold every page's
+            # HTML and Markdown to the end of the build (about 30 MB at 2,000 lessons).
+            page.content = page.markdown = None
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -614,6 +631,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         last_presenters = [path for path in (self.last_build.dependencies.files if self.last_build else ())
                            if path.endswith(PRESENTER_PAGE)]
+        self._start_presenter_writer(config)  # if the builder's process is still at work
         writer = self.presenter_writer
         if writer is not None or not last_presenters or any(self._remade(path) for path in last_presenters):
             try:
@@ -684,6 +702,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             if work is not None:
                 work.stop()
         self.builder_process = self.search_reader = self.code_drawer = self.presenter_writer = None
+        self.presenters_after_builder = False
 
     def _write_presenters(self, config: MkDocsConfig) -> tuple[list[str], set[str]]:
         """Every material's presenter page (site paths), and what they read."""
