@@ -446,8 +446,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
         # A build that makes everything writes every item's builder script, reads every page for
         # the search, draws every share panel's QR code and writes every presenter page: in
-        # processes of their own, now that the pages' addresses are known. The preview and a
-        # resumed build that makes what an edit affects do a few, in this process.
+        # processes of their own, now that the pages' addresses are known (the search's reader
+        # forked in on_config already unless the build resumed; the presenter writer forks once
+        # the builder has ended). The preview and a resumed build that makes what an edit
+        # affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and not self.is_serve and self.affected is None and ForkedWork.available():
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
