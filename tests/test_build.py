@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
+import jinja2
 import pytest
 import yaml
 from mkdocs.exceptions import MkDocsException
 
 from jinggang.cli import run_build
+from jinggang.website.plugin import TemplateCache
 from jinggang.website.search.index import read_page_urls
 
 from .conftest import REPO, build_site
@@ -297,3 +300,27 @@ def test_starter_site_links_resolve_and_load_nothing_external(starter_site: Path
                     broken.append(f"{page.relative_to(starter_site)} -> {href} (anchor)")
     assert broken == []
     assert external == []
+
+
+def test_projects_built_in_one_process_each_get_their_own_templates(project_factory: Any, tmp_path: Path) -> None:
+    """Compiled templates are kept in memory for every project a process builds (TemplateCache):
+    a project whose template differs gets its own, and a copy's tracebacks name its own file."""
+    first, second = project_factory("first"), project_factory("second")
+    main_html = second / "site_overrides/main.html"
+    main_html.write_text(main_html.read_text(encoding="utf-8").replace(
+        "{% block extrahead %}", '{% block extrahead %}<meta name="jg-edited" content="second">', 1), encoding="utf-8")
+    marked = '<meta name="jg-edited" content="second">'
+    assert marked not in (build_site(first) / "index.html").read_text(encoding="utf-8")
+    assert marked in (build_site(second) / "index.html").read_text(encoding="utf-8")
+    assert marked not in (build_site(first, tmp_path / "again") / "index.html").read_text(encoding="utf-8")
+
+    # A setting no build uses: the first compiles the template, the second takes it from memory.
+    for folder in (first, second):
+        (tmp_path / f"cache-{folder.name}").mkdir()
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder / "site_overrides")),
+                                 bytecode_cache=TemplateCache(str(tmp_path / f"cache-{folder.name}")),
+                                 line_comment_prefix="%% jg-test")
+        template = env.get_template("partials/copyright.html")
+        assert template.filename == str(folder / "site_overrides/partials/copyright.html")
+    assert [file.name for file in (tmp_path / "cache-second").iterdir()] == []
+    assert len(list((tmp_path / "cache-first").iterdir())) == 1

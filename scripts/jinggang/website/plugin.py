@@ -114,26 +114,56 @@ TEMPLATE_CACHE = Path(".cache/jinggang/templates")
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates in the project's cache folder, and in this process's memory for every
-    project it builds: Material's templates are the same files for all of them. A process that
-    builds one project after another (the tests, ~100 projects a worker) compiled Material's
-    ~60 templates again for each, 0.3 s a build. Jinja keys a template by name and file and
-    checks its source's checksum, so an edited template is compiled again."""
+    project it builds.
 
-    compiled: ClassVar[dict[str, tuple[str, CodeType]]] = {}
+    A process that builds one project after another (a test worker builds ~100, each a copy of
+    site_overrides/ in a folder of its own) compiled every template again for each: about 40
+    core-seconds of a test run. In memory a template is known by its name, its source's
+    checksum and what changes its compiled code (the environment's autoescape, whitespace
+    control, delimiters and extensions): the theme's environment and the Renderer's compile
+    one source differently. A copy from another folder takes this file's name, for tracebacks."""
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        kept = self.compiled.get(bucket.key)
-        if kept is not None and kept[0] == bucket.checksum:
-            bucket.code = kept[1]
-            return
-        super().load_bytecode(bucket)
-        if bucket.code is not None:
-            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+    compiled: ClassVar[dict[tuple[str, str, str], CodeType]] = {}
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        super().dump_bytecode(bucket)
-        if bucket.code is not None:
-            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        self.waiting: dict[str, tuple[str, str, str]] = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        settings = _compile_settings(environment, name)
+        checksum = self.get_source_checksum(source)
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(f"{name}|{settings}", filename), checksum)
+        known = (name, settings, checksum)
+        code = self.compiled.get(known)
+        if code is not None and filename is not None:
+            bucket.code = code if code.co_filename == filename else _renamed(code, filename)
+            return bucket
+        self.load_bytecode(bucket)
+        if bucket.code is None:
+            self.waiting[bucket.key] = known  # compiled by Jinja next, then set_bucket
+        else:
+            self.compiled[known] = bucket.code
+        return bucket
+
+    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().set_bucket(bucket)
+        known = self.waiting.pop(bucket.key, None)
+        if known is not None and bucket.code is not None:
+            self.compiled[known] = bucket.code
+
+
+def _compile_settings(environment: jinja2.Environment, name: str) -> str:
+    autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+    return repr((autoescape, environment.trim_blocks, environment.lstrip_blocks, environment.keep_trailing_newline,
+                 environment.optimized, sorted(environment.extensions), environment.block_start_string,
+                 environment.variable_start_string, environment.comment_start_string,
+                 environment.line_statement_prefix, environment.line_comment_prefix))
+
+
+def _renamed(code: CodeType, filename: str) -> CodeType:
+    consts = tuple(_renamed(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
