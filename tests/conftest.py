@@ -18,7 +18,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from jinggang.cli import run_downloads, run_offline
+from jinggang.cli import main
 from jinggang.outputs.browser import launch_options
 
 REPO = Path(__file__).resolve().parent.parent
@@ -161,13 +161,8 @@ def once_per_run(shared: Path, name: str, make: Callable[[], object]) -> None:
 
 
 def _build_starter(project: Path) -> None:
-    config = project / "mkdocs.yml"
-    site = build_site(project)
-    assert run_downloads(project, config, site, "share", jobs=2) == 0
-    assert run_downloads(project, config, site, "packets", jobs=2, only=[]) == 0
-    assert run_downloads(project, config, site, "slides", jobs=2, only=[]) == 0
-    assert run_downloads(project, config, site, "routes", jobs=2) == 0
-    assert run_offline(project, config, site) == 0
+    """`jinggang site`, as `make site` runs it: check, build, every download on one Chromium, offline."""
+    assert main(["--root", str(project), "site"]) == 0
 
 
 def starter_once(shared: Path, with_site: bool = True) -> Path:
