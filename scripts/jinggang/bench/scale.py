@@ -31,6 +31,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ..outputs.browser import chromium_executable
 from . import search
 from .generate import REPO, generate
 
@@ -248,8 +249,9 @@ def machine() -> str:
     memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0)
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jieba"))
+    browser = chromium_executable() or "Playwright 自带的 Chromium"
     return (f"{cpu}, {os.cpu_count()} 核, {memory} GiB 内存; {platform.platform()}; "
-            f"Python {platform.python_version()}, {versions}")
+            f"Python {platform.python_version()}, {versions}; 浏览器 {Path(browser).name}")
 
 
 def search_rows(figures: search.SearchFigures, cpu: float | None) -> list[Row]:
