@@ -324,3 +324,33 @@ def test_projects_built_in_one_process_each_get_their_own_templates(project_fact
         assert template.filename == str(folder / "site_overrides/partials/copyright.html")
     assert [file.name for file in (tmp_path / "cache-second").iterdir()] == []
     assert len(list((tmp_path / "cache-first").iterdir())) == 1
+
+
+def test_kept_templates_follow_their_source_and_their_environment(tmp_path: Path) -> None:
+    """TemplateCache: an environment whose settings change the compiled code gets its own, and
+    two versions of a file loaded at once (the preview's threads) each keep their own."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("{{ text }}\n{% if true %}\nv1\n{% endif %}\n", encoding="utf-8")
+
+    def environment(**settings: Any) -> jinja2.Environment:
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), keep_trailing_newline=True,
+                                  bytecode_cache=TemplateCache(str(tmp_path)), line_comment_prefix="%% jg-kept",
+                                  **settings)
+
+    assert environment().get_template("page.html").render(text="<b>") == "<b>\n\nv1\n\n"
+    assert environment(newline_sequence="\r\n").get_template("page.html").render(text="<b>") == "<b>\r\n\r\nv1\r\n\r\n"
+    assert environment(autoescape=True).get_template("page.html").render(text="<b>") == "&lt;b&gt;\n\nv1\n\n"
+    assert environment(trim_blocks=True).get_template("page.html").render(text="<b>") == "<b>\nv1\n"
+
+    # Two loads of the file in flight, the older one compiled first: each version keeps its own.
+    older_source, newer_source = "old {{ text }}", "new {{ text }}"
+    cache, older_environment, newer_environment = TemplateCache(str(tmp_path)), environment(), environment()
+    older = cache.get_bucket(older_environment, "edited.html", str(folder / "edited.html"), older_source)
+    newer = cache.get_bucket(newer_environment, "edited.html", str(folder / "edited.html"), newer_source)
+    older.code = older_environment.compile(older_source, "edited.html", str(folder / "edited.html"))
+    cache.set_bucket(older)
+    newer.code = newer_environment.compile(newer_source, "edited.html", str(folder / "edited.html"))
+    cache.set_bucket(newer)
+    (folder / "edited.html").write_text(newer_source, encoding="utf-8")
+    assert environment().get_template("edited.html").render(text="x") == "new x"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
@@ -118,16 +119,17 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 
     A process that builds one project after another (a test worker builds ~100, each a copy of
     site_overrides/ in a folder of its own) compiled every template again for each: about 40
-    core-seconds of a test run. In memory a template is known by its name, its source's
-    checksum and what changes its compiled code (the environment's autoescape, whitespace
-    control, delimiters and extensions): the theme's environment and the Renderer's compile
-    one source differently. A copy from another folder takes this file's name, for tracebacks."""
+    core-seconds of a test run. In memory a template is known by its name, its source's checksum
+    and everything of its environment that Jinja's lexer and compiler read (_compile_settings):
+    the theme's environment and the Renderer's would compile one source differently. A copy
+    from another folder takes this file's name, for tracebacks."""
 
     compiled: ClassVar[dict[tuple[str, str, str], CodeType]] = {}
 
     def __init__(self, directory: str) -> None:
         super().__init__(directory)
-        self.waiting: dict[str, tuple[str, str, str]] = {}
+        # By cache key and checksum: two threads of the preview may load two versions of a file.
+        self.waiting: dict[tuple[str, str], tuple[str, str, str]] = {}
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
@@ -141,24 +143,38 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             return bucket
         self.load_bytecode(bucket)
         if bucket.code is None:
-            self.waiting[bucket.key] = known  # compiled by Jinja next, then set_bucket
+            self.waiting[bucket.key, checksum] = known  # compiled by Jinja next, then set_bucket
         else:
             self.compiled[known] = bucket.code
         return bucket
 
     def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
         super().set_bucket(bucket)
-        known = self.waiting.pop(bucket.key, None)
+        known = self.waiting.pop((bucket.key, bucket.checksum), None)
         if known is not None and bucket.code is not None:
             self.compiled[known] = bucket.code
 
 
 def _compile_settings(environment: jinja2.Environment, name: str) -> str:
+    """A digest of what Jinja's lexer (jinja2.lexer.get_lexer's key), parser (extensions) and
+    compiler (autoescape, finalize, async, sandbox, and how each filter and test is called) make
+    a template's code from, besides its source."""
+    def called(functions: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return sorted((key, repr(getattr(function, "jinja_pass_arg", None))) for key, function in functions.items())
+
     autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
-    return repr((autoescape, environment.trim_blocks, environment.lstrip_blocks, environment.keep_trailing_newline,
-                 environment.optimized, sorted(environment.extensions), environment.block_start_string,
-                 environment.variable_start_string, environment.comment_start_string,
-                 environment.line_statement_prefix, environment.line_comment_prefix))
+    finalize = environment.finalize
+    settings = (
+        autoescape, environment.block_start_string, environment.block_end_string,
+        environment.variable_start_string, environment.variable_end_string, environment.comment_start_string,
+        environment.comment_end_string, environment.line_statement_prefix, environment.line_comment_prefix,
+        environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
+        environment.keep_trailing_newline, environment.optimized, environment.is_async, environment.sandboxed,
+        sorted(getattr(environment, "intercepted_binops", ())), sorted(getattr(environment, "intercepted_unops", ())),
+        sorted(environment.extensions),
+        finalize is None or repr(getattr(finalize, "jinja_pass_arg", None)),
+        called(environment.filters), called(environment.tests))
+    return hashlib.blake2b(repr(settings).encode(), digest_size=12).hexdigest()
 
 
 def _renamed(code: CodeType, filename: str) -> CodeType:
