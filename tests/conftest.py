@@ -115,13 +115,18 @@ for command in commands:
 """
 
 
-def run_commands(project: Path, *commands: str, site_dir: Path | None = None) -> dict[str, tuple[int, str]]:
-    """`jinggang COMMAND` for each command in a process of its own, without root's read override
-    and with a timeout (a read that blocks fails the test instead of hanging it): exit code and
-    output of each."""
-    completed = subprocess.run([*without_root_read_override(), sys.executable, "-u", "-c", _RUN_EACH, str(project),
-                                str(site_dir or ""), *commands],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=240, check=False)
+def run_commands(project: Path, *commands: str, site_dir: Path | None = None,
+                 timeout: float = 240) -> dict[str, tuple[int, str]]:
+    """`jinggang COMMAND` for each command, one after another in a process of their own, without
+    root's read override and with a timeout (a read that blocks or a loop fails the test instead
+    of hanging it): exit code and output of each."""
+    try:
+        completed = subprocess.run([*without_root_read_override(), sys.executable, "-u", "-c", _RUN_EACH,
+                                    str(project), str(site_dir or ""), *commands],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+                                   check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"jinggang {', '.join(commands)} hung (over {timeout:.0f} s)")
     assert completed.returncode == 0, completed.stdout
     parts = completed.stdout.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
     results = {started.partition("\n")[0]: (int(ended.split()[1]), started.partition("\n")[2])

@@ -10,7 +10,6 @@ site as it was when it fails, and publish no script when it succeeds (the HTML i
 from __future__ import annotations
 
 import hashlib
-import re
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import make_project
+from .conftest import make_project, run_commands
 
 CASES = 25
 BUDGET_SECONDS = 40  # the cases stop here even if fewer ran: the test stays under a minute
@@ -127,18 +126,6 @@ class ScriptFinder(HTMLParser):
             self.found.append(f"script text {data[:40]!r}")
 
 
-# `jinggang check` then `jinggang build`, one after the other in one process: a second
-# interpreter start per case was a fifth of the case's time. Each command's exit code follows it.
-_CHECK_THEN_BUILD = """
-import sys
-from jinggang.cli import main
-for command in ("check", "build"):
-    code = main(["--root", sys.argv[1], command])
-    print(f"\\n@@ {command} exit {code}", flush=True)
-"""
-EXIT = re.compile(r"^@@ (check|build) exit (\d+)$", re.M)
-
-
 def run(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run([sys.executable, "-m", "jinggang", "--root", str(project), *arguments],
@@ -146,20 +133,6 @@ def run(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
                               env={"PATH": "/usr/bin:/bin"})
     except subprocess.TimeoutExpired:
         pytest.fail(f"jinggang {' '.join(arguments)} hung (over {COMMAND_TIMEOUT} s)")
-
-
-def check_then_build(project: Path) -> tuple[dict[str, int], str]:
-    """Exit codes of `jinggang check` and `jinggang build` run in one process, and all it printed."""
-    try:
-        completed = subprocess.run([sys.executable, "-c", _CHECK_THEN_BUILD, str(project)],
-                                   capture_output=True, text=True, timeout=2 * COMMAND_TIMEOUT, check=False,
-                                   env={"PATH": "/usr/bin:/bin"})
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"jinggang check and build hung (over {2 * COMMAND_TIMEOUT} s)")
-    output = completed.stdout + completed.stderr
-    codes = {command: int(code) for command, code in EXIT.findall(completed.stdout)}
-    assert completed.returncode == 0 and list(codes) == ["check", "build"], output[-3000:]
-    return codes, output
 
 
 def test_script_finder_sees_script() -> None:
@@ -189,7 +162,10 @@ def test_fuzzed_content_ends_cleanly(tmp_path: Path) -> None:
         file.write_bytes(mutate(original.decode("utf-8"), kind, choice, text).encode("utf-8", "surrogatepass"))
         try:
             where = f"{file.relative_to(project)} {kind} {choice} {text!r}"
-            codes, output = check_then_build(project)
+            # Both in one process (run_commands): a second interpreter start was a fifth of a case.
+            results = run_commands(project, "check", "build", timeout=2 * COMMAND_TIMEOUT)
+            codes = {command: code for command, (code, _said) in results.items()}
+            output = "".join(said for _code, said in results.values())
             assert codes["check"] in (0, 1) and codes["build"] in (0, 1), (where, output[-3000:])
             # The command catches what it did not expect and says 内部错误 (exit 1): a bug too.
             assert "Traceback" not in output and "内部错误" not in output, (where, output[-3000:])
