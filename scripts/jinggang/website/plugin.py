@@ -126,13 +126,10 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 
     compiled: ClassVar[dict[tuple[str, str, str], CodeType]] = {}
 
-    def __init__(self, directory: str) -> None:
-        super().__init__(directory)
-        # By cache key and checksum: two threads of the preview may load two versions of a file.
-        self.waiting: dict[tuple[str, str], tuple[str, str, str]] = {}
-
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
+        """The bucket always with code: from memory, from the project's folder, or compiled here
+        (as Jinja's loader would next) and kept in both."""
         settings = _compile_settings(environment, name)
         checksum = self.get_source_checksum(source)
         bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(f"{name}|{settings}", filename), checksum)
@@ -143,16 +140,10 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             return bucket
         self.load_bytecode(bucket)
         if bucket.code is None:
-            self.waiting[bucket.key, checksum] = known  # compiled by Jinja next, then set_bucket
-        else:
-            self.compiled[known] = bucket.code
+            bucket.code = environment.compile(source, name, filename)
+            self.dump_bytecode(bucket)
+        self.compiled[known] = bucket.code
         return bucket
-
-    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
-        super().set_bucket(bucket)
-        known = self.waiting.pop((bucket.key, bucket.checksum), None)
-        if known is not None and bucket.code is not None:
-            self.compiled[known] = bucket.code
 
 
 def _compile_settings(environment: jinja2.Environment, name: str) -> str:
