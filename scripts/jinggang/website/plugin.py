@@ -505,7 +505,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         return TemplateCache(str(folder))
 
-
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
         # A build that makes everything writes every item's builder script, reads every page for
