@@ -74,6 +74,16 @@ def make_project(destination: Path, fixture: str | None = "minimal") -> Path:
     return destination
 
 
+def forking(project: Path) -> Path:
+    """The project's whole builds do their side work in forked processes however few its pages
+    (fork_from_pages: 0), as a large site's do: for tests of that way."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - jinggang:\n" in text
+    config.write_text(text.replace("  - jinggang:\n", "  - jinggang:\n      fork_from_pages: 0\n", 1), encoding="utf-8")
+    return project
+
+
 def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():

@@ -21,7 +21,7 @@ from jinggang.cli import check_problems
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors, format_report
 
-from .conftest import REPO, make_project
+from .conftest import REPO, forking, make_project
 
 CASES = sorted((Path(__file__).parent / "check_cases").glob("*.yml"))
 TODAY = date(2026, 11, 26)
@@ -131,10 +131,10 @@ print(*codes, sorted(name for name in ("pikepdf", "segno", "playwright", "pptx")
 
 def test_check_build_and_the_plugin_load_no_pdf_qr_browser_or_deck_library(tmp_path: Path) -> None:
     """The outputs' libraries are loaded by the outputs that use them: `jinggang check` (run on
-    every save by editors' tools), `jinggang build` (its QR codes are drawn in forked processes)
+    every save by editors' tools), `jinggang build` (its QR codes are drawn in forked processes, as a large site's are)
     and the plugin's module load none of them. pikepdf loaded during a build also made a Ctrl-C
     there abort the process (nanobind's enums, half made, end it)."""
-    project = make_project(tmp_path / "project")
+    project = forking(make_project(tmp_path / "project"))
     ended = subprocess.run([sys.executable, "-c", LOADED_BY_A_CHECK, str(project)], capture_output=True,
                            text=True, timeout=120)
     assert ended.stdout.splitlines()[-1] == "0 0 []", ended.stdout + ended.stderr

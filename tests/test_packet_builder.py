@@ -29,7 +29,7 @@ from jinggang.content.source import parse_yaml
 from jinggang.website import plugin as plugin_module
 from jinggang.website.packet_builder import ITEMS_FOLDER
 
-from .conftest import REPO, make_project, run_commands
+from .conftest import REPO, forking, make_project, run_commands
 
 pytestmark = pytest.mark.browser
 
@@ -270,6 +270,7 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
     """A build that makes everything writes the builder's item scripts in a process of its own
     while the pages build (website/packet_builder.py, BuilderProcess): what goes wrong there is
     said as the build's own failure, in Chinese, and the site that was there stays."""
+    forking(project)
     assert run_commands(project, "build")["build"][0] == 0
     site = project / "site"
     before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
@@ -287,11 +288,37 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
 
 
+def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forking a process costs more than the builder's scripts, the search's reading and the QR
+    codes of a few pages (fork_from_pages, website/config.py): the minimal fixture's three
+    Markdown files are built in one process, and the same site forks once the option says so.
+    Both builds make the same pages."""
+    started: list[str] = []
+    real_init = plugin_module.ForkedWork.__init__
+
+    def counted(self: Any, work: Any, label: str, **options: Any) -> None:
+        started.append(label)
+        real_init(self, work, label, **options)
+
+    monkeypatch.setattr(plugin_module.ForkedWork, "__init__", counted)
+    config = project / "mkdocs.yml"
+    assert run_build(project, config, project / "in-process", strict=True) == 0
+    assert [label for label in started if label != "拼音排序"] == []  # pinyin keys: see test_order.py
+    started.clear()
+    assert run_build(forking(project), config, project / "forked", strict=True) == 0
+    assert {"自选讲义包", "搜索", "二维码"} <= set(started), started
+    pages = sorted(path.relative_to(project / "forked").as_posix() for path in (project / "forked").rglob("*.html"))
+    assert pages == sorted(path.relative_to(project / "in-process").as_posix()
+                           for path in (project / "in-process").rglob("*.html"))
+
+
 def test_an_interrupted_whole_build_leaves_no_process_at_work_and_no_staging_folder(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C is not an error MkDocs tells plugins of: the build's forked processes (the builder's
     scripts, the search's reading) are stopped as run_build leaves, not left writing into the
     staging folder being removed."""
+    forking(project)
     real_on_env = plugin_module.JinggangPlugin.on_env
 
     def interrupted(self: plugin_module.JinggangPlugin, env: Any, **kwargs: Any) -> Any:

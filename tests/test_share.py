@@ -12,7 +12,7 @@ import pytest
 from jinggang.cli import run_build, run_downloads
 from jinggang.website.share import SITE_CARD
 
-from .conftest import build_site
+from .conftest import build_site, forking
 
 SITE_URL = "https://jinggang-heirs.github.io/jinggang/"
 
@@ -162,19 +162,20 @@ def test_qr_drawing_is_the_bytes_segno_draws() -> None:
     assert "M4" in versions and max(version for version in versions if isinstance(version, int)) >= 10
 
 
-def test_each_share_panel_of_a_whole_build_holds_its_own_pages_code(shared_minimal_site: Path) -> None:
+def test_each_share_panel_of_a_whole_build_holds_its_own_pages_code(project: Path) -> None:
     """A whole build draws the panels' QR codes in a forked process (website/plugin.py, qr_svgs):
     each page's panel still holds the code of its own address, as qr_svg draws it in process."""
     from jinggang.website.share import qr_svg
 
+    site = build_site(forking(project))
     panels = 0
-    for path in pages(shared_minimal_site):
+    for path in pages(site):
         html = path.read_text(encoding="utf-8")
         if 'class="jg-share__qr"' not in html:
             continue
         url = html.split("本页链接：<code>", 1)[1].split("</code>", 1)[0]
         drawn = html.split('<figure class="jg-share__qr">', 1)[1].split("<figcaption>", 1)[0].strip()
         assert drawn == qr_svg(url), path
-        assert url.endswith("/" + path.parent.relative_to(shared_minimal_site).as_posix() + "/"), path
+        assert url.endswith("/" + path.parent.relative_to(site).as_posix() + "/"), path
         panels += 1
     assert panels >= 3

@@ -291,7 +291,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         escape_theme_text(config)
         list_visible_theme_files(config.theme)
         settings = settings_from(config, self.config)
-        if not self.is_serve and not self.resumed and ForkedWork.available():
+        if not self.resumed and self._forks(config):
             # A build that makes everything: the search's reader forks now, before the content is
             # read. Forked later, it wrote into a copy of each memory page of the model it shared
             # with this process, where its own objects filled the model's gaps: at 2,000 lessons
@@ -514,7 +514,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # the builder has ended). The preview and a resumed build that makes what an edit
         # affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
-                and not self.is_serve and self.affected is None and ForkedWork.available():
+                and self.affected is None and self._forks(config):
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
             self._start_search_reader(config)  # if on_config did not
@@ -596,6 +596,19 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 share=meta if has_share_panel else None, max_age=self.config.verified_max_age_days,
                 qr=self._drawn_code(meta.url) if has_share_panel else None)
         return context
+
+    def _forks(self, config: MkDocsConfig) -> bool:
+        """Whether a published build that makes everything does its side work in forked processes:
+        where processes fork, for a docs_dir of at least fork_from_pages Markdown files."""
+        if self.is_serve or not ForkedWork.available():
+            return False
+        wanted = self.config.fork_from_pages
+        found = 0
+        for _folder, _folders, names in os.walk(config.docs_dir):
+            found += sum(name.endswith(".md") for name in names)
+            if found >= wanted:
+                return True
+        return found >= wanted
 
     def _start_search_reader(self, config: MkDocsConfig) -> None:
         if self.search_reader is None:
