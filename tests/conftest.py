@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,17 +115,102 @@ def without_root_read_override() -> list[str]:
     return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}"]
 
 
-# The commands one after another in one process (a start costs seconds), each announced and
-# followed by its exit code, with stderr in the same stream.
-_RUN_EACH = """
-import sys
+# A process per worker that has loaded the commands once and forks a child for each call of
+# run_commands: the child starts from that clean state, as a new process would, without loading
+# MkDocs, the plugin and the schemas again (a third of a small check and build's CPU). Requests
+# and replies are lines of JSON; the child's output goes to a file the request names, and its
+# pid comes back first, so that a child that hangs can be killed.
+_COMMAND_SERVER = """
+import json, os, sys
 from jinggang.cli import main
-root, site, *commands = sys.argv[1:]
-for command in commands:
-    print(f"@@ {command}")
-    where = ["--site-dir", site] if site and command != "check" else []
-    print(f"@@ exit {main(['--root', root, command, *where])}")
+import jinggang.website.plugin  # what build loads: loaded once, before any child forks
+
+def run(root, site, commands):
+    for command in commands:
+        print(f"@@ {command}")
+        where = ["--site-dir", site] if site and command != "check" else []
+        print(f"@@ exit {main(['--root', root, command, *where])}")
+
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        # An exception ends the child as it would end a new process, traceback and all; so does
+        # the exit, with the interpreter's own shutdown (multiprocessing stops its children).
+        run(request["root"], request["site"], request["commands"])
+        sys.exit(0)
+    print(json.dumps({"pid": pid}), flush=True)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), flush=True)
 """
+
+
+class CommandServer:
+    """The worker's _COMMAND_SERVER, started at its first request, without root's read override."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pending = b""
+
+    def run(self, project: Path, commands: tuple[str, ...], site_dir: Path | None,
+            timeout: float) -> tuple[int, str]:
+        """Exit status of the child and what it printed; pytest.fail when it outlives timeout."""
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen([*without_root_read_override(), sys.executable, "-u", "-c",
+                                              _COMMAND_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self._pending = b""
+        assert self._process.stdin is not None
+        with tempfile.NamedTemporaryFile(prefix="jinggang-commands-", suffix=".txt") as output:
+            request = {"root": str(project), "site": str(site_dir or ""), "commands": list(commands),
+                       "output": output.name}
+            try:
+                self._process.stdin.write(json.dumps(request).encode() + b"\n")
+                self._process.stdin.flush()
+                child = self._reply(time.monotonic() + 60)["pid"]  # at once, once the server has started
+                deadline = time.monotonic() + timeout
+                try:
+                    status = self._reply(deadline)["status"]
+                except TimeoutError:
+                    os.kill(child, signal.SIGKILL)
+                    pytest.fail(f"jinggang {', '.join(commands)} hung (over {timeout:.0f} s)")
+            except BaseException:  # replies may still come: the next request starts a new server
+                self._process.kill()
+                self._process.wait()
+                self._process = None
+                raise
+            return status, Path(output.name).read_text(encoding="utf-8", errors="replace")
+
+    def _reply(self, deadline: float) -> dict[str, int]:
+        assert self._process is not None and self._process.stdout is not None
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select([self._process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self._process.stdout.fileno(), 4096)
+            if not chunk:
+                pytest.fail("the command server of the tests ended")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        reply: dict[str, int] = json.loads(line)
+        return reply
+
+    def close(self) -> None:
+        if self._process is not None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            self._process.wait(timeout=30)
+
+
+_SERVER = CommandServer()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _command_server() -> Iterator[None]:
+    yield
+    _SERVER.close()
 
 
 def run_commands(project: Path, *commands: str, site_dir: Path | None = None,
@@ -130,18 +218,12 @@ def run_commands(project: Path, *commands: str, site_dir: Path | None = None,
     """`jinggang COMMAND` for each command, one after another in a process of their own, without
     root's read override and with a timeout (a read that blocks or a loop fails the test instead
     of hanging it): exit code and output of each."""
-    try:
-        completed = subprocess.run([*without_root_read_override(), sys.executable, "-u", "-c", _RUN_EACH,
-                                    str(project), str(site_dir or ""), *commands],
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                                   check=False)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"jinggang {', '.join(commands)} hung (over {timeout:.0f} s)")
-    assert completed.returncode == 0, completed.stdout
-    parts = completed.stdout.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
+    status, said = _SERVER.run(project, commands, site_dir, timeout)
+    assert status == 0, said
+    parts = said.split("@@ ")[1:]  # "check\n<what it said>", "exit 1\n", "build\n…", …
     results = {started.partition("\n")[0]: (int(ended.split()[1]), started.partition("\n")[2])
                for started, ended in zip(parts[::2], parts[1::2], strict=True)}
-    assert list(results) == list(commands), completed.stdout
+    assert list(results) == list(commands), said
     return results
 
 
