@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -77,14 +78,20 @@ def make_project(destination: Path, fixture: str | None = "minimal") -> Path:
     return destination
 
 
-def forking(project: Path) -> Path:
-    """The project's whole builds do their side work in forked processes however few its pages
-    (fork_from_pages: 0), as a large site's do: for tests of that way."""
+def plugin_options(project: Path, **options: object) -> Path:
+    """The project's mkdocs.yml with these options of the jinggang plugin (plain YAML scalars)."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "  - jinggang:\n" in text
-    config.write_text(text.replace("  - jinggang:\n", "  - jinggang:\n      fork_from_pages: 0\n", 1), encoding="utf-8")
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    config.write_text(text.replace("  - jinggang:\n", "  - jinggang:\n" + lines, 1), encoding="utf-8")
     return project
+
+
+def forking(project: Path, from_pages: int = 0) -> Path:
+    """The project's whole builds do their side work in forked processes from this many Markdown
+    files on (fork_from_pages); by default however few it has, as a large site's do."""
+    return plugin_options(project, fork_from_pages=from_pages)
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -116,31 +123,39 @@ def without_root_read_override() -> list[str]:
 
 
 # A process per worker that has loaded the commands once and forks a child for each call of
-# run_commands: the child starts from that clean state, as a new process would, without loading
+# run_commands: the child starts from that state, as a new process would, without loading
 # MkDocs, the plugin and the schemas again (a third of a small check and build's CPU). Requests
-# and replies are lines of JSON; the child's output goes to a file the request names, and its
-# pid comes back first, so that a child that hangs can be killed.
+# and replies are lines of JSON. The child takes the caller's folder and environment, writes its
+# output to a file the request names, reads nothing (stdin is /dev/null) and leads a process
+# group of its own, whose id comes back first: a child that hangs, or whose caller is interrupted,
+# is killed with everything it started.
 _COMMAND_SERVER = """
 import json, os, sys
 from jinggang.cli import main
-import jinggang.website.plugin  # what build loads: loaded once, before any child forks
 
-def run(root, site, commands):
-    for command in commands:
+def run(request):
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    site = request["site"]
+    for command in request["commands"]:
         print(f"@@ {command}")
         where = ["--site-dir", site] if site and command != "check" else []
-        print(f"@@ exit {main(['--root', root, command, *where])}")
+        print(f"@@ exit {main(['--root', request['root'], command, *where])}")
 
 for line in sys.stdin:
     request = json.loads(line)
     pid = os.fork()
     if pid == 0:
+        os.setpgid(0, 0)
+        nothing = os.open(os.devnull, os.O_RDONLY)
         output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(nothing, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        # An exception ends the child as it would end a new process, traceback and all; so does
-        # the exit, with the interpreter's own shutdown (multiprocessing stops its children).
-        run(request["root"], request["site"], request["commands"])
+        # An exception ends the child with a traceback and exit 1, and the end is the
+        # interpreter's own shutdown: as in the `python -c` each call started before.
+        run(request)
         sys.exit(0)
     print(json.dumps({"pid": pid}), flush=True)
     _, status = os.waitpid(pid, 0)
@@ -154,54 +169,74 @@ class CommandServer:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._pending = b""
+        # The server's own stderr (why it ended, if it did), open as long as the server runs.
+        self._said = tempfile.TemporaryFile()  # noqa: SIM115
 
     def run(self, project: Path, commands: tuple[str, ...], site_dir: Path | None,
             timeout: float) -> tuple[int, str]:
         """Exit status of the child and what it printed; pytest.fail when it outlives timeout."""
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen([*without_root_read_override(), sys.executable, "-u", "-c",
-                                              _COMMAND_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                              _COMMAND_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=self._said, cwd=REPO)
             self._pending = b""
         assert self._process.stdin is not None
         with tempfile.NamedTemporaryFile(prefix="jinggang-commands-", suffix=".txt") as output:
             request = {"root": str(project), "site": str(site_dir or ""), "commands": list(commands),
-                       "output": output.name}
+                       "output": output.name, "cwd": os.getcwd(), "env": dict(os.environ)}
+            child = None
             try:
                 self._process.stdin.write(json.dumps(request).encode() + b"\n")
                 self._process.stdin.flush()
-                child = self._reply(time.monotonic() + 60)["pid"]  # at once, once the server has started
-                deadline = time.monotonic() + timeout
-                try:
-                    status = self._reply(deadline)["status"]
-                except TimeoutError:
-                    os.kill(child, signal.SIGKILL)
-                    pytest.fail(f"jinggang {', '.join(commands)} hung (over {timeout:.0f} s)")
-            except BaseException:  # replies may still come: the next request starts a new server
-                self._process.kill()
-                self._process.wait()
-                self._process = None
+                child = self._reply(time.monotonic() + 60, "start")["pid"]
+                status = self._reply(time.monotonic() + timeout, "end")["status"]
+            except BaseException as error:  # a hang, or the caller interrupted: nothing goes on
+                if child is not None:
+                    with contextlib.suppress(ProcessLookupError):  # it had just ended
+                        os.killpg(child, signal.SIGKILL)
+                self._stop()  # its replies may still come: the next request starts a new server
+                if isinstance(error, TimeoutError):
+                    said = Path(output.name).read_text(encoding="utf-8", errors="replace")
+                    pytest.fail(f"jinggang {', '.join(commands)}: {error} (over {timeout:.0f} s); "
+                                f"it said:\n{said[-3000:]}")
                 raise
             return status, Path(output.name).read_text(encoding="utf-8", errors="replace")
 
-    def _reply(self, deadline: float) -> dict[str, int]:
+    def _reply(self, deadline: float, awaited: str) -> dict[str, int]:
         assert self._process is not None and self._process.stdout is not None
         while b"\n" not in self._pending:
             ready, _, _ = select.select([self._process.stdout], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
-                raise TimeoutError
+                raise TimeoutError("hung" if awaited == "end" else "the command server did not start it")
             chunk = os.read(self._process.stdout.fileno(), 4096)
             if not chunk:
-                pytest.fail("the command server of the tests ended")
+                self._said.seek(0)
+                pytest.fail("the command server of the tests ended:\n"
+                            + self._said.read().decode(errors="replace")[-3000:])
             self._pending += chunk
         line, self._pending = self._pending.split(b"\n", 1)
         reply: dict[str, int] = json.loads(line)
         return reply
 
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._process = None
+
     def close(self) -> None:
+        """The server ends once its stdin does (a child at work then has ended already)."""
         if self._process is not None:
             assert self._process.stdin is not None
             self._process.stdin.close()
-            self._process.wait(timeout=30)
+            try:
+                self._process.wait(timeout=30)
+            finally:
+                self._stop()
+        self._said.close()
 
 
 _SERVER = CommandServer()

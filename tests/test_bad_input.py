@@ -25,7 +25,7 @@ import yaml
 
 from jinggang.cli import run_build, run_check, run_downloads
 
-from .conftest import make_project, run_commands
+from .conftest import forking, make_project, run_commands
 from .test_check import CASES, apply_case
 
 FAILING = [case for case in CASES if yaml.safe_load(case.read_text(encoding="utf-8"))["exit"] == 1]
@@ -183,7 +183,7 @@ def test_file_system_corpus_is_large_enough() -> None:
 def test_file_system_bad_input_fails_every_command_and_keeps_the_site(
         name: str, tmp_path: Path, previous_site: tuple[Path, dict[str, str]]) -> None:
     site, before = previous_site
-    project = make_project(tmp_path / "project")
+    project = forking(make_project(tmp_path / "project"))  # failing after the search's reader forked
     outside = tmp_path / "outside"
     outside.mkdir()
     location = FILE_SYSTEM_CASES[name](project, outside)

@@ -21,7 +21,7 @@ from jinggang.cli import main, run_build
 from jinggang.outputs import site_folder
 from jinggang.outputs.site_folder import MARKER
 
-from .conftest import make_project
+from .conftest import forking, make_project
 
 
 def snapshot(tree: Path) -> dict[str, str]:
@@ -113,7 +113,7 @@ def test_failed_swap_on_a_full_disk_cleans_up(tmp_path: Path, monkeypatch: pytes
 
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_signal_during_build_removes_the_staging_folder(signal_number: int, tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project")
+    project = forking(make_project(tmp_path / "project"))  # the build's forked work under way too
     jinggang = Path(sys.executable).with_name("jinggang")
     process = subprocess.Popen([str(jinggang), "--root", str(project), "build"], cwd=project,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

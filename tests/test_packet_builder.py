@@ -29,7 +29,7 @@ from jinggang.content.source import parse_yaml
 from jinggang.website import plugin as plugin_module
 from jinggang.website.packet_builder import ITEMS_FOLDER
 
-from .conftest import REPO, forking, make_project, run_commands
+from .conftest import REPO, forking, make_project, plugin_options, run_commands
 
 pytestmark = pytest.mark.browser
 
@@ -275,12 +275,8 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
     site = project / "site"
     before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
     assert any(name.startswith(f"{ITEMS_FOLDER}/") for name in (path.relative_to(site).as_posix() for path in before))
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "  - jinggang:\n" in text
     # Another mkdocs.yml: the build cannot resume from the last one, it makes everything.
-    config.write_text(text.replace("  - jinggang:\n", "  - jinggang:\n      print_fonts_dir: no-fonts-here\n", 1),
-                      encoding="utf-8")
+    plugin_options(project, print_fonts_dir="no-fonts-here")
     code, said = run_commands(project, "build")["build"]
     assert code == 1, said
     assert "缺少打印字体" in said and "no-fonts-here" in said and "自选讲义包用 PDF 的打印字体" in said, said
@@ -291,9 +287,8 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
 def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Forking a process costs more than the builder's scripts, the search's reading and the QR
-    codes of a few pages (fork_from_pages, website/config.py): the minimal fixture's three
-    Markdown files are built in one process, and the same site forks once the option says so.
-    Both builds make the same pages."""
+    codes of a few pages (fork_from_pages, website/config.py): a site one Markdown file short of
+    the option is built in one process, a site that has that many forks. Both make the same site."""
     started: list[str] = []
     real_init = plugin_module.ForkedWork.__init__
 
@@ -302,15 +297,19 @@ def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         real_init(self, work, label, **options)
 
     monkeypatch.setattr(plugin_module.ForkedWork, "__init__", counted)
+    pages = len(list((project / "docs").rglob("*.md")))
     config = project / "mkdocs.yml"
-    assert run_build(project, config, project / "in-process", strict=True) == 0
-    assert [label for label in started if label != "拼音排序"] == []  # pinyin keys: see test_order.py
-    started.clear()
-    assert run_build(forking(project), config, project / "forked", strict=True) == 0
-    assert {"自选讲义包", "搜索", "二维码"} <= set(started), started
-    pages = sorted(path.relative_to(project / "forked").as_posix() for path in (project / "forked").rglob("*.html"))
-    assert pages == sorted(path.relative_to(project / "in-process").as_posix()
-                           for path in (project / "in-process").rglob("*.html"))
+    plain = config.read_text(encoding="utf-8")
+    sites = {}
+    for from_pages, name in ((pages + 1, "in-process"), (pages, "forked")):
+        config.write_text(plain, encoding="utf-8")
+        started.clear()
+        assert run_build(forking(project, from_pages), config, project / name, strict=True) == 0
+        side_work = {label for label in started if label != "拼音排序"}  # keys: see test_order.py
+        assert side_work == (set() if name == "in-process" else {"自选讲义包", "搜索", "二维码", "演示模式"}), started
+        sites[name] = {path.relative_to(project / name).as_posix(): path.read_bytes()
+                       for path in (project / name).rglob("*") if path.is_file()}
+    assert sites["forked"] == sites["in-process"]
 
 
 def test_an_interrupted_whole_build_leaves_no_process_at_work_and_no_staging_folder(

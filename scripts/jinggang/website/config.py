@@ -29,10 +29,11 @@ class JinggangConfig(Config):
     preview_polling = opt.Type(bool, default=False)
 
     # A build that makes everything does its side work (the packet builder's item scripts, the
-    # search's reading of the pages, the share panels' QR codes) in forked processes, on the core
-    # MkDocs leaves idle, when docs_dir holds at least this many Markdown files. Below, forking
-    # costs more than it saves (measured, one build: 3 files, 0.34 core-s in process against
-    # 0.50 forked for the same 0.33 s; 41 files, 0.93 s in process against 0.69 s forked).
+    # search's reading of the pages, the share panels' QR codes, the presenter pages) in forked
+    # processes, on the core MkDocs leaves idle, when docs_dir holds at least this many Markdown
+    # files; 0: always. Below, forking costs more than it saves (measured, one build: 6 files,
+    # 0.34 core-s in process against 0.50 forked for the same 0.33 s; 41 files, 0.93 s in
+    # process against 0.69 s forked).
     fork_from_pages = opt.Type(int, default=20)
 
     # Glossary terms get a hover definition on their first use in every page.

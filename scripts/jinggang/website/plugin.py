@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory
+from mkdocs.utils import clean_directory, is_markdown_file
 from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
@@ -199,6 +199,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.search_reader: ForkedWork | None = None
         self.code_drawer: ForkedWork | None = None
         self.presenter_writer: ForkedWork | None = None
+        self.forks = False  # whether this build does that work in processes of its own (_forks)
         # The presenter writer forks once the builder's process has ended (or at on_post_build):
         # side by side, the two held about 50 MB more at the build's peak (2,000 lessons), for no
         # time gained, as both wait for the one core MkDocs leaves.
@@ -291,7 +292,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         escape_theme_text(config)
         list_visible_theme_files(config.theme)
         settings = settings_from(config, self.config)
-        if not self.resumed and self._forks(config):
+        self.forks = self._forks(config)
+        if not self.resumed and self.forks:
             # A build that makes everything: the search's reader forks now, before the content is
             # read. Forked later, it wrote into a copy of each memory page of the model it shared
             # with this process, where its own objects filled the model's gaps: at 2,000 lessons
@@ -514,7 +516,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # the builder has ended). The preview and a resumed build that makes what an edit
         # affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
-                and self.affected is None and self._forks(config):
+                and self.affected is None and self.forks:
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
                                               describe=builder_failure)
             self._start_search_reader(config)  # if on_config did not
@@ -599,13 +601,15 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def _forks(self, config: MkDocsConfig) -> bool:
         """Whether a published build that makes everything does its side work in forked processes:
-        where processes fork, for a docs_dir of at least fork_from_pages Markdown files."""
+        where processes fork, for a docs_dir of at least fork_from_pages Markdown files (drafts
+        and excluded files count too: a rough measure is enough). os.walk follows no symlinked
+        folder, so a link that loops ends the count instead of running it for ever."""
         if self.is_serve or not ForkedWork.available():
             return False
         wanted = self.config.fork_from_pages
         found = 0
         for _folder, _folders, names in os.walk(config.docs_dir):
-            found += sum(name.endswith(".md") for name in names)
+            found += sum(map(is_markdown_file, names))
             if found >= wanted:
                 return True
         return found >= wanted
