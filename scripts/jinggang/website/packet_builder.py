@@ -156,8 +156,8 @@ def builder_failure(error: Exception) -> str:
 
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
                         site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
-                        memo: BuilderMemo | None = None,
-                        unchanged: Callable[[str], bool] | None = None) -> dict[str, frozenset[str] | None]:
+                        memo: BuilderMemo | None = None, unchanged: Callable[[str], bool] | None = None,
+                        keep_codes: bool = True) -> dict[str, frozenset[str] | None]:
     """The item scripts, the catalog, the print styles and the print fonts; returns what each
     script read of the model by its path in the site, None for one not made again.
 
@@ -198,7 +198,7 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
             if text is None or not (intact.get(target.parent) or target.is_file()):
                 if text is None:
                     parts = render_parts(item, renderer, render_markdown, site_url, max_age)
-                    text = script("item", item_record(item, parts, page_url, item_qr(item, site_url)))
+                    text = script("item", item_record(item, parts, page_url, item_qr(item, site_url, keep=keep_codes)))
                 if target.parent not in folders:  # three folders for thousands of items
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)

@@ -517,7 +517,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         # affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and self.affected is None and self.forks:
-            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config), "自选讲义包",
+            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config, keep_codes=False),
+                                              "自选讲义包",
                                               describe=builder_failure)
             self._start_search_reader(config)  # if on_config did not
             site_url = config.site_url or "/"
@@ -806,13 +807,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                           self.renderer.urls)
         return [presenter.relative_to(site_dir).as_posix() for presenter in presenters], set(reads)
 
-    def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
+    def _write_builder_files(self, config: MkDocsConfig, keep_codes: bool = True) -> BuilderReads:
         assert self.model is not None and self.renderer is not None
         fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
         return write_builder_files(
             self.model, self.renderer, self.packet_markdown, Path(config.site_dir), site_url=config.site_url or "",
             max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir,
-            memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
+            memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path),
+            keep_codes=keep_codes)
 
     def _write_search(self, pages: list[SearchPage | UnreadPage], site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:

@@ -72,7 +72,11 @@ def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[
 
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
-    return Markup(svg_inline(qr_code(url), scale=2, border=1, title=url))
+    return _drawn(qr_code(url), url)
+
+
+def _drawn(code: Any, url: str) -> Markup:
+    return Markup(svg_inline(code, scale=2, border=1, title=url))
 
 
 # The parts whose item's duration counts towards the cover's 总时长, and what the cover counts
@@ -143,6 +147,9 @@ def render_parts(item: ContentItem, renderer: Renderer, render_markdown: Markdow
     return rendered
 
 
-def item_qr(item: ContentItem, site_url: str) -> str:
-    """The QR code that QR_SLOT stands for in an item's parts."""
-    return str(qr_svg(site_url.rstrip("/") + "/" + item.url))
+def item_qr(item: ContentItem, site_url: str, *, keep: bool = True) -> str:
+    """The QR code that QR_SLOT stands for in an item's parts; kept for the process's next use
+    of it (a packet, the share panel), or, keep=False, not: the builder's forked process draws
+    each code once, and the caches held the codes of 2,000 lessons there (13 MB) for nothing."""
+    url = site_url.rstrip("/") + "/" + item.url
+    return str(qr_svg(url) if keep else _drawn(qr_code.__wrapped__(url), url))
