@@ -19,14 +19,17 @@ if TYPE_CHECKING:
 _DARK_RUN = re.compile(rb"\x01+")
 
 
-@functools.cache
-def qr_code(url: str) -> segno.QRCode:
+def encoded_code(url: str) -> segno.QRCode:
+    """The code of an address, not kept: qr_code keeps it."""
     # A fixed mask: segno's search for the best of eight costs about 12 ms a code, and any mask
     # decodes (the tests read codes back with zbarimg). segno is loaded here, by the first code a
     # build draws: `jinggang check` and a build's own process draw none.
     import segno
 
     return segno.make(url, error="m", mask=0)
+
+
+qr_code = functools.cache(encoded_code)
 
 
 def svg_inline(code: segno.QRCode, *, scale: int, border: int, title: str) -> str:

@@ -166,7 +166,7 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
     renders one item, not 2,200 (12.7 s at 2,000 lessons). memo keeps each item's script by what it
     was made from, across the rebuilds of `mkdocs serve` (rendering is about 3 ms an item, most of
     it the Markdown); without one, no script is kept (a one-off build would hold every item's HTML
-    until it ends)."""
+    until it ends). keep_codes: as item_qr's."""
     reads: dict[str, frozenset[str] | None] = {}
     folders: set[Path] = set()
     intact: dict[Path, bool] = {}  # by folder: memo.holds_all
@@ -198,7 +198,8 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
             if text is None or not (intact.get(target.parent) or target.is_file()):
                 if text is None:
                     parts = render_parts(item, renderer, render_markdown, site_url, max_age)
-                    text = script("item", item_record(item, parts, page_url, item_qr(item, site_url, keep=keep_codes)))
+                    code = item_qr(item, site_url, keep_codes=keep_codes)
+                    text = script("item", item_record(item, parts, page_url, code))
                 if target.parent not in folders:  # three folders for thousands of items
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)

@@ -518,8 +518,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and self.affected is None and self.forks:
             self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config, keep_codes=False),
-                                              "自选讲义包",
-                                              describe=builder_failure)
+                                              "自选讲义包", describe=builder_failure)
             self._start_search_reader(config)  # if on_config did not
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
@@ -807,7 +806,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                           self.renderer.urls)
         return [presenter.relative_to(site_dir).as_posix() for presenter in presenters], set(reads)
 
-    def _write_builder_files(self, config: MkDocsConfig, keep_codes: bool = True) -> BuilderReads:
+    def _write_builder_files(self, config: MkDocsConfig, *, keep_codes: bool = True) -> BuilderReads:
         assert self.model is not None and self.renderer is not None
         fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
         return write_builder_files(

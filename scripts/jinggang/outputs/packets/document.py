@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -16,7 +16,10 @@ from ...content.kinds import DISCUSSION, HANDOUT, HANDOUT_KINDS, LECTURER, LESSO
 from ...content.model import ContentItem, ContentModel, LecturerMaterial, Lesson, Packet, PacketEntry, SiteGuide
 from ...website.render import Renderer
 from ..markdown import MarkdownRenderer
-from ..qr import qr_code, svg_inline
+from ..qr import encoded_code, qr_code, svg_inline
+
+if TYPE_CHECKING:
+    import segno
 
 # Headings of the parts printed on their own from another item's content: 「学生活页：title」.
 _PREFIXED = {HANDOUT: "学生活页", DISCUSSION: "讨论题"}
@@ -72,10 +75,10 @@ def packet_sections(packet: Packet, model: ContentModel, site_url: str) -> list[
 
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
-    return _drawn(qr_code(url), url)
+    return _code_svg(qr_code(url), url)
 
 
-def _drawn(code: Any, url: str) -> Markup:
+def _code_svg(code: segno.QRCode, url: str) -> Markup:
     return Markup(svg_inline(code, scale=2, border=1, title=url))
 
 
@@ -147,9 +150,9 @@ def render_parts(item: ContentItem, renderer: Renderer, render_markdown: Markdow
     return rendered
 
 
-def item_qr(item: ContentItem, site_url: str, *, keep: bool = True) -> str:
+def item_qr(item: ContentItem, site_url: str, *, keep_codes: bool = True) -> str:
     """The QR code that QR_SLOT stands for in an item's parts; kept for the process's next use
-    of it (a packet, the share panel), or, keep=False, not: the builder's forked process draws
-    each code once, and the caches held the codes of 2,000 lessons there (13 MB) for nothing."""
+    of it (a packet, the share panel), or, keep_codes=False, not: the builder's forked process
+    draws each code once, and the caches held the codes of 2,000 lessons there (13 MB) for nothing."""
     url = site_url.rstrip("/") + "/" + item.url
-    return str(qr_svg(url) if keep else _drawn(qr_code.__wrapped__(url), url))
+    return str(qr_svg(url) if keep_codes else _code_svg(encoded_code(url), url))

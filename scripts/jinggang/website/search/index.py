@@ -246,7 +246,7 @@ class SearchIndex:
         made["urls.js"] = functools.partial(_script, "urls", 0, [page.url for page in self.pages])
         digest = hashlib.sha256()  # of all files in name order
         for name in sorted(made):
-            text = made[name]()
+            text = made.pop(name)()
             digest.update(text.encode())
             yield name, text
         counts = "".join(encode_number(len(page.sections)) for page in self.pages)
@@ -291,11 +291,12 @@ class SearchIndex:
         if self.memo is not None:
             self.memo.keep_only(self.pages)
 
-def _shard_script(number: int, tokens: list[str], encoded: dict[str, str]) -> str:
+
+def _shard_script(number: int, shard_tokens: list[str], encoded: dict[str, str]) -> str:
     """A shard's file, made when it is written; its tokens' postings are let go then: the index's
     postings are held once, not also as every shard's lines and text (at 2,000 lessons the
     search's process grew by about 20 MB while it wrote the index)."""
-    return _script("shard", number, "\n".join(f"{token} {encoded.pop(token)}" for token in tokens))
+    return _script("shard", number, "\n".join(f"{token} {encoded.pop(token)}" for token in shard_tokens))
 
 
 def _script(kind: str, number: int, content: object) -> str:
