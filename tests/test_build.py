@@ -344,13 +344,10 @@ def test_kept_templates_follow_their_source_and_their_environment(tmp_path: Path
     assert environment(trim_blocks=True).get_template("page.html").render(text="<b>") == "<b>\nv1\n"
 
     # Two loads of the file in flight, the older one compiled first: each version keeps its own.
+    # (get_bucket compiles what it lacks, so Jinja never calls set_bucket.)
     older_source, newer_source = "old {{ text }}", "new {{ text }}"
-    cache, older_environment, newer_environment = TemplateCache(str(tmp_path)), environment(), environment()
-    older = cache.get_bucket(older_environment, "edited.html", str(folder / "edited.html"), older_source)
-    newer = cache.get_bucket(newer_environment, "edited.html", str(folder / "edited.html"), newer_source)
-    older.code = older_environment.compile(older_source, "edited.html", str(folder / "edited.html"))
-    cache.set_bucket(older)
-    newer.code = newer_environment.compile(newer_source, "edited.html", str(folder / "edited.html"))
-    cache.set_bucket(newer)
+    cache = TemplateCache(str(tmp_path))
+    for source in (older_source, newer_source):
+        assert cache.get_bucket(environment(), "edited.html", str(folder / "edited.html"), source).code is not None
     (folder / "edited.html").write_text(newer_source, encoding="utf-8")
     assert environment().get_template("edited.html").render(text="x") == "new x"
