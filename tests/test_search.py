@@ -18,6 +18,7 @@ from jinggang.bench.serving import serve
 from jinggang.cli import run_offline
 from jinggang.website.search.extract import page_sections
 from jinggang.website.search.index import (
+    IndexMemo,
     SearchIndex,
     SearchPage,
     derived_anchor,
@@ -167,6 +168,21 @@ def test_index_files_hold_postings_for_every_token(tmp_path: Path) -> None:
     two = SearchIndex([page, SearchPage("b/", "三湾", "微团课", tuple(page_sections(
         "<p>赖经邦。</p><h2 id='x'>东固</h2><p>经邦经邦</p>" * 40, "三湾")))])
     assert two.encoded_postings() == {token: encode_postings(postings) for token, postings in two.postings().items()}
+
+
+def test_an_index_past_65536_tokens_numbers_them_in_four_bytes_and_writes_the_same_files(tmp_path: Path) -> None:
+    """A section holds its tokens' numbers in two bytes each while the memo's TokenTable knows
+    fewer than 65,536 tokens, in four after: the files do not change when that happens mid-way."""
+    pages = [SearchPage(f"p{number}/", f"页{number}", "微团课", tuple(page_sections(
+        f"<p>赖经邦{number}在东固。</p><h2 id='x'>第{number}节</h2><p>曾炳春在茶陵{number}。</p>", f"页{number}")))
+        for number in range(3)]
+    memo = IndexMemo()
+    memo.tokens.numbered([f"filler{number}" for number in range((1 << 16) - 20)])
+    SearchIndex(pages, memo).write(tmp_path / "many")
+    assert {numbers.typecode for _page, codes in memo.codes.values() for numbers, _ in codes} == {"H", "I"}
+    SearchIndex(pages).write(tmp_path / "few")
+    for file in (tmp_path / "few/search").rglob("*.js"):
+        assert (tmp_path / "many/search" / file.relative_to(tmp_path / "few/search")).read_bytes() == file.read_bytes()
 
 
 def test_fast_token_counts_equal_the_reference_tokens() -> None:

@@ -32,8 +32,8 @@ import hashlib
 import json
 import re
 import shutil
-import sys
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,9 +88,31 @@ def encode_number(number: int) -> str:
 
 _ENCODED = [encode_number(number) for number in range(_SMALL)]
 _ENCODED_BYTES = [letters.encode("ascii") for letters in _ENCODED]
-# A section's tokens (interned: a token is one object across sections) and each one's code,
-# in one bytes object: the index's tokens as dicts took about 250 MB at 2,000 lessons.
-SectionCodes = tuple[tuple[str, ...], bytes]
+# A section's tokens, by their numbers in a TokenTable, and each one's code in one bytes object:
+# the index's tokens as dicts took about 250 MB at 2,000 lessons, as tuples of interned strings
+# 23 MB, as numbers half that.
+SectionCodes = tuple["array[int]", bytes]
+
+
+@dataclass
+class TokenTable:
+    """Each token's number, given as it is first seen: a section holds numbers, two bytes
+    each while fewer than 65,536 tokens are known (2,000 lessons: 42,000) and four after,
+    instead of references to its tokens, eight."""
+
+    numbers: dict[str, int] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+
+    def numbered(self, tokens: Collection[str]) -> array[int]:
+        numbers, known = self.numbers, self.tokens
+        result = array("H" if len(known) + len(tokens) <= 1 << 16 else "I")
+        for token in tokens:
+            number = numbers.get(token)
+            if number is None:
+                number = numbers[token] = len(known)
+                known.append(token)
+            result.append(number)
+        return result
 
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:
@@ -122,8 +144,8 @@ def section_postings(section: Section, is_first: bool, page_title: str) -> dict[
     return codes
 
 
-def compact_codes(codes: dict[str, int]) -> SectionCodes:
-    return tuple(map(sys.intern, codes)), bytes(codes.values())
+def compact_codes(codes: dict[str, int], table: TokenTable) -> SectionCodes:
+    return table.numbered(codes), bytes(codes.values())
 
 
 class Abandoned(Exception):
@@ -142,6 +164,12 @@ class IndexMemo:
     payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
     written: dict[str, tuple[bytes, tuple[Any, ...] | None]] = field(default_factory=dict)
     folder: Path | None = None  # where they were written
+    # The numbers of the codes' tokens: kept as long as the memo (a token no page holds any
+    # more keeps its number; the preview's tokens are mostly the same from build to build).
+    tokens: TokenTable = field(default_factory=TokenTable)
+    # Whether page files' texts are kept: for a next index, not for a memo used once (the
+    # whole build's reader held them, 7 MB at 2,000 lessons, until it had written them all).
+    keeps_page_files: bool = True
 
     def keep_only(self, pages: list[SearchPage]) -> None:
         used = {id(page) for page in pages}
@@ -158,25 +186,32 @@ class SearchIndex:
     # raises Abandoned when a later build's index replaces this one.
     checkpoint: Callable[[], None] | None = None
 
+    @functools.cached_property
+    def _tokens(self) -> TokenTable:
+        return self.memo.tokens if self.memo is not None else TokenTable()
+
     def postings(self) -> dict[str, list[tuple[int, int]]]:
         """token -> [(section id, code)], sections in order (the reference for encoded_postings)."""
         result: dict[str, list[tuple[int, int]]] = {}
-        for section_id, (section_tokens, codes) in enumerate(self._section_codes()):
-            for token, code in zip(section_tokens, codes, strict=True):
-                result.setdefault(token, []).append((section_id, code))
+        tokens = self._tokens.tokens
+        for section_id, (numbers, codes) in enumerate(self._section_codes()):
+            for number, code in zip(numbers, codes, strict=True):
+                result.setdefault(tokens[number], []).append((section_id, code))
         return result
 
     def encoded_postings(self) -> dict[str, str]:
         """token -> its encoded posting list; one pass, as encode_postings(postings()) would give."""
-        # token -> [its letters, the last section that held it]: one lookup per token of a section.
-        # (A string of chunks per posting took ten times the bytes of a bytearray.)
-        postings: dict[str, list[Any]] = {}
+        # By token number: [its letters, the last section that held it], or None while no
+        # section did. (A string of chunks per posting took ten times the bytes of a bytearray.)
+        postings: list[list[Any] | None] = []
         small = _ENCODED_BYTES
-        for section_id, (section_tokens, codes) in enumerate(self._section_codes()):
-            for token, code in zip(section_tokens, codes, strict=True):
-                posting = postings.get(token)
+        for section_id, (numbers, codes) in enumerate(self._section_codes()):
+            if len(postings) < len(self._tokens.tokens):  # numbers given since the last section
+                postings += [None] * (len(self._tokens.tokens) - len(postings))
+            for number, code in zip(numbers, codes, strict=True):
+                posting = postings[number]
                 if posting is None:
-                    posting = postings[token] = [bytearray(), 0]
+                    posting = postings[number] = [bytearray(), 0]
                 step = (section_id - posting[1]) * 2 + (1 if code else 0)
                 posting[1] = section_id
                 found = posting[0]
@@ -184,16 +219,24 @@ class SearchIndex:
                 if code:
                     found += small[code]
         # Each token's letters let go as its string is made: not both whole at once.
-        return {token: postings.pop(token)[0].decode("ascii") for token in list(postings)}
+        encoded: dict[str, str] = {}
+        tokens = self._tokens.tokens
+        for number, posting in enumerate(postings):
+            if posting is not None:
+                postings[number] = None
+                encoded[tokens[number]] = posting[0].decode("ascii")
+        return encoded
 
     def prepare(self, page: SearchPage) -> None:
-        """Tokenize a page and make its file's text now, into the memo, for an index written later
-        with this memo: the forked reader of a whole build does this as each page arrives, on the
-        core MkDocs leaves idle, instead of all at once after the last page (4 s at 2,000 lessons)."""
+        """Tokenize a page and make its file's text now (if the memo keeps those), into the memo,
+        for an index written later with this memo: the forked reader of a whole build does this as
+        each page arrives, on the core MkDocs leaves idle, instead of all at once after the last
+        page (4 s at 2,000 lessons)."""
         if self.memo is None:
             raise ValueError("prepare keeps its work in a memo: SearchIndex(pages, IndexMemo())")
         self._page_codes(page)
-        self._page_payload(page)
+        if self.memo.keeps_page_files:
+            self._page_payload(page)
 
     def _section_codes(self) -> Iterator[SectionCodes]:
         for number, page in enumerate(self.pages):
@@ -205,7 +248,7 @@ class SearchIndex:
         remembered = self.memo.codes.get(id(page)) if self.memo is not None else None
         if remembered is not None and remembered[0] is page:
             return remembered[1]
-        codes = [compact_codes(section_postings(section, number == 0, page.title))
+        codes = [compact_codes(section_postings(section, number == 0, page.title), self._tokens)
                  for number, section in enumerate(page.sections)]
         if self.memo is not None:
             self.memo.codes[id(page)] = (page, codes)
@@ -221,7 +264,7 @@ class SearchIndex:
             strings += ("" if derived else section.anchor,
                         "" if position == 0 else section.heading, section.text)
         payload = _json({"u": page.url, "t": page.title, "s": strings})
-        if self.memo is not None:
+        if self.memo is not None and self.memo.keeps_page_files:
             self.memo.payloads[id(page)] = (page, payload)
         return payload
 

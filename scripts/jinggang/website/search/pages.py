@@ -89,7 +89,7 @@ def read_and_write_search(site_dir: Path, kept_pages: Path | None = None) -> Cal
     this one: not sent back, MkDocs's process would hold their 185,000 objects (17 MB at 2,000
     lessons) only to save them. It returns how many pages it read."""
     def work(inbox: Connection) -> int:
-        memo = IndexMemo()
+        memo = IndexMemo(keeps_page_files=False)  # used once
         pages = read_search_pages(inbox, SearchIndex([], memo))
         SearchIndex([pages[uri] for uri in sorted(pages)], memo).write(site_dir)
         if kept_pages is not None:
