@@ -384,7 +384,8 @@ def _save_dependencies(root: Path, settings: Settings, command: str, reads: dict
     file = root / DEPENDENCY_FOLDER / f"{command}.json"
     previous = None if whole else DependencyMap.load(file)
     dependencies = previous or DependencyMap()
-    dependencies.files.update(reads)
+    for path, keys in reads.items():
+        dependencies.put(path, keys)
     dependencies.fingerprint = fingerprint((settings.docs_dir, settings.curriculum_dir))
     dependencies.save(file)
 
