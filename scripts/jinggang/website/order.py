@@ -31,6 +31,13 @@ _keys: dict[str, ReadingKey] = {}  # every key this process knows: saved, or mad
 _used: set[str] = set()  # the texts this process sorted since it loaded keys: the next save's
 _loaded: set[Path] = set()
 _unsaved = False  # a key made since the last save
+# One tuple per (syllable, tone), shared by the keys that hold it: a few hundred, where the keys
+# of 2,000 lessons' texts hold about 30,000 (7 MB as tuples and strings of their own).
+_syllables: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _shared(key: ReadingKey) -> ReadingKey:
+    return tuple(_syllables.setdefault(syllable, syllable) for syllable in key[0]), key[1]
 
 
 def reading_key(text: str) -> ReadingKey:
@@ -54,7 +61,7 @@ def _pinyin_key(text: str) -> ReadingKey:
         lowered = syllable.lower()
         tone = lowered[-1] if lowered[-1:].isdigit() else ""
         key.append((lowered.rstrip("12345"), tone))
-    return tuple(key), text
+    return _shared((tuple(key), text))
 
 
 def texts_in_order(model: ContentModel) -> set[str]:
@@ -80,7 +87,7 @@ def add_keys(keys: dict[str, ReadingKey]) -> None:
     global _unsaved
     for text, key in keys.items():
         if text not in _keys:
-            _keys[text] = key
+            _keys[text] = _shared(key)
             _unsaved = True
 
 
@@ -99,7 +106,8 @@ def load_reading_keys(file: Path) -> None:
         if saved.get("version") != _version():
             return
         for text, syllables in saved["keys"].items():
-            _keys.setdefault(text, (tuple((syllable, tone) for syllable, tone in syllables), text))
+            if text not in _keys:
+                _keys[text] = _shared((tuple((syllable, tone) for syllable, tone in syllables), text))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return  # none saved, or not readable: made again, and saved by this build
 
