@@ -8,6 +8,7 @@ deliberate change of wording, then read the diff.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from datetime import date
@@ -20,6 +21,7 @@ import yaml
 from jinggang.cli import check_problems
 from jinggang.content.loader import Settings, load_content
 from jinggang.content.problems import errors, format_report
+from jinggang.content.source import KeyLines, read_page, read_registry
 
 from .conftest import REPO, forking, make_project
 
@@ -72,6 +74,27 @@ def test_check_case(case_file: Path, tmp_path: Path, request: pytest.FixtureRequ
         pytest.skip("golden file rewritten")
     assert report == case["expected"].rstrip("\n")
     assert exit_code == case["exit"]
+
+
+def test_a_files_key_lines_tell_keys_from_indexes_survive_a_pickle_and_stay_packed(tmp_path: Path) -> None:
+    """KeyLines: the line of each key path, "0" the key apart from 0 the index; unpacked for the
+    file asked for last only (the model holds every file's)."""
+    page = tmp_path / "page.md"
+    page.write_text('---\ntitle: 三湾\n"0": 键\nsources:\n  - ref: a\n  - ref: b\n---\n正文\n', encoding="utf-8")
+    source, problems = read_page(page, "docs/lessons/page.md")
+    assert not problems
+    assert [source.line_of(path) for path in (("title",), ("0",), ("sources", 0), ("sources", 1, "ref"),
+                                              ("sources", 0, "missing"), ("absent",))] == [2, 3, 5, 6, 5, 1]
+    assert source.line_of((0,)) == 1  # no index 0 at the top: the file's first line
+    again = pickle.loads(pickle.dumps(source))
+    assert again == source and again.line_of(("sources", 1)) == 6
+    empty = tmp_path / "empty.yml"
+    empty.write_text("", encoding="utf-8")
+    assert read_registry(empty, "curriculum/empty.yml")[0].line_of(("id",)) == 1
+    model = load_content(Settings.for_project(REPO)).model  # asks for lines of most files
+    assert model is not None
+    held = [getattr(lesson.source.key_lines, slot) for lesson in model.lessons.values() for slot in KeyLines.__slots__]
+    assert held and not any(isinstance(value, dict) for value in held)
 
 
 def test_minimal_fixture_is_clean(project: Path) -> None:

@@ -87,6 +87,17 @@ def test_a_build_saves_the_map_and_the_map_survives_a_round_trip(tmp_path: Path)
     assert DependencyMap.load(tmp_path / "map.json") is None
 
 
+def test_a_map_adds_to_a_files_keys_and_put_replaces_them() -> None:
+    dependencies = DependencyMap()
+    dependencies.add("a.html", {"lesson/x/title"})
+    dependencies.add("a.html", {"lesson/y/title", "lesson/x/title"})
+    assert dependencies.files["a.html"] == ("lesson/x/title", "lesson/y/title")
+    assert dependencies.affected({"lesson/y/title"}) == ["a.html"]
+    dependencies.put("a.html", ["lesson/z/date"])
+    assert dependencies.files["a.html"] == ("lesson/z/date",)
+    assert dependencies.affected({"lesson/y/title"}) == [] and dependencies.affected({"lesson/z/date"}) == ["a.html"]
+
+
 def test_changes_names_every_page_and_pdf_a_random_single_field_edit_changes(tmp_path: Path) -> None:
     """Random edits to the starter content (summaries, titles, names, dates, lists, bodies); the
     over-approximation is printed (`make bench` reports it over more edits)."""

@@ -185,6 +185,24 @@ def test_an_index_past_65536_tokens_numbers_them_in_four_bytes_and_writes_the_sa
         assert (tmp_path / "many/search" / file.relative_to(tmp_path / "few/search")).read_bytes() == file.read_bytes()
 
 
+def test_a_memo_that_keeps_no_page_files_makes_them_when_it_writes_the_same_files(tmp_path: Path) -> None:
+    """The whole build's reader prepares each page as it arrives but keeps no page file's text
+    (IndexMemo.keeps_page_files): it makes each as it writes it, the same as a memo that keeps them."""
+    pages = [SearchPage(f"p{number}/", f"页{number}", "微团课",
+                        tuple(page_sections(f"<p>赖经邦{number}在东固。</p>", ""))) for number in range(4)]
+    written: dict[bool, dict[Path, bytes]] = {}
+    for keeps in (True, False):
+        memo = IndexMemo(keeps_page_files=keeps)
+        for page in pages:
+            SearchIndex([], memo).prepare(page)
+        assert len(memo.codes) == len(pages) and len(memo.payloads) == (len(pages) if keeps else 0)
+        SearchIndex(pages, memo).write(tmp_path / str(keeps))
+        assert len(memo.payloads) == (len(pages) if keeps else 0)
+        written[keeps] = {file.relative_to(tmp_path / str(keeps)): file.read_bytes()
+                          for file in (tmp_path / str(keeps)).rglob("*.js")}
+    assert written[True] == written[False]
+
+
 def test_fast_token_counts_equal_the_reference_tokens() -> None:
     for text in ("曾炳春在1927年9月到三湾村，Mao 说：“支部建在连上”。〇 党", "ＡＢＣ１２３ 井冈山", "", "红"):
         assert token_counts(text) == Counter(tokens(text))

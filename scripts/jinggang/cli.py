@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -374,7 +374,7 @@ def _prepared_record(root: Path, config_file: Path, context: RenderContext, outp
     return PreparedRecord(store.cache_dir / "prepared.json", content_hash("\n".join(parts)), context.model_digests)
 
 
-def _save_dependencies(root: Path, settings: Settings, command: str, reads: dict[str, frozenset[str]],
+def _save_dependencies(root: Path, settings: Settings, command: str, reads: Mapping[str, Iterable[str]],
                        whole: bool) -> None:
     """What each download read (content/dependencies.py), for `jinggang changes`; a run of some
     items only updates their entries."""

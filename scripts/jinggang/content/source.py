@@ -70,35 +70,43 @@ class _FastContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 
 class KeyLines:
     """The line of each key path of a file, packed: the model keeps every file's to the end of a
-    build (at 2,000 lessons 82,000 key paths, 9.7 MB as a dict of tuples), and asks for a few.
-    The dict is made again when a line is asked for."""
+    build (at 2,000 lessons 82,000 key paths, 9.7 MB as a dict of tuples), and asks for lines
+    now and then. Asked, it unpacks the dict, which is kept until another file's is asked for:
+    at most one file's at a time."""
 
-    __slots__ = ("_lines", "_paths", "_unpacked")
+    __slots__ = ("_lines", "_paths")
 
     def __init__(self, lines: dict[KeyPath, int] | None = None) -> None:
         lines = lines or {}
         # JSON tells a key "0" from the index 0; keys are strings (source.py reads no others).
         self._paths = json.dumps(list(lines), ensure_ascii=False, separators=(",", ":"))
         self._lines = array("I", lines.values())
-        self._unpacked: dict[KeyPath, int] | None = None
 
     def get(self, key_path: KeyPath) -> int | None:
-        if self._unpacked is None:
-            self._unpacked = dict(zip(map(tuple, json.loads(self._paths)), self._lines, strict=True))
-        return self._unpacked.get(key_path)
+        global _last_unpacked
+        last = _last_unpacked  # read once: a thread may unpack another file's meanwhile
+        if last is None or last[0] is not self:
+            last = _last_unpacked = (self, dict(zip(map(tuple, json.loads(self._paths)), self._lines, strict=True)))
+        return last[1].get(key_path)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, KeyLines) and (self._paths, self._lines) == (other._paths, other._lines)
+        """Equal if the same paths have the same lines in the same order (the file's order)."""
+        if not isinstance(other, KeyLines):
+            return NotImplemented
+        return (self._paths, self._lines) == (other._paths, other._lines)
 
-    def __hash__(self) -> int:
-        return hash(self._paths)
+    def __repr__(self) -> str:
+        return f"KeyLines({len(self._lines)} key paths)"
 
     def __getstate__(self) -> tuple[str, array[int]]:
         return self._paths, self._lines
 
     def __setstate__(self, state: tuple[str, array[int]]) -> None:
         self._paths, self._lines = state
-        self._unpacked = None
+
+
+# The file whose key lines were asked for last, and its unpacked dict (KeyLines.get).
+_last_unpacked: tuple[KeyLines, dict[KeyPath, int]] | None = None
 
 
 @dataclass

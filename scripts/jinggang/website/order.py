@@ -33,11 +33,11 @@ _loaded: set[Path] = set()
 _unsaved = False  # a key made since the last save
 # One tuple per (syllable, tone), shared by the keys that hold it: a few hundred, where the keys
 # of 2,000 lessons' texts hold about 30,000 (7 MB as tuples and strings of their own).
-_syllables: dict[tuple[str, str], tuple[str, str]] = {}
+_shared_pairs: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def _shared(key: ReadingKey) -> ReadingKey:
-    return tuple(_syllables.setdefault(syllable, syllable) for syllable in key[0]), key[1]
+    return tuple(_shared_pairs.setdefault(syllable, syllable) for syllable in key[0]), key[1]
 
 
 def reading_key(text: str) -> ReadingKey:

@@ -98,19 +98,19 @@ SectionCodes = tuple["array[int]", bytes]
 class TokenTable:
     """Each token's number, given as it is first seen: a section holds numbers, two bytes
     each while fewer than 65,536 tokens are known (2,000 lessons: 42,000) and four after,
-    instead of references to its tokens, eight."""
+    instead of references to its tokens, eight bytes each."""
 
     numbers: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
 
     def numbered(self, tokens: Collection[str]) -> array[int]:
-        numbers, known = self.numbers, self.tokens
-        result = array("H" if len(known) + len(tokens) <= 1 << 16 else "I")
+        numbers, tokens_by_number = self.numbers, self.tokens
+        result = array("H" if len(tokens_by_number) + len(tokens) <= 1 << 16 else "I")
         for token in tokens:
             number = numbers.get(token)
             if number is None:
-                number = numbers[token] = len(known)
-                known.append(token)
+                number = numbers[token] = len(tokens_by_number)
+                tokens_by_number.append(token)
             result.append(number)
         return result
 
@@ -164,8 +164,9 @@ class IndexMemo:
     payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
     written: dict[str, tuple[bytes, tuple[Any, ...] | None]] = field(default_factory=dict)
     folder: Path | None = None  # where they were written
-    # The numbers of the codes' tokens: kept as long as the memo (a token no page holds any
-    # more keeps its number; the preview's tokens are mostly the same from build to build).
+    # The numbers of the codes' tokens: kept as long as the memo, and only growing (a token no
+    # page holds any more keeps its number; the preview's tokens are mostly the same from build
+    # to build, and a long `make serve` adds only what editors type).
     tokens: TokenTable = field(default_factory=TokenTable)
     # Whether page files' texts are kept: for a next index, not for a memo used once (the
     # whole build's reader held them, 7 MB at 2,000 lessons, until it had written them all).
@@ -228,10 +229,11 @@ class SearchIndex:
         return encoded
 
     def prepare(self, page: SearchPage) -> None:
-        """Tokenize a page and make its file's text now (if the memo keeps those), into the memo,
-        for an index written later with this memo: the forked reader of a whole build does this as
-        each page arrives, on the core MkDocs leaves idle, instead of all at once after the last
-        page (4 s at 2,000 lessons)."""
+        """Tokenize a page now, into the memo, for an index written later with this memo: the
+        forked reader of a whole build does this as each page arrives, on the core MkDocs leaves
+        idle, instead of all at once after the last page (4 s at 2,000 lessons). Its file's text
+        is made now too if the memo keeps those; the forked reader's does not, and makes each
+        when it writes it (0.1-0.2 s of JSON, against 7 MB held while MkDocs builds)."""
         if self.memo is None:
             raise ValueError("prepare keeps its work in a memo: SearchIndex(pages, IndexMemo())")
         self._page_codes(page)
