@@ -12,6 +12,7 @@ from mkdocs.structure.pages import Page
 
 from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
+from ..memory import PAGES_BETWEEN, give_back_freed_memory
 from .extract import page_sections
 from .index import IndexMemo, SearchIndex, SearchPage
 
@@ -80,6 +81,8 @@ def read_search_pages(inbox: Connection, index: SearchIndex) -> dict[str, Search
             return pages
         page = pages[src_uri] = search_page(html, url, title, kind)
         index.prepare(page)
+        if len(pages) % PAGES_BETWEEN == 0:  # each page's HTML and parse freed, what it keeps not
+            give_back_freed_memory()
 
 
 def read_and_write_search(site_dir: Path, kept_pages: Path | None = None) -> Callable[[Connection], int]:
