@@ -54,7 +54,7 @@ from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
 from .forked import ForkedWork
 from .glossary import GlossaryExtension
-from .memory import PAGES_BETWEEN, give_back_freed_memory
+from .memory import PAGES_PER_TRIM, give_back_freed_memory
 from .order import SAVED_KEYS, add_keys, keys_missing, load_reading_keys, make_keys, save_reading_keys, texts_in_order
 from .packet_builder import (
     BuilderMemo,
@@ -201,7 +201,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.code_drawer: ForkedWork | None = None
         self.presenter_writer: ForkedWork | None = None
         self.forks = False  # whether this build does that work in processes of its own (_forks)
-        self.pages_written = 0  # by published builds: every PAGES_BETWEEN, freed memory is given back
+        self.pages_written = 0  # by published builds: every PAGES_PER_TRIM, freed memory goes back
         # The presenter writer forks once the builder's process has ended (or at on_post_build):
         # side by side, the two held about 50 MB more at the build's peak (2,000 lessons), for no
         # time gained, as both wait for the one core MkDocs leaves.
@@ -686,7 +686,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             # HTML and Markdown to the end of the build (about 30 MB at 2,000 lessons).
             page.content = page.markdown = None
             self.pages_written += 1
-            if self.pages_written % PAGES_BETWEEN == 0:
+            if self.pages_written % PAGES_PER_TRIM == 0:
                 give_back_freed_memory()
         return output
 

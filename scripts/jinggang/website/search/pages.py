@@ -12,7 +12,7 @@ from mkdocs.structure.pages import Page
 
 from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
-from ..memory import PAGES_BETWEEN, give_back_freed_memory
+from ..memory import PAGES_PER_TRIM, give_back_freed_memory
 from .extract import page_sections
 from .index import IndexMemo, SearchIndex, SearchPage
 
@@ -81,7 +81,8 @@ def read_search_pages(inbox: Connection, index: SearchIndex) -> dict[str, Search
             return pages
         page = pages[src_uri] = search_page(html, url, title, kind)
         index.prepare(page)
-        if len(pages) % PAGES_BETWEEN == 0:  # each page's HTML and parse freed, what it keeps not
+        # Each page's HTML and parse are freed by now; only what the index keeps of it stays.
+        if len(pages) % PAGES_PER_TRIM == 0:
             give_back_freed_memory()
 
 
