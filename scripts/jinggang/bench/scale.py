@@ -88,7 +88,7 @@ def _processes(root: int) -> list[int]:
     return found
 
 
-def _proportional_size(pid: int) -> int:
+def proportional_size(pid: int) -> int:
     """kB of memory the process uses, its shares of pages it shares with others counted in
     part (a forked process shares most of its parent's until either writes them)."""
     try:
@@ -109,7 +109,7 @@ def measured(command: list[str], cwd: Path) -> Run:
     reader = threading.Thread(target=lambda: output.append(process.stdout.read() if process.stdout else ""))
     reader.start()
     while process.poll() is None:
-        sizes = [_proportional_size(pid) for pid in _processes(process.pid)]
+        sizes = [proportional_size(pid) for pid in _processes(process.pid)]
         peak, main_peak = max(peak, sum(sizes)), max(main_peak, sizes[0])
         with contextlib.suppress(subprocess.TimeoutExpired):  # returns as the command ends: the time is exact
             process.wait(timeout=0.2)
