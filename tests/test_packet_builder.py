@@ -268,7 +268,7 @@ def test_service_worker_keeps_an_opened_builder_for_offline(starter_site: Path, 
 
 def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(project: Path) -> None:
     """A build that makes everything writes the builder's item scripts in a process of its own
-    while the pages build (website/packet_builder.py, BuilderProcess): what goes wrong there is
+    beside the search's reading of the pages (website/packet_builder.py, ItemScriptWriter): what goes wrong there is
     said as the build's own failure, in Chinese, and the site that was there stays."""
     forking(project)
     assert run_commands(project, "build")["build"][0] == 0
@@ -306,7 +306,7 @@ def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         started.clear()
         assert run_build(forking(project, from_pages), config, project / name, strict=True) == 0
         side_work = {label for label in started if label != "拼音排序"}  # keys: see test_order.py
-        assert side_work == (set() if name == "in-process" else {"自选讲义包", "搜索", "二维码", "演示模式"}), started
+        assert side_work == (set() if name == "in-process" else {"搜索", "二维码", "演示模式"}), started
         sites[name] = {path.relative_to(project / name).as_posix(): path.read_bytes()
                        for path in (project / name).rglob("*") if path.is_file()}
     assert sites["forked"] == sites["in-process"]
@@ -322,7 +322,7 @@ def test_an_interrupted_whole_build_leaves_no_process_at_work_and_no_staging_fol
 
     def interrupted(self: plugin_module.JinggangPlugin, env: Any, **kwargs: Any) -> Any:
         real_on_env(self, env, **kwargs)
-        assert self.builder_process is not None and self.search_reader is not None  # they run now
+        assert self.search_reader is not None and self.builder_items is not None  # they run now
         raise KeyboardInterrupt
 
     monkeypatch.setattr(plugin_module.JinggangPlugin, "on_env", interrupted)

@@ -6,7 +6,6 @@ import contextlib
 import io
 import json
 import multiprocessing
-import pickle
 import random
 import shutil
 import signal
@@ -31,6 +30,7 @@ from jinggang.website.config_file import load_mkdocs_config
 from jinggang.website.packet_builder import copy_print_fonts
 from jinggang.website.plugin import JinggangPlugin
 from jinggang.website.search import (
+    ForSideWork,
     IndexMemo,
     SearchIndex,
     SearchPage,
@@ -38,7 +38,9 @@ from jinggang.website.search import (
     read_and_write_search,
     search_page,
 )
+from jinggang.website.search import pages as search_pages
 from jinggang.website.search.extract import page_sections
+from jinggang.website.search.index import read_page_urls, read_spool
 
 from .conftest import REPO
 
@@ -277,13 +279,63 @@ def test_the_forked_reader_writes_the_index_a_whole_write_gives(tmp_path: Path) 
         outbox.send(message)
     outbox.close()
     kept = tmp_path / "cache/site-build.search-new.pickle"
-    assert read_and_write_search(tmp_path / "forked", kept)(inbox) == len(sent)
-    pages = pickle.loads(kept.read_bytes())
+    assert read_and_write_search(tmp_path / "forked", tmp_path / "spool", kept)(inbox) == (len(sent), None)
+    with kept.open("rb") as stream:
+        pages = read_spool(stream)
     assert sorted(pages) == sorted(message[0] for message in sent)
     whole = [search_page(html, url, title, kind) for _, html, url, title, kind in sorted(sent)]
     SearchIndex(whole).write(tmp_path / "whole")
     assert _folder(tmp_path / "forked/search") == _folder(tmp_path / "whole/search")
     assert [pages[uri] for uri in sorted(pages)] == whole
+    # Not kept for a next build: the same index, spooled through a file that is gone after.
+    inbox, outbox = multiprocessing.Pipe(duplex=False)
+    for message in sent:
+        outbox.send(message)
+    outbox.close()
+    assert read_and_write_search(tmp_path / "unkept", tmp_path / "spool")(inbox) == (len(sent), None)
+    assert _folder(tmp_path / "unkept/search") == _folder(tmp_path / "whole/search")
+    assert not list((tmp_path / "spool").iterdir())
+
+
+def test_the_search_process_reads_waiting_pages_before_its_side_work(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search's process writes the packet builder's scripts too (ForSideWork, SideWork): a page
+    that waits in its pipe is read before the next step of that work, so that MkDocs's process,
+    which sends the pages, does not wait; the steps left are done before the index is written."""
+    done: list[str] = []
+
+    class Steps:
+        def __init__(self) -> None:
+            self.left = 0
+
+        def receive(self, order: int) -> None:
+            done.append(f"receive {order}")
+            self.left = order
+
+        def step(self) -> bool:
+            if self.left:
+                done.append(f"step {self.left}")
+                self.left -= 1
+            return self.left > 0
+
+        def finish(self) -> str:
+            while self.step():
+                pass
+            return "finished"
+
+    def read(html: str, url: str, title: str, kind: str) -> SearchPage:
+        done.append(f"page {url}")
+        return search_page(html, url, title, kind)
+
+    monkeypatch.setattr(search_pages, "search_page", read)
+    inbox, outbox = multiprocessing.Pipe(duplex=False)
+    outbox.send(ForSideWork(3))
+    for number in range(2):
+        outbox.send((f"p{number}.md", f"<p>第{number}页</p>", f"p{number}/", f"第{number}页", "页面"))
+    outbox.close()
+    assert read_and_write_search(tmp_path / "site", tmp_path / "spool", side=Steps())(inbox) == (2, "finished")
+    assert done == ["receive 3", "page p0/", "page p1/", "step 3", "step 2", "step 1"]
+    assert len(read_page_urls(tmp_path / "site")) == 2
 
 
 def test_a_load_that_remembers_files_equals_a_fresh_load(tmp_path: Path) -> None:

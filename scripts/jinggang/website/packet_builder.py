@@ -16,23 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import posixpath
 import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import jinja2
 
 from ..content.dependencies import compact, file_identity, reading, unrecorded
 from ..content.model import ContentItem, ContentModel
-from ..content.schemas import SchemaSet
+from ..content.schemas import SchemaSet, Vocabularies
 from ..content.source import SourceFile
 from ..outputs.fonts import SITE_FONTS_CSS, PrintFontsMissing, site_font_css, site_font_files
 from ..outputs.markdown import ItemError, MarkdownRenderer
 from ..outputs.packets.document import QR_SLOT, item_qr, render_parts
 from .order import guides_in_order, lecturers_in_order, lessons_in_order
-from .render import GeneratedPage, Renderer
+from .render import GeneratedPage, Renderer, template_environment
 
 BUILDER_URI = "packets/builder/index.md"
 BUILDER_FOLDER = "packets/builder"
@@ -198,9 +201,8 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
             # The preview's folder still holds a remembered script (MkDocs may have emptied the site).
             if text is None or not (intact.get(target.parent) or target.is_file()):
                 if text is None:
-                    parts = render_parts(item, renderer, render_markdown, site_url, max_age)
-                    code = item_qr(item, site_url, keep_codes=keep_codes)
-                    text = script("item", item_record(item, parts, page_url, code))
+                    text = item_script(item, page_url, renderer.env, renderer.model.label, render_markdown,
+                                       site_url, max_age, keep_codes=keep_codes)
                 if target.parent not in folders:  # three folders for thousands of items
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
@@ -213,6 +215,15 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
     if memo is not None and kept is not None:
         memo.scripts = kept  # only what this build used: an edited item's old script goes
         memo.folders = {folder: file_identity(folder) for folder in parents}
+    reads |= write_builder_listing(model, renderer, site_dir, unchanged)
+    copy_print_fonts(fonts_dir, site_dir)
+    return reads
+
+
+def write_builder_listing(model: ContentModel, renderer: Renderer, site_dir: Path,
+                          unchanged: Callable[[str], bool] | None = None) -> BuilderReads:
+    """The catalog and the print styles (not the items' scripts); what each read, as write_builder_files'."""
+    reads: BuilderReads = {}
     for name, make in ((CATALOG_SCRIPT, lambda: script("catalog", catalog_entries(model, renderer.urls))),
                        (PACKET_CSS, lambda: packet_css(renderer))):
         if unchanged is not None and unchanged(name) and (site_dir / name).is_file():
@@ -221,8 +232,110 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
         with reading() as file_reads:
             (site_dir / name).write_text(make(), encoding="utf-8")
         reads[name] = tuple(compact(file_reads))
-    copy_print_fonts(fonts_dir, site_dir)
     return reads
+
+
+def item_script(item: ContentItem, page_url: str, env: jinja2.Environment, label: Callable[[str, str], str],
+                render_markdown: MarkdownRenderer, site_url: str, max_age: int, *, keep_codes: bool) -> str:
+    """The script of one item: its parts and its QR code (about 3 ms, most of it the Markdown)."""
+    parts = render_parts(item, env, label, render_markdown, site_url, max_age)
+    code = item_qr(item, site_url, keep_codes=keep_codes)
+    return script("item", item_record(item, parts, page_url, code))
+
+
+# A build that makes everything writes the item scripts in the search's process, which forked
+# before the content was read (website/search/pages.py, SideWork), not in a process forked from
+# MkDocs's once the model was there: while it wrote, MkDocs's process went on writing into the
+# memory pages the two shared, and each page written was copied (2,000 lessons: 46 MB of the
+# builder's 64; 10,000: about 200 MB at the build's peak). The items go to it pickled in a file.
+
+@dataclass(frozen=True)
+class ItemsToWrite:
+    """What the search's process is sent to write the item scripts: the items, pickled one after
+    another into items_file as (path, page URL, item) by save_builder_items, and what else they read."""
+
+    items_file: Path
+    vocabularies: Vocabularies
+    site_dir: Path
+    site_url: str
+    max_age: int
+    fonts_dir: Path
+
+
+def save_builder_items(model: ContentModel, urls: Mapping[str, str], items_file: Path) -> None:
+    """Each item of this build's pages as ItemScriptWriter reads it, in the catalog's order."""
+    items_file.parent.mkdir(parents=True, exist_ok=True)
+    with unrecorded(), items_file.open("wb") as stream:
+        for item in builder_items(model):
+            page_url = urls.get(item.src_uri)
+            if page_url is not None:  # not a page of this build
+                pickle.dump((item_path(item), page_url, item), stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class BuilderFailed(Exception):
+    """An item script could not be written: builder_failure's message, said as the build's."""
+
+
+class ItemScriptWriter:
+    """The item scripts and the print fonts, written one item at a time beside the search's
+    reading of the pages (website/search/pages.py, SideWork), in a process that has no model:
+    each item is read from the file ItemsToWrite names, rendered, written and let go.
+
+    The templates' environment and the Markdown are made in MkDocs's process, before it forks."""
+
+    def __init__(self, template_dirs: list[str], template_cache: jinja2.BytecodeCache,
+                 render_markdown: MarkdownRenderer) -> None:
+        self.template_dirs = template_dirs
+        self.template_cache = template_cache
+        self.render_markdown = render_markdown
+        self.order: ItemsToWrite | None = None
+        self.env: jinja2.Environment | None = None
+        self.stream: BinaryIO | None = None
+        self.folders: set[Path] = set()
+        self.reads: BuilderReads = {}  # tuples: the process holds 2,200 scripts' reads until it sends them
+
+    def receive(self, order: ItemsToWrite) -> None:
+        """The items are ready: the fonts are copied first, so that missing ones stop the build early."""
+        self.order = order
+        try:
+            copy_print_fonts(order.fonts_dir, order.site_dir)
+        except Exception as error:
+            raise BuilderFailed(builder_failure(error)) from error
+        self.env = template_environment(self.template_dirs)
+        self.env.bytecode_cache = self.template_cache
+        self.env.auto_reload = False  # the templates do not change while a build runs
+        self.stream = order.items_file.open("rb")
+
+    def step(self) -> bool:
+        """The next item's script; False once every item has one."""
+        if self.stream is None or self.order is None or self.env is None:
+            return False
+        try:
+            path, page_url, item = pickle.load(self.stream)
+        except EOFError:
+            self.stream.close()
+            self.stream = None
+            return False
+        name = f"{ITEMS_FOLDER}/{path}.js"
+        target = self.order.site_dir / name
+        try:
+            with reading() as item_reads:
+                text = item_script(item, page_url, self.env, self.order.vocabularies.label, self.render_markdown,
+                                   self.order.site_url, self.order.max_age, keep_codes=False)
+            if target.parent not in self.folders:  # three folders for thousands of items
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
+            target.write_text(text, encoding="utf-8")
+        except Exception as error:  # the search's process would say it as its own
+            raise BuilderFailed(builder_failure(error)) from error
+        self.reads[name] = tuple(compact(item_reads))
+        return True
+
+    def finish(self) -> BuilderReads:
+        """Every item's script written: what each read, by its path in the site."""
+        while self.step():
+            pass
+        return self.reads
 
 
 def copy_print_fonts(fonts_dir: Path, site_dir: Path) -> None:

@@ -57,11 +57,16 @@ from .glossary import GlossaryExtension
 from .memory import PAGES_PER_TRIM, give_back_freed_memory
 from .order import SAVED_KEYS, add_keys, keys_missing, load_reading_keys, make_keys, save_reading_keys, texts_in_order
 from .packet_builder import (
+    BuilderFailed,
     BuilderMemo,
     BuilderReads,
+    ItemScriptWriter,
+    ItemsToWrite,
     builder_failure,
     image_url_for_builder,
+    save_builder_items,
     write_builder_files,
+    write_builder_listing,
 )
 from .page_parts import PAGE_TEMPLATE, Heading, heading, page_parts, with_heading
 from .pages import generated_pages, glossary_definitions, lecturer_markdown
@@ -80,6 +85,7 @@ from .preview import (
 from .render import EntryMemo, GeneratedPage, Renderer, page_contents, url_for
 from .search import (
     Abandoned,
+    ForSideWork,
     IndexMemo,
     SearchIndex,
     SearchPage,
@@ -112,6 +118,10 @@ EMPTY_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs reads it as no metadata, and rea
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
 TEMPLATE_CACHE = Path(".cache/jinggang/templates")
+# Where the search's process of a build that is not kept spools the pages it reads (search/index.py, PageSpool).
+SEARCH_SPOOL = Path(".cache/jinggang")
+# The packet builder's items, pickled for the search's process (packet_builder.ItemsToWrite), by build process.
+BUILDER_ITEMS = ".cache/jinggang/builder-items-{pid}.pickle"
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -192,20 +202,20 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.trails: Trails | None = None
         self.active_list: Page | None = None  # the list page shown active while a detail page renders
         self.builder_memo = BuilderMemo()  # the packet builder's files, across serve rebuilds
-        # A build that makes everything: the builder's scripts, the search's reading of the pages,
-        # the share panels' QR codes and the presenter pages, each in a process of its own while
-        # MkDocs builds the pages (website/forked.py). A failure there is a ForkedFailed, the
-        # build's PluginError.
-        self.builder_process: ForkedWork | None = None
+        # A build that makes everything: the search's reading of the pages with the builder's
+        # scripts, the share panels' QR codes and the presenter pages, each in a process of its
+        # own while MkDocs builds the pages (website/forked.py). A failure there is a
+        # ForkedFailed, the build's PluginError.
         self.search_reader: ForkedWork | None = None
+        self.builder_items: Path | None = None  # sent to the search reader: it writes the item scripts
         self.code_drawer: ForkedWork | None = None
         self.presenter_writer: ForkedWork | None = None
         self.forks = False  # whether this build does that work in processes of its own (_forks)
         self.pages_written = 0  # by published builds: every PAGES_PER_TRIM, freed memory goes back
-        # The presenter writer forks once the builder's process has ended (or at on_post_build):
-        # side by side, the two held about 50 MB more at the build's peak (2,000 lessons), for no
-        # time gained, as both wait for the one core MkDocs leaves.
-        self.presenters_after_builder = False
+        # The presenter writer forks once the code drawer has ended (or at on_post_build): side
+        # by side, two forked processes held about 50 MB more at the build's peak (2,000
+        # lessons), for no time gained, as both wait for the one core MkDocs leaves.
+        self.presenters_waiting = False
         self.drawn_codes: dict[str, str] = {}  # the code_drawer's: a page's address -> its qr_svg
         self.dependencies = DependencyMap()
         self.page_reads: dict[str, set[str]] = {}  # by src_uri, while the build runs
@@ -295,6 +305,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         list_visible_theme_files(config.theme)
         settings = settings_from(config, self.config)
         self.forks = self._forks(config)
+        # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
+        # Made before the search's reader forks: that process writes the builder's item scripts.
+        self.packet_markdown = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs),
+                                                Path(config.docs_dir), image_url_for_builder(Path(config.docs_dir)))
         if not self.resumed and self.forks:
             # A build that makes everything: the search's reader forks now, before the content is
             # read. Forked later, it wrote into a copy of each memory page of the model it shared
@@ -351,9 +365,6 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.affected = self._resumed_affected(config)
         else:
             self.affected = None
-        # The packet builder's items print as the PDFs do: with the site's Markdown, without hovers.
-        self.packet_markdown = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs),
-                                                Path(config.docs_dir), image_url_for_builder(Path(config.docs_dir)))
         if self.config.glossary_hovers:
             config.markdown_extensions.append(GlossaryExtension(glossary_definitions(self.model)))  # type: ignore[arg-type]
         return config
@@ -466,6 +477,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return file
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        self._collect_finished_work(config)  # the presenter writer may start while MkDocs reads the pages
         # Every read until on_page_content is this page's (its Markdown, hovers, a generated body).
         reads = self.page_reads.setdefault(page.file.src_uri, set())
         if page.file.abs_src_path and page.file.generated_by is None:
@@ -513,19 +525,18 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
         # A build that makes everything writes every item's builder script, reads every page for
         # the search, draws every share panel's QR code and writes every presenter page: in
-        # processes of their own, now that the pages' addresses are known (the search's reader
-        # forked in on_config already unless the build resumed; the presenter writer forks once
-        # the builder has ended). The preview and a resumed build that makes what an edit
-        # affects do a few, in this process.
+        # processes of their own, now that the pages' addresses are known (the search's reader,
+        # which writes the builder's scripts too, forked in on_config already unless the build
+        # resumed; the presenter writer forks once the code drawer has ended). The preview and a
+        # resumed build that makes what an edit affects do a few, in this process.
         if self.config.enabled and self.model is not None and self.renderer is not None \
                 and self.affected is None and self.forks:
-            self.builder_process = ForkedWork(lambda _inbox: self._write_builder_files(config, keep_codes=False),
-                                              "自选讲义包", describe=builder_failure)
             self._start_search_reader(config)  # if on_config did not
+            self._send_builder_items(config)
             site_url = config.site_url or "/"
             addresses = [absolute_url(site_url, url_for(target.src_uri)) for target in share_targets(self.model)]
             self.code_drawer = ForkedWork(lambda _inbox: qr_svgs(addresses), "二维码")
-            self.presenters_after_builder = True
+            self.presenters_waiting = True
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in self.kept_pages:
                 # Not read again: its title, for the nav of the pages that are, is the last build's.
@@ -618,23 +629,43 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def _start_search_reader(self, config: MkDocsConfig) -> None:
         if self.search_reader is None:
-            self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir), self.kept_search_pages),
-                                            "搜索")
+            scripts = ItemScriptWriter(list(config.theme.dirs), self._bytecode_cache(config), self.packet_markdown)
+            spool_dir = Path(config.config_file_path).parent / SEARCH_SPOOL
+            self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir), spool_dir,
+                                                                  self.kept_search_pages, scripts),
+                                            "搜索", describe=_search_failure)
+
+    def _send_builder_items(self, config: MkDocsConfig) -> None:
+        """The builder's items, pickled into a file of the project's cache, for the search's reader
+        to write their scripts (packet_builder.ItemScriptWriter)."""
+        assert self.model is not None and self.renderer is not None and self.search_reader is not None
+        items = Path(config.config_file_path).parent / BUILDER_ITEMS.format(pid=os.getpid())
+        self.builder_items = items
+        save_builder_items(self.model, self.renderer.urls, items)
+        fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
+        self.search_reader.send(ForSideWork(ItemsToWrite(
+            items, self.model.vocabularies, Path(config.site_dir), site_url=config.site_url or "",
+            max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir)))
+
+    def _forget_builder_items(self) -> None:
+        if self.builder_items is not None:
+            self.builder_items.unlink(missing_ok=True)
+            self.builder_items = None
 
     def _collect_finished_work(self, config: MkDocsConfig) -> None:
         """The forked works' outcomes, taken as soon as they are sent: their processes end then,
         instead of holding their memory until the build reads them (the QR codes' process held
         about 48 MB until the first page's share panel, after MkDocs had read every page). The
-        presenter writer starts once the builder's process has ended."""
-        for work in (self.builder_process, self.presenter_writer, self.code_drawer):
+        presenter writer starts once the code drawer's process has ended."""
+        for work in (self.presenter_writer, self.code_drawer):
             if work is not None:
                 work.collect_if_done()
-        if self.builder_process is not None and self.builder_process.done:
+        if self.code_drawer is None or self.code_drawer.done:
             self._start_presenter_writer(config)
 
     def _start_presenter_writer(self, config: MkDocsConfig) -> None:
-        if self.presenters_after_builder:
-            self.presenters_after_builder = False
+        if self.presenters_waiting:
+            self.presenters_waiting = False
             self.presenter_writer = ForkedWork(lambda _inbox: self._write_presenters(config), "演示模式")
 
     def _drawn_code(self, url: str) -> str | None:
@@ -728,7 +759,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             raise PluginError(f"{error}。演示模式需要 reveal.js：运行 make site（其中的 npm ci 会安装它）。") from error
         last_presenters = [path for path in (self.last_build.dependencies.files if self.last_build else ())
                            if path.endswith(PRESENTER_PAGE)]
-        self._start_presenter_writer(config)  # if the builder's process is still at work
+        self._start_presenter_writer(config)  # if the code drawer's process is still at work
         writer = self.presenter_writer
         if writer is not None or not last_presenters or any(self._remade(path) for path in last_presenters):
             try:
@@ -741,14 +772,10 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             for path in last_presenters:
                 self._keep(path)
         try:
-            builder = self.builder_process
-            builder_reads = builder.result() if builder is not None else self._write_builder_files(config)
-            self.builder_process = None
-            for path, script_reads in builder_reads.items():
-                if script_reads is not None:
-                    self.dependencies.add(path, script_reads)
-                elif self.last_build is not None and path in self.last_build.dependencies.files:
-                    self._keep(path)  # left as it was, or given back by the preview's memo
+            if self.builder_items is not None:  # the search's reader writes the item scripts
+                builder_reads = write_builder_listing(self.model, self.renderer, site_dir)
+            else:
+                builder_reads = self._write_builder_files(config)
         except (PrintFontsMissing, ItemError) as error:
             raise PluginError(builder_failure(error)) from error
         finally:
@@ -759,9 +786,16 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.code_drawer = None
         if search_reader is not None:
             try:
-                search_reader.result()  # its pages are in kept_search_pages
+                _pages, item_reads = search_reader.result()  # its pages are in kept_search_pages
             finally:
                 self.search_reader = None
+                self._forget_builder_items()
+            builder_reads |= item_reads or {}
+        for path, script_reads in builder_reads.items():
+            if script_reads is not None:
+                self.dependencies.add(path, script_reads)
+            elif self.last_build is not None and path in self.last_build.dependencies.files:
+                self._keep(path)  # left as it was, or given back by the preview's memo
         try:  # last: the stamp hashes every file the build wrote
             if not (incremental and self.is_serve):  # the preview's pages are network first: its last stamp serves
                 stamp_service_worker(site_dir)
@@ -795,11 +829,12 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
 
     def stop_forked_work(self) -> None:
         """Stop the build's forked processes (website/forked.py), if any still run."""
-        for work in (self.builder_process, self.search_reader, self.code_drawer, self.presenter_writer):
+        for work in (self.search_reader, self.code_drawer, self.presenter_writer):
             if work is not None:
                 work.stop()
-        self.builder_process = self.search_reader = self.code_drawer = self.presenter_writer = None
-        self.presenters_after_builder = False
+        self.search_reader = self.code_drawer = self.presenter_writer = None
+        self.presenters_waiting = False
+        self._forget_builder_items()
 
     def _write_presenters(self, config: MkDocsConfig) -> tuple[list[str], set[str]]:
         """Every material's presenter page (site paths), and what they read."""
@@ -811,14 +846,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                                           self.renderer.urls)
         return [presenter.relative_to(site_dir).as_posix() for presenter in presenters], set(reads)
 
-    def _write_builder_files(self, config: MkDocsConfig, *, keep_codes: bool = True) -> BuilderReads:
+    def _write_builder_files(self, config: MkDocsConfig) -> BuilderReads:
         assert self.model is not None and self.renderer is not None
         fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
         return write_builder_files(
             self.model, self.renderer, self.packet_markdown, Path(config.site_dir), site_url=config.site_url or "",
             max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir,
-            memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path),
-            keep_codes=keep_codes)
+            memo=self.builder_memo if self.is_serve else None, unchanged=lambda path: not self._remade(path))
 
     def _write_search(self, pages: list[SearchPage | UnreadPage], site_dir: Path, previous: threading.Thread | None,
                       number: int) -> None:
@@ -884,6 +918,13 @@ def _file_key(config: MkDocsConfig, path: str) -> str:
     """A file read as it is: `file/` and its path from the project root."""
     root = Path(config.config_file_path).parent.resolve()
     return key("file", Path(path).resolve().relative_to(root).as_posix(), "bytes")
+
+
+def _search_failure(error: Exception) -> str:
+    """What a failure in the search's process says: the builder's scripts' own (BuilderFailed) as they say it."""
+    if isinstance(error, BuilderFailed):
+        return str(error)
+    return f"搜索：{type(error).__name__}: {error}"
 
 
 def plain_title(page: Page) -> str:

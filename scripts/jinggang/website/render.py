@@ -74,21 +74,26 @@ class EntryMemo:
         return kept[0]
 
 
+def template_environment(template_dirs: Iterable[str]) -> jinja2.Environment:
+    """The environment of the site's own templates, looked up through the theme's directories."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(template_dirs)),
+        # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
+        # template (.md) writes Markdown that goes through Markdown and the sanitizer.
+        autoescape=jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",),
+                                            default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 class Renderer:
     def __init__(self, template_dirs: Iterable[str], model: ContentModel,
                  urls: Mapping[str, str] | None = None, offline: bool = False,
                  env: jinja2.Environment | None = None, entry_memo: EntryMemo | None = None) -> None:
         self.template_dirs = list(template_dirs)
-        self.env = env or jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.template_dirs),
-            # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
-            # template (.md) writes Markdown that goes through Markdown and the sanitizer.
-            autoescape=jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",),
-                                                default_for_string=True, default=True),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = env or template_environment(self.template_dirs)
         self.model = model
         self.urls: dict[str, str] = dict(urls or {})
         # The build zipped for file:// (no server): templates leave out what needs one.

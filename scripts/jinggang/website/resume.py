@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ..outputs.fonts import SITE_FONTS_DIR
 from ..outputs.site_run import environment_digest, site_listing
 from .preview import LastBuild
+from .search import SearchPage, UnreadPage
+from .search.index import read_spool
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -120,8 +122,9 @@ class Resumption:
             with open(state_file, "rb") as stream:
                 kept = pickle.load(stream)  # our own cache file, written by keep() for this key
             if isinstance(kept, LastBuild) and kept.search_pages_apart:
-                with open(search_file, "rb") as stream:
-                    kept = replace(kept, search_pages=pickle.load(stream), search_pages_apart=False)
+                with open(search_file, "rb") as stream:  # the search process's spool (search/index.py)
+                    search_pages: dict[str, SearchPage | UnreadPage] = {**read_spool(stream)}
+                kept = replace(kept, search_pages=search_pages, search_pages_apart=False)
         except Exception:  # absent, from another version, cut short: a whole build
             return None
         return kept if isinstance(kept, LastBuild) else None

@@ -7,6 +7,7 @@ layout can be changed the same way as the site's.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from ..markdown import MarkdownRenderer
 from ..qr import encoded_code, qr_code, svg_inline
 
 if TYPE_CHECKING:
+    import jinja2
     import segno
 
 # Headings of the parts printed on their own from another item's content: 「学生活页：title」.
@@ -133,13 +135,14 @@ class PartShape:
 QR_SLOT = "<!--jg-qr-->"
 
 
-def render_parts(item: ContentItem, renderer: Renderer, render_markdown: MarkdownRenderer, site_url: str,
-                 max_age: int) -> dict[str, tuple[str, str]]:
+def render_parts(item: ContentItem, env: jinja2.Environment, label: Callable[[str, str], str],
+                 render_markdown: MarkdownRenderer, site_url: str, max_age: int) -> dict[str, tuple[str, str]]:
     """{part kind: (its section, its contents row)} for one item, from the packets' own macros
     (site_overrides/jinggang/packet/parts.html), so the builder prints what `jinggang packets` prints.
-    Placed at anchor item-0: the builder numbers the sections. The QR code is QR_SLOT: item_qr gives it."""
-    parts: Any = renderer.env.get_template("jinggang/packet/parts.html").make_module(
-        {"label": renderer.model.label, "markdown": render_markdown, "qr": lambda _url: Markup(QR_SLOT)})
+    Placed at anchor item-0: the builder numbers the sections. The QR code is QR_SLOT: item_qr gives it.
+    Only the item and label (the vocabularies') are read: a process that has no model renders them."""
+    parts: Any = env.get_template("jinggang/packet/parts.html").make_module(
+        {"label": label, "markdown": render_markdown, "qr": lambda _url: Markup(QR_SLOT)})
     rendered = {}
     for kind in ITEM_PARTS[item.KIND]:
         if kind == DISCUSSION and not getattr(item, "discussion", None):

@@ -11,7 +11,7 @@ offline zip and from the service worker's cache.
 
 from .index import Abandoned, IndexMemo, SearchIndex, SearchPage
 from .opensearch import write_opensearch
-from .pages import UnreadPage, page_kind, published_content, read_and_write_search, read_page, search_page
+from .pages import ForSideWork, UnreadPage, page_kind, published_content, read_and_write_search, read_page, search_page
 
-__all__ = ["Abandoned", "IndexMemo", "SearchIndex", "SearchPage", "UnreadPage", "page_kind", "published_content",
-           "read_and_write_search", "read_page", "search_page", "write_opensearch"]
+__all__ = ["Abandoned", "ForSideWork", "IndexMemo", "SearchIndex", "SearchPage", "UnreadPage", "page_kind",
+           "published_content", "read_and_write_search", "read_page", "search_page", "write_opensearch"]

@@ -30,13 +30,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import pickle
 import re
 import shutil
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ...content.dependencies import file_identity
 from .extract import Section
@@ -70,6 +71,55 @@ class SearchPage:
     title: str
     kind: str  # shown beside the result: 微团课, 研学指南...
     sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SpooledPage:
+    """What an index holds of a page its memo's spool keeps (PageSpool): what the manifest and
+    the list of addresses need; the sections' texts are read back when the page's file is written."""
+
+    url: str
+    kind: str
+    section_count: int
+    place: int  # in the spool
+
+
+class PageSpool:
+    """The pages of an index that is written once they have all been read, pickled one after the
+    other into a file as they are read, (src_uri, SearchPage) each: the whole build's forked
+    reader held every page's sections until it had written the index (2,000 lessons: that
+    process 80 -> 58 MB at the build's peak). The same file keeps the pages for the build that
+    resumes from this one (read_spool)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.end = 0
+
+    def keep(self, src_uri: str, page: SearchPage) -> SpooledPage:
+        self.stream.seek(self.end)
+        place = self.end
+        pickle.dump((src_uri, page), self.stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.end = self.stream.tell()
+        return SpooledPage(page.url, page.kind, len(page.sections), place)
+
+    def page(self, spooled: SpooledPage) -> SearchPage:
+        self.stream.seek(spooled.place)
+        _src_uri, page = pickle.load(self.stream)
+        return page  # type: ignore[no-any-return]
+
+
+def read_spool(stream: BinaryIO) -> dict[str, SearchPage]:
+    """Every page a PageSpool wrote into stream, by src_uri."""
+    pages: dict[str, SearchPage] = {}
+    while True:
+        try:
+            src_uri, page = pickle.load(stream)
+        except EOFError:
+            return pages
+        pages[src_uri] = page
+
+
+IndexedPage = SearchPage | SpooledPage
 
 
 def derived_anchor(heading: str) -> str:
@@ -160,7 +210,7 @@ class IndexMemo:
     that a build writes only the files that changed. Tokenizing every page and writing every file took ~6 s
     at 2,000 lessons, in a thread that slowed the next build."""
 
-    codes: dict[int, tuple[SearchPage, list[SectionCodes]]] = field(default_factory=dict)
+    codes: dict[int, tuple[IndexedPage, list[SectionCodes]]] = field(default_factory=dict)
     payloads: dict[int, tuple[SearchPage, str]] = field(default_factory=dict)
     written: dict[str, tuple[bytes, tuple[Any, ...] | None]] = field(default_factory=dict)
     folder: Path | None = None  # where they were written
@@ -171,8 +221,11 @@ class IndexMemo:
     # Whether page files' texts are kept: for a next index, not for a memo used once (the
     # whole build's reader held them, 7 MB at 2,000 lessons, until it had written them all).
     keeps_page_files: bool = True
+    # Where prepare() puts the pages, if anywhere: what it returns stands for each (the whole
+    # build's reader, which writes one index from them all).
+    spool: PageSpool | None = None
 
-    def keep_only(self, pages: list[SearchPage]) -> None:
+    def keep_only(self, pages: Sequence[IndexedPage]) -> None:
         used = {id(page) for page in pages}
         for table in (self.codes, self.payloads):
             for stale in table.keys() - used:
@@ -181,7 +234,7 @@ class IndexMemo:
 
 @dataclass
 class SearchIndex:
-    pages: list[SearchPage]
+    pages: Sequence[IndexedPage]
     memo: IndexMemo | None = None
     # Called between pages and files: the preview's writer waits there while a build runs, and
     # raises Abandoned when a later build's index replaces this one.
@@ -228,7 +281,7 @@ class SearchIndex:
                 encoded[tokens[number]] = posting[0].decode("ascii")
         return encoded
 
-    def prepare(self, page: SearchPage) -> None:
+    def prepare(self, page: SearchPage, src_uri: str = "") -> IndexedPage:
         """Tokenize a page now, into the memo, for an index written later with this memo: the
         forked reader of a whole build does this as each page arrives, on the core MkDocs leaves
         idle, instead of all at once after the last page (4 s at 2,000 lessons). Its file's text
@@ -236,9 +289,14 @@ class SearchIndex:
         when it writes it (0.1-0.2 s of JSON, against 7 MB held while MkDocs builds)."""
         if self.memo is None:
             raise ValueError("prepare keeps its work in a memo: SearchIndex(pages, IndexMemo())")
+        if self.memo.spool is not None:
+            spooled = self.memo.spool.keep(src_uri, page)
+            self.memo.codes[id(spooled)] = (spooled, self._codes(page))
+            return spooled
         self._page_codes(page)
         if self.memo.keeps_page_files:
             self._page_payload(page)
+        return page
 
     def _section_codes(self) -> Iterator[SectionCodes]:
         for number, page in enumerate(self.pages):
@@ -246,17 +304,26 @@ class SearchIndex:
                 self.checkpoint()
             yield from self._page_codes(page)
 
-    def _page_codes(self, page: SearchPage) -> list[SectionCodes]:
+    def _page_codes(self, page: IndexedPage) -> list[SectionCodes]:
         remembered = self.memo.codes.get(id(page)) if self.memo is not None else None
         if remembered is not None and remembered[0] is page:
             return remembered[1]
-        codes = [compact_codes(section_postings(section, number == 0, page.title), self._tokens)
-                 for number, section in enumerate(page.sections)]
+        if isinstance(page, SpooledPage):
+            raise ValueError("a spooled page's codes are made as it is spooled (prepare)")
+        codes = self._codes(page)
         if self.memo is not None:
             self.memo.codes[id(page)] = (page, codes)
         return codes
 
-    def _page_payload(self, page: SearchPage) -> str:
+    def _codes(self, page: SearchPage) -> list[SectionCodes]:
+        return [compact_codes(section_postings(section, number == 0, page.title), self._tokens)
+                for number, section in enumerate(page.sections)]
+
+    def _page_payload(self, page: IndexedPage) -> str:
+        if isinstance(page, SpooledPage):
+            if self.memo is None or self.memo.spool is None:
+                raise ValueError("a spooled page is read back from its memo's spool")
+            page = self.memo.spool.page(page)
         remembered = self.memo.payloads.get(id(page)) if self.memo is not None else None
         if remembered is not None and remembered[0] is page:
             return remembered[1]
@@ -294,7 +361,8 @@ class SearchIndex:
             text = made.pop(name)()
             digest.update(text.encode())
             yield name, text
-        counts = "".join(encode_number(len(page.sections)) for page in self.pages)
+        counts = "".join(encode_number(page.section_count if isinstance(page, SpooledPage) else len(page.sections))
+                         for page in self.pages)
         kinds = list(dict.fromkeys(page.kind for page in self.pages))
         kind_numbers = {kind: number for number, kind in enumerate(kinds)}
         page_kinds = "".join(encode_number(kind_numbers[page.kind]) for page in self.pages)
@@ -302,7 +370,7 @@ class SearchIndex:
                                                      "pages": len(self.pages), "sections": counts,
                                                      "kinds": kinds, "pageKinds": page_kinds})
 
-    def _page_file(self, number: int, page: SearchPage) -> str:
+    def _page_file(self, number: int, page: IndexedPage) -> str:
         return _call("page", number, self._page_payload(page))
 
     def write(self, site_dir: Path) -> None:

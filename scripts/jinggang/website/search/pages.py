@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pickle
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, Protocol
 
 from mkdocs.structure.pages import Page
 
@@ -14,7 +15,7 @@ from ...content.kinds import KINDS, ROUTE
 from ...content.model import ContentItem
 from ..memory import PAGES_PER_TRIM, give_back_freed_memory
 from .extract import page_sections
-from .index import IndexMemo, SearchIndex, SearchPage
+from .index import IndexedPage, IndexMemo, PageSpool, SearchIndex, SearchPage
 
 # Shown beside a result. Items carry their kind; routes and other pages are told by folder.
 FOLDER_KINDS = {"routes": ROUTE.label, "editors": "编者指南", "timeline.md": "党史时间线", "glossary.md": "术语表"}
@@ -69,37 +70,76 @@ def read_page(page: SearchPage | UnreadPage) -> SearchPage:
     return page.read() if isinstance(page, UnreadPage) else page
 
 
-def read_search_pages(inbox: Connection, index: SearchIndex) -> dict[str, SearchPage]:
+class SideWork(Protocol):
+    """Work done in the search's process between the pages it reads (the packet builder's item
+    scripts: website/packet_builder.py, ItemScriptWriter). That process forks before the content
+    is read, so work that it is sent costs no copies of the model's memory pages."""
+
+    def receive(self, order: Any) -> None:
+        """What the work needs, sent as a ForSideWork."""
+
+    def step(self) -> bool:
+        """One small part of it, when no page waits; False once nothing is left."""
+
+    def finish(self) -> Any:
+        """What is left, once every page has come; its result."""
+
+
+@dataclass(frozen=True)
+class ForSideWork:
+    """A message to the search's process for its SideWork, not a page."""
+
+    order: Any
+
+
+def read_search_pages(inbox: Connection, index: SearchIndex, side: SideWork | None = None) -> dict[str, IndexedPage]:
     """search_page for each (src_uri, content, url, title, kind) the inbox brings, until it ends:
     a forked process's work while MkDocs builds the pages (website/forked.py). Each page is
-    prepared in index's memo as it comes."""
-    pages: dict[str, SearchPage] = {}
+    prepared in index's memo as it comes (and spooled, if the memo has a spool). A page that
+    waits is read first, side's steps in between: MkDocs's process, which sends the pages,
+    never waits for a pipe that is full."""
+    pages: dict[str, IndexedPage] = {}
+    busy = False  # whether side has steps left
     while True:
+        if busy and side is not None and not inbox.poll():
+            busy = side.step()
+            continue
         try:
-            src_uri, html, url, title, kind = inbox.recv()
+            message = inbox.recv()
         except EOFError:
             return pages
-        page = pages[src_uri] = search_page(html, url, title, kind)
-        index.prepare(page)
+        if isinstance(message, ForSideWork):
+            if side is None:
+                raise TypeError("this search process has no side work")
+            side.receive(message.order)
+            busy = True
+            continue
+        src_uri, html, url, title, kind = message
+        pages[src_uri] = index.prepare(search_page(html, url, title, kind), src_uri)
         # Each page's HTML and parse are freed by now; only what the index keeps of it stays.
         if len(pages) % PAGES_PER_TRIM == 0:
             give_back_freed_memory()
 
 
-def read_and_write_search(site_dir: Path, kept_pages: Path | None = None) -> Callable[[Connection], int]:
+def read_and_write_search(site_dir: Path, spool_dir: Path, kept_pages: Path | None = None,
+                          side: SideWork | None = None) -> Callable[[Connection], tuple[int, Any]]:
     """read_search_pages, then the index of what it read written into site_dir/search/: the
     whole work of a forked process, which writes while MkDocs's process finishes its build.
-    The pages it read are pickled into kept_pages, if given, for the build that resumes from
-    this one: not sent back, MkDocs's process would hold their 185,000 objects (17 MB at 2,000
-    lessons) only to save them. It returns how many pages it read."""
-    def work(inbox: Connection) -> int:
-        memo = IndexMemo(keeps_page_files=False)  # used once
-        pages = read_search_pages(inbox, SearchIndex([], memo))
-        SearchIndex([pages[uri] for uri in sorted(pages)], memo).write(site_dir)
+    The pages go to a spool as they are read (index.PageSpool): kept_pages if given, which the
+    build that resumes from this one reads (index.read_spool; not sent back, MkDocs's process
+    would hold their 185,000 objects, 17 MB at 2,000 lessons, only to save them), else a
+    temporary file in spool_dir. It returns how many pages it read and side's result (None
+    without side), side finished before the index is written."""
+    def work(inbox: Connection) -> tuple[int, Any]:
+        spool_dir.mkdir(parents=True, exist_ok=True)
         if kept_pages is not None:
             kept_pages.parent.mkdir(parents=True, exist_ok=True)
-            with open(kept_pages, "wb") as stream:
-                pickle.dump(pages, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        return len(pages)
+        with (open(kept_pages, "w+b") if kept_pages is not None
+              else tempfile.TemporaryFile(dir=spool_dir, prefix="search-pages-")) as stream:
+            memo = IndexMemo(keeps_page_files=False, spool=PageSpool(stream))  # used once
+            pages = read_search_pages(inbox, SearchIndex([], memo), side)
+            side_result = side.finish() if side is not None else None
+            SearchIndex([pages[uri] for uri in sorted(pages)], memo).write(site_dir)
+        return len(pages), side_result
 
     return work
