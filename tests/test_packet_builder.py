@@ -306,7 +306,7 @@ def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         started.clear()
         assert run_build(forking(project, from_pages), config, project / name, strict=True) == 0
         side_work = {label for label in started if label != "拼音排序"}  # keys: see test_order.py
-        assert side_work == (set() if name == "in-process" else {"搜索", "二维码", "演示模式"}), started
+        assert side_work == (set() if name == "in-process" else {"自选讲义包", "搜索", "二维码", "演示模式"}), started
         sites[name] = {path.relative_to(project / name).as_posix(): path.read_bytes()
                        for path in (project / name).rglob("*") if path.is_file()}
     assert sites["forked"] == sites["in-process"]

@@ -263,7 +263,9 @@ class ItemsToWrite:
 
 
 def save_builder_items(model: ContentModel, urls: Mapping[str, str], items_file: Path) -> None:
-    """Each item of this build's pages as ItemScriptWriter reads it, in the catalog's order."""
+    """Each item of this build's pages as ItemScriptWriter reads it, in the catalog's order. Best
+    in a process that ends soon after: pickling an object asks for its __dict__, which CPython
+    3.11 makes then and keeps, and a string keeps its UTF-8 (2,000 lessons: 20 MB in all)."""
     items_file.parent.mkdir(parents=True, exist_ok=True)
     with unrecorded(), items_file.open("wb") as stream:
         for item in builder_items(model):
