@@ -28,6 +28,7 @@ from jinggang.content.problems import errors
 from jinggang.content.source import parse_yaml
 from jinggang.website import plugin as plugin_module
 from jinggang.website.packet_builder import ITEMS_FOLDER
+from jinggang.website.plugin import DEPENDENCY_FOLDER, SITE_DEPENDENCIES
 
 from .conftest import REPO, forking, make_project, plugin_options, run_commands
 
@@ -282,13 +283,15 @@ def test_a_whole_build_says_a_builder_failure_as_its_own_and_keeps_the_site(proj
     assert "缺少打印字体" in said and "no-fonts-here" in said and "自选讲义包用 PDF 的打印字体" in said, said
     assert "Traceback" not in said, said
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert not list(project.rglob("builder-items-*"))
 
 
 def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Forking a process costs more than the builder's scripts, the search's reading and the QR
     codes of a few pages (fork_from_pages, website/config.py): a site one Markdown file short of
-    the option is built in one process, a site that has that many forks. Both make the same site."""
+    the option is built in one process, a site that has that many forks. Both make the same site
+    and the same dependency map (what each file read), and leave no pickled items behind."""
     started: list[str] = []
     real_init = plugin_module.ForkedWork.__init__
 
@@ -300,7 +303,7 @@ def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
     pages = len(list((project / "docs").rglob("*.md")))
     config = project / "mkdocs.yml"
     plain = config.read_text(encoding="utf-8")
-    sites = {}
+    sites, maps = {}, {}
     for from_pages, name in ((pages + 1, "in-process"), (pages, "forked")):
         config.write_text(plain, encoding="utf-8")
         started.clear()
@@ -309,7 +312,10 @@ def test_a_whole_build_forks_its_side_work_only_for_a_site_with_enough_pages(
         assert side_work == (set() if name == "in-process" else {"自选讲义包", "搜索", "二维码", "演示模式"}), started
         sites[name] = {path.relative_to(project / name).as_posix(): path.read_bytes()
                        for path in (project / name).rglob("*") if path.is_file()}
+        maps[name] = json.loads((project / DEPENDENCY_FOLDER / SITE_DEPENDENCIES).read_text(encoding="utf-8"))
+        assert not list(project.rglob("builder-items-*")), name
     assert sites["forked"] == sites["in-process"]
+    assert maps["forked"] == maps["in-process"]
 
 
 def test_an_interrupted_whole_build_leaves_no_process_at_work_and_no_staging_folder(

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import multiprocessing
+import pickle
 import random
 import shutil
 import signal
@@ -287,6 +288,11 @@ def test_the_forked_reader_writes_the_index_a_whole_write_gives(tmp_path: Path) 
     SearchIndex(whole).write(tmp_path / "whole")
     assert _folder(tmp_path / "forked/search") == _folder(tmp_path / "whole/search")
     assert [pages[uri] for uri in sorted(pages)] == whole
+    # A spool cut short (its build killed as it wrote) is not read as whole: the next build makes everything.
+    ended = kept.read_bytes()
+    kept.write_bytes(ended[:-len(pickle.dumps(None))])
+    with kept.open("rb") as stream, pytest.raises(EOFError):
+        read_spool(stream)
     # Not kept for a next build: the same index, spooled through a file that is gone after.
     inbox, outbox = multiprocessing.Pipe(duplex=False)
     for message in sent:
@@ -301,8 +307,13 @@ def test_the_search_process_reads_waiting_pages_before_its_side_work(tmp_path: P
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The search's process writes the packet builder's scripts too (ForSideWork, SideWork): a page
     that waits in its pipe is read before the next step of that work, so that MkDocs's process,
-    which sends the pages, does not wait; the steps left are done before the index is written."""
+    which sends the pages, waits at most one step; the steps left are done before the index is
+    written. Here each step sends what MkDocs would send meanwhile: a page, then the pipe's end."""
     done: list[str] = []
+    inbox, outbox = multiprocessing.Pipe(duplex=False)
+
+    def page(number: int) -> tuple[str, str, str, str, str]:
+        return f"p{number}.md", f"<p>第{number}页</p>", f"p{number}/", f"第{number}页", "页面"
 
     class Steps:
         def __init__(self) -> None:
@@ -313,13 +324,16 @@ def test_the_search_process_reads_waiting_pages_before_its_side_work(tmp_path: P
             self.left = order
 
         def step(self) -> bool:
-            if self.left:
-                done.append(f"step {self.left}")
-                self.left -= 1
+            done.append(f"step {self.left}")
+            if self.left == 3:
+                outbox.send(page(1))
+            elif self.left == 2:
+                outbox.close()
+            self.left -= 1
             return self.left > 0
 
         def finish(self) -> str:
-            while self.step():
+            while self.left and self.step():
                 pass
             return "finished"
 
@@ -328,13 +342,10 @@ def test_the_search_process_reads_waiting_pages_before_its_side_work(tmp_path: P
         return search_page(html, url, title, kind)
 
     monkeypatch.setattr(search_pages, "search_page", read)
-    inbox, outbox = multiprocessing.Pipe(duplex=False)
     outbox.send(ForSideWork(3))
-    for number in range(2):
-        outbox.send((f"p{number}.md", f"<p>第{number}页</p>", f"p{number}/", f"第{number}页", "页面"))
-    outbox.close()
+    outbox.send(page(0))
     assert read_and_write_search(tmp_path / "site", tmp_path / "spool", side=Steps())(inbox) == (2, "finished")
-    assert done == ["receive 3", "page p0/", "page p1/", "step 3", "step 2", "step 1"]
+    assert done == ["receive 3", "page p0/", "step 3", "page p1/", "step 2", "step 1"]
     assert len(read_page_urls(tmp_path / "site")) == 2
 
 

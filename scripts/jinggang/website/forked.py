@@ -92,8 +92,8 @@ class ForkedWork:
 
     def collect_if_done(self) -> None:
         """Take the outcome now if the work has sent it, without waiting: a process whose outcome
-        is larger than a pipe holds waits until it is read, keeping its memory (the packet
-        builder's, about 90 MB of the build's peak at 2,000 lessons, for the last 6 s of it)."""
+        is larger than a pipe holds waits until it is read, keeping its memory (the QR codes'
+        drawer, until MkDocs's process reached the first page with a share panel)."""
         if self._outcome is None and not self._receiving.closed and self._receiving.poll():
             self._outcome = self._received()
 

@@ -160,7 +160,7 @@ def builder_failure(error: Exception) -> str:
 def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown: MarkdownRenderer,
                         site_dir: Path, *, site_url: str, max_age: int, fonts_dir: Path,
                         memo: BuilderMemo | None = None, unchanged: Callable[[str], bool] | None = None,
-                        keep_codes: bool = True) -> BuilderReads:
+                        ) -> BuilderReads:
     """The item scripts, the catalog, the print styles and the print fonts; returns what each
     script read of the model by its path in the site, None for one not made again.
 
@@ -169,7 +169,7 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
     renders one item, not 2,200 (12.7 s at 2,000 lessons). memo keeps each item's script by what it
     was made from, across the rebuilds of `mkdocs serve` (rendering is about 3 ms an item, most of
     it the Markdown); without one, no script is kept (a one-off build would hold every item's HTML
-    until it ends). keep_codes: as item_qr's."""
+    until it ends)."""
     # Tuples: a process of its own holds 2,200 scripts' reads until it sends them (sets 7 MB).
     reads: BuilderReads = {}
     folders: set[Path] = set()
@@ -202,7 +202,7 @@ def write_builder_files(model: ContentModel, renderer: Renderer, render_markdown
             if text is None or not (intact.get(target.parent) or target.is_file()):
                 if text is None:
                     text = item_script(item, page_url, renderer.env, renderer.model.label, render_markdown,
-                                       site_url, max_age, keep_codes=keep_codes)
+                                       site_url, max_age, keep_codes=True)
                 if target.parent not in folders:  # three folders for thousands of items
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
@@ -252,10 +252,9 @@ def item_script(item: ContentItem, page_url: str, env: jinja2.Environment, label
 @dataclass(frozen=True)
 class ItemsToWrite:
     """What the search's process is sent to write the item scripts: the items, pickled one after
-    another into items_file as (path, page URL, item) by save_builder_items, and what else they read."""
+    another into items_file by save_builder_items, and where they go."""
 
     items_file: Path
-    vocabularies: Vocabularies
     site_dir: Path
     site_url: str
     max_age: int
@@ -263,11 +262,13 @@ class ItemsToWrite:
 
 
 def save_builder_items(model: ContentModel, urls: Mapping[str, str], items_file: Path) -> None:
-    """Each item of this build's pages as ItemScriptWriter reads it, in the catalog's order. Best
-    in a process that ends soon after: pickling an object asks for its __dict__, which CPython
-    3.11 makes then and keeps, and a string keeps its UTF-8 (2,000 lessons: 20 MB in all)."""
+    """The vocabularies (the labels the items' parts show), then (path, page URL, item) for each item
+    of this build's pages, in the catalog's order, as ItemScriptWriter reads them. Best in a
+    process that ends soon after: pickling an object asks for its __dict__, which CPython 3.11
+    makes then and keeps, and a string keeps its UTF-8 (2,000 lessons: 20 MB in all)."""
     items_file.parent.mkdir(parents=True, exist_ok=True)
     with unrecorded(), items_file.open("wb") as stream:
+        pickle.dump(model.vocabularies, stream, protocol=pickle.HIGHEST_PROTOCOL)
         for item in builder_items(model):
             page_url = urls.get(item.src_uri)
             if page_url is not None:  # not a page of this build
@@ -283,7 +284,8 @@ class ItemScriptWriter:
     reading of the pages (website/search/pages.py, SideWork), in a process that has no model:
     each item is read from the file ItemsToWrite names, rendered, written and let go.
 
-    The templates' environment and the Markdown are made in MkDocs's process, before it forks."""
+    The Markdown renderer and the templates' bytecode cache are made in MkDocs's process before
+    it forks; the templates' environment is made in the search's, once the items are there."""
 
     def __init__(self, template_dirs: list[str], template_cache: jinja2.BytecodeCache,
                  render_markdown: MarkdownRenderer) -> None:
@@ -292,25 +294,30 @@ class ItemScriptWriter:
         self.render_markdown = render_markdown
         self.order: ItemsToWrite | None = None
         self.env: jinja2.Environment | None = None
+        self.vocabularies: Vocabularies | None = None
         self.stream: BinaryIO | None = None
         self.folders: set[Path] = set()
         self.reads: BuilderReads = {}  # tuples: the process holds 2,200 scripts' reads until it sends them
 
     def receive(self, order: ItemsToWrite) -> None:
-        """The items are ready: the fonts are copied first, so that missing ones stop the build early."""
+        """The items are ready. The file is let go of at once (read through the open stream): a
+        build interrupted later leaves none. The fonts are copied first: missing ones end this
+        process before any item is rendered, and MkDocs's at its next page (_collect_finished_work)."""
         self.order = order
         try:
+            self.stream = order.items_file.open("rb")
+            order.items_file.unlink()
+            self.vocabularies = pickle.load(self.stream)
             copy_print_fonts(order.fonts_dir, order.site_dir)
-        except Exception as error:
+            self.env = template_environment(self.template_dirs)
+        except Exception as error:  # the search's process would say it as its own
             raise BuilderFailed(builder_failure(error)) from error
-        self.env = template_environment(self.template_dirs)
         self.env.bytecode_cache = self.template_cache
         self.env.auto_reload = False  # the templates do not change while a build runs
-        self.stream = order.items_file.open("rb")
 
     def step(self) -> bool:
         """The next item's script; False once every item has one."""
-        if self.stream is None or self.order is None or self.env is None:
+        if self.stream is None or self.order is None or self.env is None or self.vocabularies is None:
             return False
         try:
             path, page_url, item = pickle.load(self.stream)
@@ -318,11 +325,13 @@ class ItemScriptWriter:
             self.stream.close()
             self.stream = None
             return False
+        except Exception as error:  # the search's process would say it as its own
+            raise BuilderFailed(builder_failure(error)) from error
         name = f"{ITEMS_FOLDER}/{path}.js"
         target = self.order.site_dir / name
         try:
             with reading() as item_reads:
-                text = item_script(item, page_url, self.env, self.order.vocabularies.label, self.render_markdown,
+                text = item_script(item, page_url, self.env, self.vocabularies.label, self.render_markdown,
                                    self.order.site_url, self.order.max_age, keep_codes=False)
             if target.parent not in self.folders:  # three folders for thousands of items
                 target.parent.mkdir(parents=True, exist_ok=True)

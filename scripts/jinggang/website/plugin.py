@@ -52,7 +52,7 @@ from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenter
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
-from .forked import ForkedWork
+from .forked import ForkedFailed, ForkedWork
 from .glossary import GlossaryExtension
 from .memory import PAGES_PER_TRIM, give_back_freed_memory
 from .order import SAVED_KEYS, add_keys, keys_missing, load_reading_keys, make_keys, save_reading_keys, texts_in_order
@@ -212,8 +212,9 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self.presenter_writer: ForkedWork | None = None
         self.forks = False  # whether this build does that work in processes of its own (_forks)
         self.pages_written = 0  # by published builds: every PAGES_PER_TRIM, freed memory goes back
-        # The presenter writer forks once the code drawer has ended (or at on_post_build): side
-        # by side, two forked processes held about 50 MB more at the build's peak (2,000
+        # The presenter writer forks once the code drawer has ended (or at on_post_build): a
+        # process forked from this one gets a copy of each memory page this one writes while it
+        # runs, and side by side two such held about 50 MB more at the build's peak (2,000
         # lessons), for no time gained, as both wait for the one core MkDocs leaves.
         self.presenters_waiting = False
         self.drawn_codes: dict[str, str] = {}  # the code_drawer's: a page's address -> its qr_svg
@@ -641,14 +642,20 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         process: pickling a string keeps its UTF-8 in it for as long as it lives, and in this
         process the items' texts would have kept theirs to the build's end (2,000 lessons: 9.8 MB)."""
         assert self.model is not None and self.renderer is not None and self.search_reader is not None
-        items = Path(config.config_file_path).parent / BUILDER_ITEMS.format(pid=os.getpid())
+        root = Path(config.config_file_path).parent
+        _remove_orphaned_items(root)
+        items = root / BUILDER_ITEMS.format(pid=os.getpid())
         self.builder_items = items
         model, urls = self.model, self.renderer.urls
-        ForkedWork(lambda _inbox: save_builder_items(model, urls, items), "自选讲义包").result()
-        fonts_dir = Path(config.config_file_path).parent / self.config.print_fonts_dir
+        pickling = ForkedWork(lambda _inbox: save_builder_items(model, urls, items), "自选讲义包")
+        try:
+            pickling.result()
+        except BaseException:  # Ctrl-C meanwhile: it is not left writing the file
+            pickling.stop()
+            raise
         self.search_reader.send(ForSideWork(ItemsToWrite(
-            items, self.model.vocabularies, Path(config.site_dir), site_url=config.site_url or "",
-            max_age=self.config.verified_max_age_days, fonts_dir=fonts_dir)))
+            items, Path(config.site_dir), site_url=config.site_url or "", max_age=self.config.verified_max_age_days,
+            fonts_dir=root / self.config.print_fonts_dir)))
 
     def _forget_builder_items(self) -> None:
         if self.builder_items is not None:
@@ -665,6 +672,13 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
                 work.collect_if_done()
         if self.code_drawer is None or self.code_drawer.done:
             self._start_presenter_writer(config)
+        reader = self.search_reader
+        if reader is not None and not reader.done:
+            reader.collect_if_done()
+            if reader.done:  # it ends before its inbox only when it failed (print fonts missing): now
+                self.search_reader = None
+                reader.result()
+                raise ForkedFailed("搜索：进程提前结束")
 
     def _start_presenter_writer(self, config: MkDocsConfig) -> None:
         if self.presenters_waiting:
@@ -789,7 +803,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
             self.code_drawer = None
         if search_reader is not None:
             try:
-                _pages, item_reads = search_reader.result()  # its pages are in kept_search_pages
+                _pages, item_reads = search_reader.result()  # its pages are in kept_search_pages, if set
             finally:
                 self.search_reader = None
                 self._forget_builder_items()
@@ -921,6 +935,18 @@ def _file_key(config: MkDocsConfig, path: str) -> str:
     """A file read as it is: `file/` and its path from the project root."""
     root = Path(config.config_file_path).parent.resolve()
     return key("file", Path(path).resolve().relative_to(root).as_posix(), "bytes")
+
+
+def _remove_orphaned_items(root: Path) -> None:
+    """Builder items pickled by a build process that has ended (killed before the search's process
+    took them): a live one's are its own."""
+    for orphan in root.glob(BUILDER_ITEMS.format(pid="*")):
+        try:
+            os.kill(int(orphan.stem.rpartition("-")[2]), 0)
+        except ProcessLookupError:
+            orphan.unlink(missing_ok=True)
+        except (ValueError, PermissionError):  # not ours, or another user's live process
+            pass
 
 
 def _search_failure(error: Exception) -> str:

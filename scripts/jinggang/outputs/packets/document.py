@@ -155,7 +155,8 @@ def render_parts(item: ContentItem, env: jinja2.Environment, label: Callable[[st
 
 def item_qr(item: ContentItem, site_url: str, *, keep_codes: bool = True) -> str:
     """The QR code that QR_SLOT stands for in an item's parts; kept for the process's next use
-    of it (a packet, the share panel), or, keep_codes=False, not: the builder's forked process
-    draws each code once, and the caches held the codes of 2,000 lessons there (13 MB) for nothing."""
+    of it (a packet, the share panel), or, keep_codes=False, not: the search's process, which
+    writes the builder's scripts, draws each code once, and the caches held the codes of 2,000
+    lessons there (13 MB) for nothing."""
     url = site_url.rstrip("/") + "/" + item.url
     return str(qr_svg(url) if keep_codes else _code_svg(encoded_code(url), url))

@@ -93,14 +93,20 @@ class PageSpool:
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
-        self.end = 0
+        self.end_place = 0  # where the next page goes
 
     def keep(self, src_uri: str, page: SearchPage) -> SpooledPage:
-        self.stream.seek(self.end)
-        place = self.end
+        self.stream.seek(self.end_place)
+        place = self.end_place
         pickle.dump((src_uri, page), self.stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.end = self.stream.tell()
+        self.end_place = self.stream.tell()
         return SpooledPage(page.url, page.kind, len(page.sections), place)
+
+    def end(self) -> None:
+        """Every page is in: a file cut short before this is not read as whole (read_spool)."""
+        self.stream.seek(self.end_place)
+        pickle.dump(None, self.stream)
+        self.stream.flush()
 
     def page(self, spooled: SpooledPage) -> SearchPage:
         self.stream.seek(spooled.place)
@@ -109,14 +115,12 @@ class PageSpool:
 
 
 def read_spool(stream: BinaryIO) -> dict[str, SearchPage]:
-    """Every page a PageSpool wrote into stream, by src_uri."""
+    """Every page a PageSpool wrote into stream, by src_uri; EOFError if it did not end it."""
     pages: dict[str, SearchPage] = {}
-    while True:
-        try:
-            src_uri, page = pickle.load(stream)
-        except EOFError:
-            return pages
+    while (record := pickle.load(stream)) is not None:
+        src_uri, page = record
         pages[src_uri] = page
+    return pages
 
 
 IndexedPage = SearchPage | SpooledPage
@@ -281,7 +285,7 @@ class SearchIndex:
                 encoded[tokens[number]] = posting[0].decode("ascii")
         return encoded
 
-    def prepare(self, page: SearchPage, src_uri: str = "") -> IndexedPage:
+    def prepare(self, page: SearchPage, src_uri: str | None = None) -> IndexedPage:
         """Tokenize a page now, into the memo, for an index written later with this memo: the
         forked reader of a whole build does this as each page arrives, on the core MkDocs leaves
         idle, instead of all at once after the last page (4 s at 2,000 lessons). Its file's text
@@ -290,6 +294,8 @@ class SearchIndex:
         if self.memo is None:
             raise ValueError("prepare keeps its work in a memo: SearchIndex(pages, IndexMemo())")
         if self.memo.spool is not None:
+            if src_uri is None:
+                raise ValueError("a spooled page is kept by its src_uri: prepare(page, src_uri)")
             spooled = self.memo.spool.keep(src_uri, page)
             self.memo.codes[id(spooled)] = (spooled, self._codes(page))
             return spooled

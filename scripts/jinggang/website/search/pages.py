@@ -97,7 +97,7 @@ def read_search_pages(inbox: Connection, index: SearchIndex, side: SideWork | No
     a forked process's work while MkDocs builds the pages (website/forked.py). Each page is
     prepared in index's memo as it comes (and spooled, if the memo has a spool). A page that
     waits is read first, side's steps in between: MkDocs's process, which sends the pages,
-    never waits for a pipe that is full."""
+    waits for a full pipe at most one step (a few milliseconds)."""
     pages: dict[str, IndexedPage] = {}
     busy = False  # whether side has steps left
     while True:
@@ -136,8 +136,10 @@ def read_and_write_search(site_dir: Path, spool_dir: Path, kept_pages: Path | No
             kept_pages.parent.mkdir(parents=True, exist_ok=True)
         with (open(kept_pages, "w+b") if kept_pages is not None
               else tempfile.TemporaryFile(dir=spool_dir, prefix="search-pages-")) as stream:
-            memo = IndexMemo(keeps_page_files=False, spool=PageSpool(stream))  # used once
+            spool = PageSpool(stream)
+            memo = IndexMemo(keeps_page_files=False, spool=spool)  # used once
             pages = read_search_pages(inbox, SearchIndex([], memo), side)
+            spool.end()
             side_result = side.finish() if side is not None else None
             SearchIndex([pages[uri] for uri in sorted(pages)], memo).write(site_dir)
         return len(pages), side_result
