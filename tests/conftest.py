@@ -378,7 +378,7 @@ def starter_site_in_background(request: pytest.FixtureRequest,
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The outside judges first: they are the longest tests (LinkChecker alone takes a minute), so
+    """The outside judges first: they are among the longest tests (each axe run about 20 s), so
     they start early instead of running on one worker at the end while the other idles. Among
     judges and among the rest, tests that do not read the starter site first: they run while it
     builds in the background. Otherwise the order of the files."""
