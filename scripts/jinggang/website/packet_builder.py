@@ -13,6 +13,7 @@ print with the PDFs' print styles and fonts (copied into the site: outputs/fonts
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ import pickle
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -279,6 +280,16 @@ class BuilderFailed(Exception):
     """An item script could not be written: builder_failure's message, said as the build's."""
 
 
+@contextlib.contextmanager
+def said_as_builder_failure() -> Iterator[None]:
+    """A failure within is the builder's (BuilderFailed, builder_failure's message): the search's
+    process, where ItemScriptWriter works, would say it as its own."""
+    try:
+        yield
+    except Exception as error:
+        raise BuilderFailed(builder_failure(error)) from error
+
+
 class ItemScriptWriter:
     """The item scripts and the print fonts, written one item at a time beside the search's
     reading of the pages (website/search/pages.py, SideWork), in a process that has no model:
@@ -304,14 +315,12 @@ class ItemScriptWriter:
         build interrupted later leaves none. The fonts are copied first: missing ones end this
         process before any item is rendered, and MkDocs's at its next page (_collect_finished_work)."""
         self.order = order
-        try:
+        with said_as_builder_failure():
             self.stream = order.items_file.open("rb")
             order.items_file.unlink()
             self.vocabularies = pickle.load(self.stream)
             copy_print_fonts(order.fonts_dir, order.site_dir)
             self.env = template_environment(self.template_dirs)
-        except Exception as error:  # the search's process would say it as its own
-            raise BuilderFailed(builder_failure(error)) from error
         self.env.bytecode_cache = self.template_cache
         self.env.auto_reload = False  # the templates do not change while a build runs
 
@@ -319,17 +328,19 @@ class ItemScriptWriter:
         """The next item's script; False once every item has one."""
         if self.stream is None or self.order is None or self.env is None or self.vocabularies is None:
             return False
-        try:
-            path, page_url, item = pickle.load(self.stream)
-        except EOFError:
+        with said_as_builder_failure():
+            try:
+                record = pickle.load(self.stream)
+            except EOFError:  # every item read
+                record = None
+        if record is None:
             self.stream.close()
             self.stream = None
             return False
-        except Exception as error:  # the search's process would say it as its own
-            raise BuilderFailed(builder_failure(error)) from error
+        path, page_url, item = record
         name = f"{ITEMS_FOLDER}/{path}.js"
         target = self.order.site_dir / name
-        try:
+        with said_as_builder_failure():
             with reading() as item_reads:
                 text = item_script(item, page_url, self.env, self.vocabularies.label, self.render_markdown,
                                    self.order.site_url, self.order.max_age, keep_codes=False)
@@ -337,8 +348,6 @@ class ItemScriptWriter:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.folders.add(target.parent)
             target.write_text(text, encoding="utf-8")
-        except Exception as error:  # the search's process would say it as its own
-            raise BuilderFailed(builder_failure(error)) from error
         self.reads[name] = tuple(compact(item_reads))
         return True
 

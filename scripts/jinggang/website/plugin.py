@@ -83,6 +83,7 @@ from .preview import (
     watch_events,
 )
 from .render import EntryMemo, GeneratedPage, Renderer, page_contents, url_for
+from .resume import CACHE
 from .search import (
     Abandoned,
     ForSideWork,
@@ -118,10 +119,8 @@ EMPTY_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs reads it as no metadata, and rea
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
 TEMPLATE_CACHE = Path(".cache/jinggang/templates")
-# Where the search's process of a build that is not kept spools the pages it reads (search/index.py, PageSpool).
-SEARCH_SPOOL = Path(".cache/jinggang")
 # The packet builder's items, pickled for the search's process (packet_builder.ItemsToWrite), by build process.
-BUILDER_ITEMS = ".cache/jinggang/builder-items-{pid}.pickle"
+BUILDER_ITEMS = "builder-items-{pid}.pickle"  # in CACHE
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -631,7 +630,8 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
     def _start_search_reader(self, config: MkDocsConfig) -> None:
         if self.search_reader is None:
             scripts = ItemScriptWriter(list(config.theme.dirs), self._bytecode_cache(config), self.packet_markdown)
-            spool_dir = Path(config.config_file_path).parent / SEARCH_SPOOL
+            # A build that is not kept spools the search's pages to a temporary file there (search/index.py).
+            spool_dir = Path(config.config_file_path).parent / CACHE
             self.search_reader = ForkedWork(read_and_write_search(Path(config.site_dir), spool_dir,
                                                                   self.kept_search_pages, scripts),
                                             "搜索", describe=_search_failure)
@@ -644,7 +644,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         assert self.model is not None and self.renderer is not None and self.search_reader is not None
         root = Path(config.config_file_path).parent
         _remove_orphaned_items(root)
-        items = root / BUILDER_ITEMS.format(pid=os.getpid())
+        items = root / CACHE / BUILDER_ITEMS.format(pid=os.getpid())
         self.builder_items = items
         model, urls = self.model, self.renderer.urls
         pickling = ForkedWork(lambda _inbox: save_builder_items(model, urls, items), "自选讲义包")
@@ -940,7 +940,7 @@ def _file_key(config: MkDocsConfig, path: str) -> str:
 def _remove_orphaned_items(root: Path) -> None:
     """Builder items pickled by a build process that has ended (killed before the search's process
     took them): a live one's are its own."""
-    for orphan in root.glob(BUILDER_ITEMS.format(pid="*")):
+    for orphan in (root / CACHE).glob(BUILDER_ITEMS.format(pid="*")):
         try:
             os.kill(int(orphan.stem.rpartition("-")[2]), 0)
         except ProcessLookupError:

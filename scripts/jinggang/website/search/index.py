@@ -72,6 +72,10 @@ class SearchPage:
     kind: str  # shown beside the result: 微团课, 研学指南...
     sections: tuple[Section, ...]
 
+    @property
+    def section_count(self) -> int:
+        return len(self.sections)
+
 
 @dataclass(frozen=True, eq=False)
 class SpooledPage:
@@ -367,8 +371,7 @@ class SearchIndex:
             text = made.pop(name)()
             digest.update(text.encode())
             yield name, text
-        counts = "".join(encode_number(page.section_count if isinstance(page, SpooledPage) else len(page.sections))
-                         for page in self.pages)
+        counts = "".join(encode_number(page.section_count) for page in self.pages)
         kinds = list(dict.fromkeys(page.kind for page in self.pages))
         kind_numbers = {kind: number for number, kind in enumerate(kinds)}
         page_kinds = "".join(encode_number(kind_numbers[page.kind]) for page in self.pages)
