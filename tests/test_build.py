@@ -14,8 +14,8 @@ import yaml
 from mkdocs.exceptions import MkDocsException
 
 from jinggang.cli import run_build
-from jinggang.website.plugin import TemplateCache
 from jinggang.website.search.index import read_page_urls
+from jinggang.website.template_cache import TemplateCache
 
 from .conftest import REPO, build_site
 

@@ -172,6 +172,7 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     from .outputs.context import RenderContext
     from .outputs.markdown import MarkdownRenderer
     from .website.render import Renderer
+    from .website.template_cache import template_cache
 
     config, settings = _config(config_file)
     result = load_content(settings)
@@ -183,7 +184,11 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     model = result.model.published_view()
     plugin_config: Any = config.plugins["jinggang"].config  # type: ignore[attr-defined]
     fonts_dir = Path(config.config_file_path).parent / plugin_config.print_fonts_dir
-    return RenderContext(model, Renderer(config.theme.dirs, model),
+    renderer = Renderer(config.theme.dirs, model)
+    # As the site's build does: packets, kits and notes do not compile the templates again on
+    # each run (or for each project a process renders, as the tests' workers do).
+    renderer.env.bytecode_cache = template_cache(Path(config.config_file_path).parent)
+    return RenderContext(model, renderer,
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
                          site_url=config.site_url or "", site_name=config.site_name,
                          site_description=config.site_description or "",

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
-from types import CodeType
-from typing import Any, ClassVar
+from typing import Any
 
 import jinja2
-import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -101,6 +98,7 @@ from .search import (
 from .service_worker import SERVICE_WORKER, PlaceholderMissing, stamp_service_worker
 from .share import ShareMeta, ShareTarget, absolute_url, qr_svgs, share_meta, share_target, share_targets
 from .site_check import address_problems, docs_label, generated_page_problems, nav_problems
+from .template_cache import template_cache
 from .trail import Trails
 
 log = logging.getLogger("mkdocs.plugins.jinggang")
@@ -118,69 +116,8 @@ EMPTY_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs reads it as no metadata, and rea
 # What each file of the last build read (content/dependencies.py), under the project root.
 DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
 SITE_DEPENDENCIES = "site.json"
-TEMPLATE_CACHE = Path(".cache/jinggang/templates")
 # The packet builder's items, pickled for the search's process (packet_builder.ItemsToWrite), by build process.
 BUILDER_ITEMS = "builder-items-{pid}.pickle"  # in CACHE
-
-
-class TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates in the project's cache folder, and in this process's memory for every
-    project it builds.
-
-    A process that builds one project after another (a test worker builds ~100, each a copy of
-    site_overrides/ in a folder of its own) compiled every template again for each: about 40
-    core-seconds of a test run. In memory a template is known by its name, its source's checksum
-    and everything of its environment that Jinja's lexer and compiler read (_compile_settings):
-    the theme's environment and the Renderer's would compile one source differently. A copy
-    from another folder takes this file's name, for tracebacks."""
-
-    compiled: ClassVar[dict[tuple[str, str, str], CodeType]] = {}
-
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> jinja2.bccache.Bucket:
-        """The bucket always with code: from memory, from the project's folder, or compiled here
-        (as Jinja's loader would next) and kept in both."""
-        settings = _compile_settings(environment, name)
-        checksum = self.get_source_checksum(source)
-        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(f"{name}|{settings}", filename), checksum)
-        known = (name, settings, checksum)
-        code = self.compiled.get(known)
-        if code is not None and filename is not None:
-            bucket.code = code if code.co_filename == filename else _renamed(code, filename)
-            return bucket
-        self.load_bytecode(bucket)
-        if bucket.code is None:
-            bucket.code = environment.compile(source, name, filename)
-            self.dump_bytecode(bucket)
-        self.compiled[known] = bucket.code
-        return bucket
-
-
-def _compile_settings(environment: jinja2.Environment, name: str) -> str:
-    """A digest of what Jinja's lexer (jinja2.lexer.get_lexer's key), parser (extensions) and
-    compiler (autoescape, finalize, async, sandbox, and how each filter and test is called) make
-    a template's code from, besides its source."""
-    def called(functions: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return sorted((key, repr(getattr(function, "jinja_pass_arg", None))) for key, function in functions.items())
-
-    autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
-    finalize = environment.finalize
-    settings = (
-        autoescape, environment.block_start_string, environment.block_end_string,
-        environment.variable_start_string, environment.variable_end_string, environment.comment_start_string,
-        environment.comment_end_string, environment.line_statement_prefix, environment.line_comment_prefix,
-        environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
-        environment.keep_trailing_newline, environment.optimized, environment.is_async, environment.sandboxed,
-        sorted(getattr(environment, "intercepted_binops", ())), sorted(getattr(environment, "intercepted_unops", ())),
-        sorted(environment.extensions),
-        finalize is None or repr(getattr(finalize, "jinja_pass_arg", None)),
-        called(environment.filters), called(environment.tests))
-    return hashlib.blake2b(repr(settings).encode(), digest_size=12).hexdigest()
-
-
-def _renamed(code: CodeType, filename: str) -> CodeType:
-    consts = tuple(_renamed(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
-    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def settings_from(config: MkDocsConfig, plugin_config: JinggangConfig) -> Settings:
@@ -517,9 +454,7 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         return env
 
     def _bytecode_cache(self, config: MkDocsConfig) -> jinja2.BytecodeCache:
-        folder = Path(config.config_file_path).parent / TEMPLATE_CACHE
-        folder.mkdir(parents=True, exist_ok=True)
-        return TemplateCache(str(folder))
+        return template_cache(Path(config.config_file_path).parent)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         escape_nav_titles(nav)  # titles written in mkdocs.yml: Material prints them as they are
