@@ -385,6 +385,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: (item.get_closest_marker("judge") is None, _reads_starter_site(item)))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_chromium_per_worker() -> Iterator[None]:
+    """What a worker prints in its own process (packets, kits, cards: ~25 runs) prints on one
+    Chromium, launched at the first print: each run launched its own, ~1.5 core-seconds each.
+    Commands a test starts in other processes launch theirs, as `make site` does."""
+    from jinggang.outputs.printer import one_browser
+
+    with one_browser():
+        yield
+
+
+@pytest.fixture
+def own_chromium() -> Iterator[None]:
+    """For a test of how a run launches and closes its Chromium: the worker's is set aside."""
+    from jinggang.outputs import printer
+
+    kept = printer._SESSION
+    printer._SESSION = None
+    try:
+        yield
+    finally:
+        printer._SESSION = kept
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def fingerprints(site: Path) -> dict[str, str]:
     return {name: hashlib.sha256((site / name).read_bytes()).hexdigest() for name in ZIPS}
 
 
+@pytest.mark.usefixtures("own_chromium")
 def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     loads: list[Path] = []
@@ -172,3 +174,18 @@ def test_a_session_closed_while_its_browser_launches_ends_cleanly() -> None:
         closing.join(timeout=60)
         assert not closing.is_alive(), "closing the session did not end"
         assert failures == []
+
+
+def test_a_forked_process_does_not_print_on_its_parents_session(own_chromium: None) -> None:
+    """The session's loop runs in a thread of the process that made it, which a forked process
+    does not have: a print there waited for ever. Inside an outer one_browser() a run shares it."""
+    with printer.one_browser() as session:
+        with printer.one_browser() as inner:
+            assert inner is session
+        assert printer._SESSION is session  # the inner one left it open
+        child = os.fork()
+        if child == 0:
+            os._exit(0 if printer._SESSION is None else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    assert printer._SESSION is None

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import io
+import os
 import re
 import tempfile
 import threading
@@ -328,10 +329,25 @@ class BrowserSession:
 _SESSION: BrowserSession | None = None
 
 
+def _forget_session_in_child() -> None:
+    """A forked process has no thread running the parent's session loop: a print there would
+    wait for it for ever. It launches a Chromium of its own if it prints."""
+    global _SESSION
+    _SESSION = None
+
+
+os.register_at_fork(after_in_child=_forget_session_in_child)
+
+
 @contextlib.contextmanager
 def one_browser() -> Iterator[BrowserSession]:
-    """Every pool made inside prints on the same Chromium, started on first use (or launch_soon)."""
+    """Every pool made inside prints on the same Chromium, started on first use (or launch_soon).
+    Inside another one_browser(), the outer session's: that one closes it (the tests' workers
+    keep one for all the runs they make in their own process)."""
     global _SESSION
+    if _SESSION is not None:
+        yield _SESSION
+        return
     session = BrowserSession()
     _SESSION = session
     try:
