@@ -25,13 +25,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..content.loader import Settings, load_content
 from ..content.problems import errors
 from .generate import REPO
+
+if TYPE_CHECKING:
+    from ..editing.changes import Impact
 
 CONTENT = ("mkdocs.yml", "site_overrides", "curriculum", "docs", "pyproject.toml")
 REGISTRY_FIELDS = {"events.yml": ("name", "summary", "date", "place"), "people.yml": ("name", "summary"),
@@ -198,11 +201,10 @@ def snapshot(root: Path, site_dir: Path) -> dict[str, str]:
     return digests
 
 
-def named_files(root: Path) -> set[str]:
-    """The pages and PDFs `jinggang changes --base HEAD` names, as files of the built site."""
-    from ..editing.changes import FIELD_KIT, compute_impact
+def named_files(impact: Impact) -> set[str]:
+    """The pages and PDFs `jinggang changes --base HEAD` names (its impact), as files of the built site."""
+    from ..editing.changes import FIELD_KIT
 
-    impact = compute_impact(root, "HEAD", Settings.for_project(root))
     named = {_page_file(page.url) for page in (*impact.pages, *impact.indexes)}
     named |= {packet.download for packet in impact.packets}
     named |= {FIELD_KIT.format(id=route.id) for route in impact.routes}
@@ -238,7 +240,7 @@ def run_rounds(root: Path, rounds: int, seed: int, *, log: Callable[[str], None]
         changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
         impact = compute_impact(root, "HEAD", settings)
         folders = [path for path in impact.built_files if path.endswith("/")]
-        named = named_files(root)
+        named = named_files(impact)
         round_ = Round(edit, changed, {path for path in named if path.endswith((".html", ".pdf"))},
                        {path for path in changed if not _covered(path, named, folders)})
         results.append(round_)
