@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import json
 import os
 import select
@@ -376,14 +375,6 @@ def starter_site_in_background(request: pytest.FixtureRequest,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """What the worker has made so far (modules, collected tests) lives as long as it does: out
-    of the collector's way, each full collection walks only what the tests make (measured on the
-    preview, resume and editing tests: collections 6.4 -> 5.0 core-s)."""
-    gc.collect()
-    gc.freeze()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
