@@ -386,7 +386,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def one_chromium_per_worker() -> Iterator[None]:
+def one_browser_per_worker() -> Iterator[None]:
     """What a worker prints in its own process (packets, kits, cards: ~25 runs) prints on one
     Chromium, launched at the first print: each run launched its own, ~1.5 core-seconds each.
     Commands a test starts in other processes launch theirs, as `make site` does."""
@@ -397,7 +397,7 @@ def one_chromium_per_worker() -> Iterator[None]:
 
 
 @pytest.fixture
-def own_chromium() -> Iterator[None]:
+def own_browser() -> Iterator[None]:
     """For a test of how a run launches and closes its Chromium: the worker's is set aside."""
     from jinggang.outputs import printer
 

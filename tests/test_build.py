@@ -351,3 +351,18 @@ def test_kept_templates_follow_their_source_and_their_environment(tmp_path: Path
         assert cache.get_bucket(environment(), "edited.html", str(folder / "edited.html"), source).code is not None
     (folder / "edited.html").write_text(newer_source, encoding="utf-8")
     assert environment().get_template("edited.html").render(text="x") == "new x"
+
+
+def test_templates_render_where_the_cache_folder_cannot_be_made(tmp_path: Path) -> None:
+    """`jinggang changes` or `packets` in a project folder it cannot write to: the compiled
+    templates stay in memory, and nothing fails."""
+    from jinggang.website.template_cache import template_cache
+
+    blocked = tmp_path / "project"
+    blocked.write_text("a file where the project's .cache folder would go", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ text }}</p>", encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=template_cache(blocked),
+                             keep_trailing_newline=True, line_comment_prefix="%% jg-unwritable")
+    assert env.get_template("page.html").render(text="三湾") == "<p>三湾</p>"

@@ -121,7 +121,7 @@ def test_route_zip_index_escapes_the_title() -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("fonts_unchecked", [False, True], ids=["every-request-checked", "print-fonts-unchecked"])
-def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path, fonts_unchecked: bool) -> None:
+def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path, fonts_unchecked: bool, own_browser: None) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-LINE", encoding="utf-8")
     fonts = tmp_path / "fonts"  # the print fonts' folder, whose woff2 files load unchecked
@@ -146,7 +146,9 @@ def test_printer_loads_no_host_file_and_no_other_host(tmp_path: Path, fonts_unch
         finally:
             await printer.close()
 
-    run_coroutine(run())  # the session's sync Playwright runs an event loop in this thread
+    # own_browser: a Printer's own Chromium, on a thread of its own when the sync Playwright of the
+    # worker's browser fixture runs an event loop in this one.
+    run_coroutine(run())
     pdf = printed[0]
     text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert "正文" in text

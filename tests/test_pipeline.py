@@ -27,7 +27,7 @@ def fingerprints(site: Path) -> dict[str, str]:
     return {name: hashlib.sha256((site / name).read_bytes()).hexdigest() for name in ZIPS}
 
 
-@pytest.mark.usefixtures("own_chromium")
+@pytest.mark.usefixtures("own_browser")
 def test_site_reads_the_content_once_and_reuses_unchanged_outputs(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     loads: list[Path] = []
@@ -127,7 +127,8 @@ def test_a_failed_build_stops_the_offline_build_quietly(project: Path, monkeypat
     assert time.perf_counter() - started < 30  # stopped, not waited for
 
 
-def test_same_html_prints_the_same_bytes_on_a_busy_browser() -> None:
+def test_same_html_prints_the_same_bytes_on_a_busy_browser(own_browser: None) -> None:
+    # own_browser: a Printer of its own, launched and closed under asyncio.run, as `jinggang packets` runs it.
     # Chromium names table header cells after DOM node ids, a counter that every document the
     # browser loads moves on: without renumbering, the second print differed from the first.
     html = ('<html lang="zh-CN"><body><table><tr><th>站点</th><th>时间</th></tr>'
@@ -176,12 +177,14 @@ def test_a_session_closed_while_its_browser_launches_ends_cleanly() -> None:
         assert failures == []
 
 
-def test_a_forked_process_does_not_print_on_its_parents_session(own_chromium: None) -> None:
-    """The session's loop runs in a thread of the process that made it, which a forked process
-    does not have: a print there waited for ever. Inside an outer one_browser() a run shares it."""
+def test_an_inner_session_leaves_the_outer_open_and_a_forked_process_forgets_it(own_browser: None) -> None:
+    """Inside an outer one_browser() a run shares its Chromium and does not close it. The session's
+    loop runs in a thread of the process that made it, which a forked process does not have: a
+    print there would wait for ever."""
     with printer.one_browser() as session:
         with printer.one_browser() as inner:
             assert inner is session
+            inner.close()  # as `jinggang site` closes its browser before the offline build
         assert printer._SESSION is session  # the inner one left it open
         child = os.fork()
         if child == 0:

@@ -46,14 +46,14 @@ def daily_reading(model: ContentModel, day: date) -> DailyReading:
 
 
 def _reading_of(model: ContentModel, day: date, taken: dict[str, list[Event]],
-                rotation: dict[str, Lesson]) -> DailyReading:
+                rotation_by_day: dict[str, Lesson]) -> DailyReading:
     key = day.strftime("%m-%d")
     events = tuple(taken.get(key, ()))
     if events:
         about = sorted((lesson for event in events for lesson in model.lessons_for_event(event.id)),
                        key=lambda lesson: lesson.id)
         return DailyReading(day, events, about[0] if about else None)
-    return DailyReading(day, events, rotation.get(key))
+    return DailyReading(day, events, rotation_by_day.get(key))
 
 
 def feed_start(model: ContentModel) -> date:
@@ -64,5 +64,5 @@ def feed_start(model: ContentModel) -> date:
 def readings_from(model: ContentModel, start: date, days: int = FEED_DAYS) -> list[DailyReading]:
     # The calendar once for the feed's days: made again for each day, it was most of a small
     # site's feed (30 times 366 days) and sorted every lesson 30 times at 10,000.
-    taken, rotation = anniversaries(model), rotation_days(model)
-    return [_reading_of(model, start + timedelta(days=offset), taken, rotation) for offset in range(days)]
+    taken, rotation_by_day = anniversaries(model), rotation_days(model)
+    return [_reading_of(model, start + timedelta(days=offset), taken, rotation_by_day) for offset in range(days)]

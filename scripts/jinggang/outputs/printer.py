@@ -275,6 +275,7 @@ class BrowserSession:
         self._thread.start()
         self._launched: asyncio.Future[tuple[Any, Any]] | None = None
         self._closed = False
+        self.lent = 0  # inner one_browser()s using it now: their close() leaves it to its owner
 
     async def browser(self) -> Any:
         if self._launched is None:
@@ -294,7 +295,7 @@ class BrowserSession:
 
     def close(self) -> None:
         global _SESSION
-        if self._closed:
+        if self._closed or self.lent:
             return
         self._closed = True
         if _SESSION is self:
@@ -346,7 +347,12 @@ def one_browser() -> Iterator[BrowserSession]:
     keep one for all the runs they make in their own process)."""
     global _SESSION
     if _SESSION is not None:
-        yield _SESSION
+        outer = _SESSION
+        outer.lent += 1
+        try:
+            yield outer
+        finally:
+            outer.lent -= 1
         return
     session = BrowserSession()
     _SESSION = session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +17,10 @@ TEMPLATE_CACHE = Path(".cache/jinggang/templates")  # under the project root
 
 def template_cache(project_root: Path) -> TemplateCache:
     folder = project_root / TEMPLATE_CACHE
-    folder.mkdir(parents=True, exist_ok=True)
+    # A project folder that cannot be written to (`jinggang changes` on a read-only checkout):
+    # the cache lives in memory only (TemplateCache.get_bucket).
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
     return TemplateCache(str(folder))
 
 
@@ -45,10 +49,12 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
         if code is not None and filename is not None:
             bucket.code = code if code.co_filename == filename else _renamed(code, filename)
             return bucket
-        self.load_bytecode(bucket)
+        with contextlib.suppress(OSError):  # a folder that could not be made: compiled here
+            self.load_bytecode(bucket)
         if bucket.code is None:
             bucket.code = environment.compile(source, name, filename)
-            self.dump_bytecode(bucket)
+            with contextlib.suppress(OSError):  # kept in memory all the same
+                self.dump_bytecode(bucket)
         self.compiled[known] = bucket.code
         return bucket
 
