@@ -171,7 +171,7 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     """Everything downloads are rendered from: the published model, templates and Markdown."""
     from .outputs.context import RenderContext
     from .outputs.markdown import MarkdownRenderer
-    from .website.render import Renderer
+    from .website.render import Renderer, template_environment
     from .website.template_cache import template_cache
 
     config, settings = _config(config_file)
@@ -184,11 +184,10 @@ def render_context(config_file: Path) -> tuple[RenderContext | None, list[Proble
     model = result.model.published_view()
     plugin_config: Any = config.plugins["jinggang"].config  # type: ignore[attr-defined]
     fonts_dir = Path(config.config_file_path).parent / plugin_config.print_fonts_dir
-    renderer = Renderer(config.theme.dirs, model)
     # As the site's build does: packets, kits and notes do not compile the templates again on
     # each run (or for each project a process renders, as the tests' workers do).
-    renderer.env.bytecode_cache = template_cache(Path(config.config_file_path).parent)
-    return RenderContext(model, renderer,
+    env = template_environment(config.theme.dirs, template_cache(Path(config.config_file_path).parent), reload=False)
+    return RenderContext(model, Renderer(config.theme.dirs, model, env=env),
                          MarkdownRenderer(config.markdown_extensions, config.mdx_configs, settings.docs_dir),
                          site_url=config.site_url or "", site_name=config.site_name,
                          site_description=config.site_description or "",

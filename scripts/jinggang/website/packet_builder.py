@@ -320,9 +320,7 @@ class ItemScriptWriter:
             order.items_file.unlink()
             self.vocabularies = pickle.load(self.stream)
             copy_print_fonts(order.fonts_dir, order.site_dir)
-            self.env = template_environment(self.template_dirs)
-        self.env.bytecode_cache = self.template_cache
-        self.env.auto_reload = False  # the templates do not change while a build runs
+            self.env = template_environment(self.template_dirs, self.template_cache, reload=False)
 
     def step(self) -> bool:
         """The next item's script; False once every item has one."""

@@ -79,7 +79,7 @@ from .preview import (
     resume_collector,
     watch_events,
 )
-from .render import EntryMemo, GeneratedPage, Renderer, page_contents, url_for
+from .render import EntryMemo, GeneratedPage, Renderer, page_contents, template_environment, url_for
 from .resume import CACHE
 from .search import (
     Abandoned,
@@ -274,15 +274,14 @@ class JinggangPlugin(BasePlugin[JinggangConfig]):
         self._make_missing_keys()
         self.trails = Trails(self.model)
         self.schema_set = SchemaSet(settings.curriculum_dir / "schema")
-        # The preview keeps the template environment: Jinja reloads a template that changed.
+        # The preview keeps the template environment: Jinja reloads a template that changed. A
+        # build's templates do not change while it runs: Jinja need not look at each template's
+        # file again every time a page includes it (140,000 times at 2,000 lessons).
         env = self.renderer.env if self.is_serve and self.renderer is not None \
-            and self.renderer.template_dirs == list(config.theme.dirs) else None
+            and self.renderer.template_dirs == list(config.theme.dirs) \
+            else template_environment(config.theme.dirs, self._bytecode_cache(config), reload=self.is_serve)
         self.renderer = Renderer(config.theme.dirs, self.model, offline=self.config.offline_build, env=env,
                                  entry_memo=self.entry_memo if self.is_serve else None)
-        self.renderer.env.bytecode_cache = self._bytecode_cache(config)
-        # A build's templates do not change while it runs: Jinja need not look at each template's
-        # file again every time a page includes it (140,000 times at 2,000 lessons).
-        self.renderer.env.auto_reload = self.is_serve
         self.search_pages: dict[str, SearchPage | UnreadPage] = {}
         self.drawn_codes = {}
         self.dependencies = DependencyMap()

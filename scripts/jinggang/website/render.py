@@ -74,8 +74,11 @@ class EntryMemo:
         return kept[0]
 
 
-def template_environment(template_dirs: Iterable[str]) -> jinja2.Environment:
-    """The environment of the site's own templates, looked up through the theme's directories."""
+def template_environment(template_dirs: Iterable[str], template_cache: jinja2.BytecodeCache | None = None, *,
+                         reload: bool = True) -> jinja2.Environment:
+    """The environment of the site's own templates, looked up through the theme's directories.
+    reload: look at a template's file again each time it is used, for templates that may change
+    while the environment lives (the preview's); a build's and a command's do not."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(template_dirs)),
         # Every template is HTML, XML, CSS or JS and escapes what it writes; a Markdown
@@ -85,6 +88,8 @@ def template_environment(template_dirs: Iterable[str]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=template_cache,
+        auto_reload=reload,
     )
 
 

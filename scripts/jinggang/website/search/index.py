@@ -104,7 +104,7 @@ class PageSpool:
         place = self.end_place
         pickle.dump((src_uri, page), self.stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.end_place = self.stream.tell()
-        return SpooledPage(page.url, page.kind, len(page.sections), place)
+        return SpooledPage(page.url, page.kind, page.section_count, place)
 
     def end(self) -> None:
         """Every page is in: a file cut short before this is not read as whole (read_spool)."""
