@@ -47,3 +47,19 @@ def test_a_runs_memory_counts_the_processes_it_forks(tmp_path: Path) -> None:
     run = measured([sys.executable, "-c", holding], tmp_path)
     assert run.memory >= 120 > run.main_memory
     assert run.seconds >= 1.5
+
+
+def test_a_measure_worded_anew_replaces_its_earlier_row_in_place() -> None:
+    """A run whose row for the same measure reads differently (a note in （） added, 10 edits now 30)
+    replaces the earlier row where it stood, instead of leaving the old figure beside the new one;
+    another size is another measure."""
+    earlier = [Row("站点构建，500 课（插件 / 纯 Material）", "14.1 秒 / 10.0 秒 = 1.41 倍", "≤ 1.3 倍", False),
+               Row("jinggang changes：10 次随机单字段修改，漏列的页面和 PDF", "0", "0", True),
+               Row("站点构建，10000 课（插件 / 纯 Material）", "140.3 秒 / 128.1 秒 = 1.10 倍", "≤ 1.3 倍", True)]
+    fastest = "（插件 / 纯 Material；交替各 2 次，取最快）"
+    now = [Row("jinggang changes：30 次随机单字段修改，漏列的页面和 PDF", "0", "0", True),
+           Row(f"站点构建，500 课{fastest}", "5.8 秒 / 5.3 秒 = 1.10 倍", "≤ 1.3 倍", True),
+           Row(f"站点构建，2000 课{fastest}", "18.8 秒 / 16.6 秒 = 1.13 倍", "≤ 1.3 倍", True)]
+    merged = kept_with(now, earlier)
+    assert [row.measure for row in merged] == [now[1].measure, now[0].measure, earlier[2].measure + EARLIER,
+                                               now[2].measure]

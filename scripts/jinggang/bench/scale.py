@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -324,14 +325,27 @@ def earlier_page(page: Path) -> tuple[list[Row], dict[str, str]]:
     return rows, sections
 
 
+def measure_key(measure: str) -> str:
+    """What a row measures, without how: its notes in （） and its counts of runs, edits or
+    renders (N 次). A row whose wording changed (“交替各 2 次，取最快” added, 10 edits become 30)
+    still replaces its earlier row instead of standing beside it; sizes (课, 个内容文件) stay."""
+    return re.sub(r"\d+ 次", "N 次", re.sub(r"（[^）]*）", "", measure))
+
+
 def kept_with(rows: list[Row], earlier: list[Row]) -> list[Row]:
-    """The earlier page's rows in their order, each replaced by this run's measurement where there
-    is one and marked as earlier where there is not; then this run's new rows."""
-    measured = {row.measure: row for row in rows}
-    merged = [measured.get(row.measure) or Row(row.measure + EARLIER, row.value, row.target, row.met)
-              for row in earlier]
-    known = {row.measure for row in earlier}
-    return merged + [row for row in rows if row.measure not in known]
+    """The earlier page's rows in their order, each replaced by this run's measurement of the same
+    thing (measure_key) where there is one and marked as earlier where there is not; then this
+    run's new rows."""
+    measured = {measure_key(row.measure): row for row in rows}
+    merged: list[Row] = []
+    for row in earlier:
+        key = measure_key(row.measure)
+        if key in measured:
+            if measured[key] not in merged:
+                merged.append(measured[key])
+        else:
+            merged.append(Row(row.measure + EARLIER, row.value, row.target, row.met))
+    return merged + [row for row in rows if row not in merged]
 
 
 PACKETS_HEADING = "## 讲义包渲染（`make bench-packets`，入门内容）"
