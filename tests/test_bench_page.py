@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from jinggang.bench.scale import EARLIER, PACKETS_HEADING, Row, earlier_page, kept_with, render_page
 
 
@@ -63,3 +65,10 @@ def test_a_measure_worded_anew_replaces_its_earlier_row_in_place() -> None:
     merged = kept_with(now, earlier)
     assert [row.measure for row in merged] == [now[1].measure, now[0].measure, earlier[2].measure + EARLIER,
                                                now[2].measure]
+    # A measure reworded twice left two earlier rows: the new figure stands once, in the first one's place.
+    twice = [Row("站点构建，500 课（插件 / 纯 Material；取最快）", "6.0 秒 / 5.2 秒 = 1.15 倍", "≤ 1.3 倍", True),
+             *earlier]
+    assert [row.measure for row in kept_with(now, twice)] == [row.measure for row in merged]
+    # Two rows of one run that the key cannot tell apart: an error, not one silently kept.
+    with pytest.raises(ValueError, match="无法区分"):
+        kept_with([now[1], Row("站点构建，500 课（另一种构建）", "1.0 秒")], earlier)

@@ -71,8 +71,10 @@ async def raw_print(htmls: list[str], *, tagged: bool) -> float:
         return elapsed
 
 
-def _stamps(folder: Path) -> dict[str, int]:
-    return {path.name: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+def file_stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and time: a file written anew through a temporary file has another inode."""
+    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,13 +112,15 @@ def main(argv: list[str] | None = None) -> int:
 
         command = [sys.executable, "-m", "jinggang", "--root", str(root), "packets", "--site-dir", str(site),
                    "--cache-dir", str(cache)]
-        # A packet restored from the cache is left as it is; one printed again is written anew.
-        printed = _stamps(store.output_dir)
+        # RenderStore.restore leaves a packet with the cached bytes as it is; one printed again is
+        # written anew (write_atomically).
+        printed = file_stamps(store.output_dir)
         rerun_started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         rerun = time.perf_counter() - rerun_started
-        if _stamps(store.output_dir) != printed:
-            console.print("无变化重跑重新打印了讲义包，没有命中缓存：它的用时不能算作无变化重跑。")
+        if file_stamps(store.output_dir) != printed:
+            # stderr: make bench keeps what a failed run said there.
+            print("无变化重跑重新打印了讲义包，没有命中缓存：它的用时不能算作无变化重跑。", file=sys.stderr)
             return 1
 
     table = Table(title=f"讲义包渲染：{len(packets)} 个讲义包，共 {pages} 页，--jobs {args.jobs}，"

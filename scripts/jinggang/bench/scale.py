@@ -328,24 +328,30 @@ def earlier_page(page: Path) -> tuple[list[Row], dict[str, str]]:
 def measure_key(measure: str) -> str:
     """What a row measures, without how: its notes in （） and its counts of runs, edits or
     renders (N 次). A row whose wording changed (“交替各 2 次，取最快” added, 10 edits become 30)
-    still replaces its earlier row instead of standing beside it; sizes (课, 个内容文件) stay."""
+    still replaces its earlier row instead of standing beside it. Sizes written outside the
+    notes (2000 课, 2200 个内容文件) stay part of the measure."""
     return re.sub(r"\d+ 次", "N 次", re.sub(r"（[^）]*）", "", measure))
 
 
 def kept_with(rows: list[Row], earlier: list[Row]) -> list[Row]:
     """The earlier page's rows in their order, each replaced by this run's measurement of the same
     thing (measure_key) where there is one and marked as earlier where there is not; then this
-    run's new rows."""
+    run's new rows. Two rows of this run that measure_key cannot tell apart are an error: one
+    would silently replace the other."""
     measured = {measure_key(row.measure): row for row in rows}
+    if len(measured) != len(rows):
+        keys = [measure_key(row.measure) for row in rows]
+        raise ValueError(f"两行测量无法区分：{sorted({key for key in keys if keys.count(key) > 1})}")
     merged: list[Row] = []
+    placed: set[str] = set()
     for row in earlier:
         key = measure_key(row.measure)
-        if key in measured:
-            if measured[key] not in merged:
-                merged.append(measured[key])
-        else:
+        if key not in measured:
             merged.append(Row(row.measure + EARLIER, row.value, row.target, row.met))
-    return merged + [row for row in rows if row not in merged]
+        elif key not in placed:  # two earlier rows of one measure (reworded twice) become one
+            merged.append(measured[key])
+            placed.add(key)
+    return merged + [row for key, row in measured.items() if key not in placed]
 
 
 PACKETS_HEADING = "## 讲义包渲染（`make bench-packets`，入门内容）"
