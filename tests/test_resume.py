@@ -12,7 +12,7 @@ import pytest
 
 from jinggang.cli import run_build, run_offline
 from jinggang.outputs.offline import OFFLINE_BUILD, SITE_ZIP
-from jinggang.website.resume import CACHE
+from jinggang.outputs.store import CACHE
 
 from .conftest import build_site, make_project
 

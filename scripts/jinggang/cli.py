@@ -292,10 +292,10 @@ def run_all_downloads(root: Path, config_file: Path, site_dir: Path, commands: l
 def _download_run(root: Path, config_file: Path, site_dir: Path, command: str, context: RenderContext,
                   only: list[str], cache_dir: Path | None, started: float) -> DownloadRun | int:
     """What a run of one kind of download makes; 2 when --only names an unknown item."""
-    from .outputs.store import RenderStore
+    from .outputs.store import CACHE, RenderStore
 
     folder, id_label = DOWNLOADS[command]
-    store = RenderStore(site_dir / folder, cache_dir or root / ".cache" / "jinggang" / command)
+    store = RenderStore(site_dir / folder, cache_dir or root / CACHE / command)
     output, items = _download_output(command, context, store)
     if only:
         known = {getattr(item, "id", ""): item for item in items}
@@ -421,9 +421,9 @@ def run_offline(root: Path, config_file: Path, site_dir: Path, *, context: Rende
 
 
 def _offline_store(root: Path, site_dir: Path) -> RenderStore:
-    from .outputs.store import RenderStore
+    from .outputs.store import CACHE, RenderStore
 
-    return RenderStore(site_dir, root / ".cache" / "jinggang" / "offline")
+    return RenderStore(site_dir, root / CACHE / "offline")
 
 
 def run_reading(root: Path, config_file: Path, site_dir: Path, day: str | None, out_dir: Path | None) -> int:

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..outputs.store import CACHE
 from .dependencies import copy_project
 from .generate import REPO
 
@@ -35,7 +36,7 @@ def render_once(project: Path, site_dir: Path, cache: Path, jobs: int) -> dict[s
         for command in COMMANDS:
             if run_downloads(project, config_file, site_dir, command, jobs=jobs, cache_dir=cache / command) != 0:
                 raise SystemExit(f"jinggang {command} failed")
-        shutil.rmtree(project / ".cache" / "jinggang" / "offline", ignore_errors=True)
+        shutil.rmtree(project / CACHE / "offline", ignore_errors=True)
         if run_offline(project, config_file, site_dir) != 0:
             raise SystemExit("jinggang offline failed")
     folders = [DOWNLOADS[command][0] for command in COMMANDS] + ["downloads/offline", "downloads/routes"]

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from ..content.dependencies import file_digest, file_digests, fingerprint
 from .browser import chromium_executable
+from .store import CACHE
 
-RECORD = Path(".cache/jinggang/site-run.json")
+RECORD = CACHE / "site-run.json"
 # Beside the content: what pins the Python packages and the browser code (node_modules).
 PINNING_FILES = ("requirements.lock", "package-lock.json", "pyproject.toml")
 

@@ -8,6 +8,10 @@ from typing import Any
 
 from .atomic import write_atomically
 
+# Under the project root: every cache and record a run keeps for the next (renders, templates,
+# dependencies, resumable builds).
+CACHE = Path(".cache/jinggang")
+
 
 class RenderStore:
     """Files named by `name` in output_dir; a copy and a record of their inputs in cache_dir."""

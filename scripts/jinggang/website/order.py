@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..content.model import ContentModel, LecturerMaterial, Lesson, Route, SiteGuide, Term
+from ..outputs.store import CACHE
 
 ReadingKey = tuple[tuple[tuple[str, str], ...], str]
 KEY_FORMAT = 1  # of the saved keys: a change of reading_key's making changes it
-SAVED_KEYS = Path(".cache/jinggang/reading-keys.json")  # under the project's root
+SAVED_KEYS = CACHE / "reading-keys.json"  # under the project's root
 
 _keys: dict[str, ReadingKey] = {}  # every key this process knows: saved, or made by pypinyin
 _used: set[str] = set()  # the texts this process sorted since it loaded keys: the next save's

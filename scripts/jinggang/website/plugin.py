@@ -46,6 +46,7 @@ from ..outputs.fonts import PrintFontsMissing
 from ..outputs.markdown import ItemError, MarkdownRenderer
 from ..outputs.qr import qr_code
 from ..outputs.slides.present import RevealMissing, copy_reveal, write_presenters
+from ..outputs.store import CACHE
 from .config import JinggangConfig
 from .config_text import TemplateConfig, escape_nav_titles, escape_theme_text
 from .feeds import FEEDS, feed_documents
@@ -80,7 +81,6 @@ from .preview import (
     watch_events,
 )
 from .render import EntryMemo, GeneratedPage, Renderer, page_contents, template_environment, url_for
-from .resume import CACHE
 from .search import (
     Abandoned,
     ForSideWork,
@@ -114,7 +114,7 @@ UNUSED_THEME_FILE = re.compile(r"assets/javascripts/(?:lunr|workers)/.*|.*\.map"
 PRESENTER_PAGE = "/present/index.html"
 EMPTY_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs reads it as no metadata, and reads on after it
 # What each file of the last build read (content/dependencies.py), under the project root.
-DEPENDENCY_FOLDER = Path(".cache/jinggang/dependencies")
+DEPENDENCY_FOLDER = CACHE / "dependencies"
 SITE_DEPENDENCIES = "site.json"
 # The packet builder's items, pickled for the search's process (packet_builder.ItemsToWrite), by build process.
 BUILDER_ITEMS = "builder-items-{pid}.pickle"  # in CACHE

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..outputs.fonts import SITE_FONTS_DIR
 from ..outputs.site_run import environment_digest, site_listing
+from ..outputs.store import CACHE
 from .preview import LastBuild
 from .search import SearchPage, UnreadPage
 from .search.index import read_spool
@@ -32,7 +33,6 @@ from .search.index import read_spool
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-CACHE = Path(".cache/jinggang")
 SITE_BUILD = "site-build"  # the published site's record; the offline build keeps one of its own
 # Written into the site after the build by other steps: carried by run_build (the downloads,
 # the share cards), or filled in by the offline step (the home page's zip size), so the copy

@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 import jinja2
 import jinja2.bccache
 
-TEMPLATE_CACHE = Path(".cache/jinggang/templates")  # under the project root
+from ..outputs.store import CACHE
+
+TEMPLATE_CACHE = CACHE / "templates"  # under the project root
 
 
 def template_cache(project_root: Path) -> TemplateCache:
