@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import select
@@ -293,8 +294,12 @@ def once_per_run(shared: Path, name: str, make: Callable[[], object]) -> None:
 
 
 def _build_starter(project: Path) -> None:
-    """`jinggang site`, as `make site` runs it: check, build, every download on one Chromium, offline."""
-    assert main(["--root", str(project), "site"]) == 0
+    """`jinggang site`, as `make site` runs it: check, build, every download on one Chromium, offline.
+    A failure shows what the command said, not only its exit code."""
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        code = main(["--root", str(project), "site"])
+    assert code == 0, f"`jinggang site` on the starter content ended with {code}:\n{said.getvalue()}"
 
 
 def starter_once(shared: Path, with_site: bool = True) -> Path:
