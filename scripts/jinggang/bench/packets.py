@@ -73,8 +73,8 @@ async def raw_print(htmls: list[str], *, tagged: bool) -> float:
 
 def file_stamps(folder: Path) -> dict[str, tuple[int, int]]:
     """Each file's inode and time: a file written anew through a temporary file has another inode."""
-    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
-            for path in folder.rglob("*") if path.is_file()}
+    return {path.relative_to(folder).as_posix(): (stat.st_ino, stat.st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file() and (stat := path.stat())}
 
 
 def main(argv: list[str] | None = None) -> int:
